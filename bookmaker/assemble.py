@@ -1,0 +1,161 @@
+"""Assembly: ordered articles plus book metadata become a `Book`. Pure, no I/O."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timezone
+
+from .model import (Article, Block, Book, Chapter, FrontMatter, Heading, Inline, ListBlock,
+                    Metadata, Note, NoteRef, Paragraph, Part, Quote, Speech, Dateline,
+                    Signature, Emphasis, Strong, SmallCaps, Link, Figure, plain_text)
+
+__all__ = ["assemble", "derive_identifier", "build_timestamp"]
+
+_FALLBACK_DATE = "1980-01-01T00:00:00Z"  # the zip epoch: a fixed, honest "unknown"
+
+
+def derive_identifier(metadata: Metadata, articles: Sequence[Article]) -> str:
+    """A stable identifier from the book's own content: never random."""
+    key = "\n".join([metadata.title, *(p.name for p in metadata.authors),
+                     *(a.attribution.origin or a.title for a in articles)])
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'bookmaker:' + key)}"
+
+
+def build_timestamp(metadata: Metadata) -> str:
+    """SOURCE_DATE_EPOCH when set, else the book's own date; never the wall clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if metadata.date:
+        day = metadata.date.strip()
+        if len(day) == 4 and day.isdigit():
+            day += "-01-01"
+        elif len(day) == 7:
+            day += "-01"
+        try:
+            datetime.strptime(day[:10], "%Y-%m-%d")
+            return day[:10] + "T00:00:00Z"
+        except ValueError:
+            pass
+    return _FALLBACK_DATE
+
+
+def _call_order(blocks: Sequence[Block]) -> list[str]:
+    order: list[str] = []
+
+    def walk_inlines(nodes: Sequence[Inline]) -> None:
+        for n in nodes:
+            if isinstance(n, NoteRef):
+                if n.note_id not in order:
+                    order.append(n.note_id)
+            elif isinstance(n, (Emphasis, Strong, SmallCaps, Link)):
+                walk_inlines(n.children)
+
+    def walk(bs: Sequence[Block]) -> None:
+        for b in bs:
+            if isinstance(b, (Paragraph, Heading, Dateline, Signature, Speech)):
+                walk_inlines(b.content)
+            elif isinstance(b, Quote):
+                walk(b.blocks)
+            elif isinstance(b, ListBlock):
+                for item in b.items:
+                    walk(item)
+            elif isinstance(b, Figure):
+                walk_inlines(b.caption)
+
+    walk(blocks)
+    return order
+
+
+def _relabel_inlines(nodes: Sequence[Inline], labels: dict[str, str]) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    for n in nodes:
+        if isinstance(n, NoteRef):
+            out.append(NoteRef(n.note_id, labels.get(n.note_id, n.label)))
+        elif isinstance(n, (Emphasis, Strong, SmallCaps)):
+            out.append(type(n)(_relabel_inlines(n.children, labels)))
+        elif isinstance(n, Link):
+            out.append(Link(n.href, _relabel_inlines(n.children, labels)))
+        else:
+            out.append(n)
+    return tuple(out)
+
+
+def _relabel(blocks: Sequence[Block], labels: dict[str, str]) -> tuple[Block, ...]:
+    out: list[Block] = []
+    for b in blocks:
+        if isinstance(b, (Paragraph, Heading, Dateline, Signature, Speech)):
+            out.append(replace(b, content=_relabel_inlines(b.content, labels)))
+        elif isinstance(b, Quote):
+            out.append(Quote(_relabel(b.blocks, labels)))
+        elif isinstance(b, ListBlock):
+            out.append(replace(b, items=tuple(_relabel(i, labels) for i in b.items)))
+        elif isinstance(b, Figure):
+            out.append(replace(b, caption=_relabel_inlines(b.caption, labels)))
+        else:
+            out.append(b)
+    return tuple(out)
+
+
+def _number_notes(article: Article, where: str) -> tuple[Article, list[str]]:
+    """Number notes 1, 2, … per chapter in the order of their first call."""
+    warnings: list[str] = []
+    known = {n.id: n for n in article.notes}
+    order = _call_order(article.blocks)
+    for nid in order:
+        if nid not in known:
+            warnings.append(f"{where}: note call [{nid}] has no note")
+    called = [nid for nid in order if nid in known]
+    uncalled = [n.id for n in article.notes if n.id not in set(called)]
+    for nid in uncalled:
+        warnings.append(f"{where}: note {known[nid].label or nid} is never called")
+    labels = {nid: str(i) for i, nid in enumerate(called + uncalled, start=1)}
+    notes: list[Note] = []
+    for nid in called + uncalled:
+        note = known[nid]
+        notes.append(Note(id=nid, label=labels[nid], blocks=_relabel(note.blocks, labels)))
+    return replace(article, blocks=_relabel(article.blocks, labels), notes=tuple(notes)), warnings
+
+
+def assemble(articles: Sequence[Article], metadata: Metadata, *,
+             parts: Sequence[tuple[str, int]] = (),
+             front_matter: Sequence[FrontMatter] = ()) -> Book:
+    """A book from articles in reading order.
+
+    `parts` are (title, index of the part's first article) pairs, in order.
+    Articles without an author take the book's authors, with a warning.
+    """
+    warnings: list[str] = []
+    if not metadata.identifier:
+        metadata = replace(metadata, identifier=derive_identifier(metadata, articles))
+    if not metadata.modified:
+        metadata = replace(metadata, modified=build_timestamp(metadata))
+    starts = sorted((start, i) for i, (_, start) in enumerate(parts))
+    chapters: list[Chapter] = []
+    for number, article in enumerate(articles, start=1):
+        where = article.attribution.origin or article.title
+        article, note_warnings = _number_notes(article, where)
+        warnings.extend(note_warnings)
+        authors = article.authors
+        if not authors:
+            authors = metadata.authors
+            if authors:
+                warnings.append(f"{where}: no author in the article; "
+                                f"the book's author applies ({', '.join(p.name for p in authors)})")
+        part = None
+        for start, index in starts:
+            if start <= number - 1:
+                part = index
+        chapters.append(Chapter(id=f"ch{number:03d}", number=number, article=article,
+                                authors=authors, part=part))
+    return Book(metadata=metadata, chapters=tuple(chapters),
+                parts=tuple(Part(title) for title, _ in parts),
+                front_matter=tuple(front_matter), warnings=tuple(warnings))
+
+
+def heading_texts(article: Article) -> list[str]:
+    return [plain_text(b.content) for b in article.blocks if isinstance(b, Heading)]

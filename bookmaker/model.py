@@ -1,0 +1,280 @@
+"""The book model: immutable, typed, and ignorant of files and formats.
+
+Readers produce an `Article`; `assemble` turns articles and metadata into a
+`Book`; writers read only the `Book`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+__all__ = [
+    "Text", "Emphasis", "Strong", "SmallCaps", "NoteRef", "Link", "LineBreak", "Inline",
+    "Heading", "Paragraph", "Quote", "ListBlock", "Speech", "Dateline", "Signature",
+    "Separator", "Preformatted", "Figure", "Block",
+    "Note", "Licence", "Attribution", "Person", "Article", "Metadata", "Chapter", "Part",
+    "FrontMatter", "Book", "plain_text", "blocks_text",
+]
+
+_frozen = dict(frozen=True, slots=True)
+
+
+# --- inlines -----------------------------------------------------------------
+
+@dataclass(**_frozen)
+class Text:
+    text: str
+
+
+@dataclass(**_frozen)
+class Emphasis:
+    children: tuple["Inline", ...]
+
+
+@dataclass(**_frozen)
+class Strong:
+    children: tuple["Inline", ...]
+
+
+@dataclass(**_frozen)
+class SmallCaps:
+    children: tuple["Inline", ...]
+
+
+@dataclass(**_frozen)
+class NoteRef:
+    """A call to the note whose `Note.id` is `note_id` in the same article.
+
+    `label` is the mark as the source wrote it ("1", "*"); assembly renumbers.
+    """
+
+    note_id: str
+    label: str = ""
+
+
+@dataclass(**_frozen)
+class Link:
+    href: str
+    children: tuple["Inline", ...]
+
+
+@dataclass(**_frozen)
+class LineBreak:
+    pass
+
+
+Inline = Union[Text, Emphasis, Strong, SmallCaps, NoteRef, Link, LineBreak]
+
+
+# --- blocks ------------------------------------------------------------------
+
+@dataclass(**_frozen)
+class Heading:
+    """A section heading inside an article; level 1 is the top section level."""
+
+    content: tuple[Inline, ...]
+    level: int = 1
+
+
+@dataclass(**_frozen)
+class Paragraph:
+    content: tuple[Inline, ...]
+    role: str = ""  # optional hint from the source, e.g. "first" or "information"
+
+
+@dataclass(**_frozen)
+class Quote:
+    blocks: tuple["Block", ...]
+
+
+@dataclass(**_frozen)
+class ListBlock:
+    items: tuple[tuple["Block", ...], ...]
+    ordered: bool = False
+    start: int = 1
+
+
+@dataclass(**_frozen)
+class Speech:
+    """A turn in a dialogue. `label` is the speaker mark as written ("A. –")."""
+
+    speaker: str
+    label: str
+    content: tuple[Inline, ...]
+
+
+@dataclass(**_frozen)
+class Dateline:
+    content: tuple[Inline, ...]
+
+
+@dataclass(**_frozen)
+class Signature:
+    content: tuple[Inline, ...]
+
+
+@dataclass(**_frozen)
+class Separator:
+    text: str = "* * *"
+
+
+@dataclass(**_frozen)
+class Preformatted:
+    text: str
+
+
+@dataclass(**_frozen)
+class Figure:
+    src: str
+    alt: str
+    caption: tuple[Inline, ...] = ()
+
+
+Block = Union[Heading, Paragraph, Quote, ListBlock, Speech, Dateline, Signature,
+              Separator, Preformatted, Figure]
+
+
+# --- notes, people, licences ---------------------------------------------------
+
+@dataclass(**_frozen)
+class Note:
+    id: str
+    blocks: tuple[Block, ...]
+    label: str = ""
+
+
+@dataclass(**_frozen)
+class Licence:
+    """A licence: an SPDX-style `id` ("CC-BY-SA-2.0") and the statement as written."""
+
+    id: str
+    name: str
+    statement: str = ""
+    url: str | None = None
+
+
+@dataclass(**_frozen)
+class Person:
+    name: str
+    role: str = "aut"  # MARC relator: aut, edt, trl, trc
+
+
+@dataclass(**_frozen)
+class Attribution:
+    """Where an article comes from and who made the copy, as the source states it."""
+
+    fields: tuple[tuple[str, str], ...] = ()  # label -> value, source order, verbatim
+    source: str | None = None
+    transcribers: tuple[str, ...] = ()
+    licence: Licence | None = None
+    origin: str | None = None  # the file or URL the article was read from
+
+    def field(self, label: str) -> str | None:
+        for key, value in self.fields:
+            if key == label:
+                return value
+        return None
+
+
+@dataclass(**_frozen)
+class Article:
+    title: str
+    blocks: tuple[Block, ...]
+    subtitle: str | None = None
+    authors: tuple[Person, ...] = ()
+    date: str | None = None
+    notes: tuple[Note, ...] = ()
+    attribution: Attribution = field(default_factory=Attribution)
+    language: str = "en"
+    warnings: tuple[str, ...] = ()
+
+
+# --- the book ------------------------------------------------------------------
+
+@dataclass(**_frozen)
+class Metadata:
+    title: str
+    language: str = "en"
+    subtitle: str | None = None
+    authors: tuple[Person, ...] = ()
+    editors: tuple[Person, ...] = ()
+    translators: tuple[Person, ...] = ()
+    identifier: str = ""
+    publisher: str | None = None
+    date: str | None = None  # ISO 8601 date of this edition
+    description: str | None = None
+    subjects: tuple[str, ...] = ()
+    series: str | None = None
+    licence: Licence | None = None  # for the editor's own material
+    modified: str = ""  # ISO 8601 timestamp; never the wall clock
+
+
+@dataclass(**_frozen)
+class Chapter:
+    """An article placed in a book: its number, stable id and authors resolved."""
+
+    id: str
+    number: int
+    article: Article
+    authors: tuple[Person, ...]
+    part: int | None = None  # index into Book.parts
+
+
+@dataclass(**_frozen)
+class Part:
+    title: str
+
+
+@dataclass(**_frozen)
+class FrontMatter:
+    """A preface, dedication or epigraph written by the editor."""
+
+    kind: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(**_frozen)
+class Book:
+    metadata: Metadata
+    chapters: tuple[Chapter, ...]
+    parts: tuple[Part, ...] = ()
+    front_matter: tuple[FrontMatter, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+# --- plain text ----------------------------------------------------------------
+
+def plain_text(inlines: tuple[Inline, ...] | list[Inline]) -> str:
+    """The text of inlines, with note calls written as "[label]"."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, NoteRef):
+            out.append(f"[{node.label or node.note_id}]")
+        elif isinstance(node, LineBreak):
+            out.append("\n")
+        else:
+            out.append(plain_text(node.children))
+    return "".join(out)
+
+
+def blocks_text(block: Block) -> str:
+    """The plain text of one block (nested blocks joined by blank lines)."""
+    if isinstance(block, Speech):
+        return plain_text(block.content)
+    if isinstance(block, (Heading, Paragraph, Dateline, Signature)):
+        return plain_text(block.content)
+    if isinstance(block, Quote):
+        return "\n\n".join(blocks_text(b) for b in block.blocks)
+    if isinstance(block, ListBlock):
+        return "\n".join("\n".join(blocks_text(b) for b in item) for item in block.items)
+    if isinstance(block, Preformatted):
+        return block.text
+    if isinstance(block, Separator):
+        return block.text
+    if isinstance(block, Figure):
+        return plain_text(block.caption) or block.alt
+    raise TypeError(f"not a block: {block!r}")

@@ -1,0 +1,61 @@
+"""Readers turn one source file into an `Article`.
+
+A reader is a callable `read(data: bytes, *, name: str) -> Article`. Built-in
+readers are chosen by file suffix; installed packages add more under the
+entry-point group `bookmaker.readers` (the entry-point name is the suffix,
+without the dot).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from importlib import import_module
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from ..errors import SourceError
+from ..model import Article
+
+__all__ = ["Reader", "read_article", "reader_for", "known_suffixes"]
+
+Reader = Callable[..., Article]
+
+_BUILTIN = {
+    ".txt": "bookmaker.readers.mia_text",
+}
+
+
+def _plugins() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for ep in entry_points(group="bookmaker.readers"):
+        found["." + ep.name.lstrip(".").lower()] = ep.value
+    return found
+
+
+def known_suffixes() -> list[str]:
+    return sorted({*_BUILTIN, *_plugins()})
+
+
+def reader_for(path: str | os.PathLike[str]) -> Reader:
+    """The reader for a file, chosen by its suffix."""
+    suffix = Path(path).suffix.lower()
+    target = _BUILTIN.get(suffix) or _plugins().get(suffix)
+    if target is None:
+        raise SourceError(
+            f"no reader for files ending {suffix or '(no suffix)'!r}; "
+            f"known: {', '.join(known_suffixes())}", path=path)
+    module, _, attr = target.partition(":")
+    return getattr(import_module(module), attr or "read")
+
+
+def read_article(path: str | os.PathLike[str]) -> Article:
+    """Read one article file with the reader its suffix selects."""
+    reader = reader_for(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SourceError("file not found", path=path) from None
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    return reader(data, name=str(path))

@@ -1,0 +1,224 @@
+"""From the book model to HTML: one Jinja2 environment and one block renderer.
+
+Every writer renders through here, so the EPUB, the HTML edition and the PDF
+share one markup. Writers differ only in how notes are placed (`notes`):
+"link" puts them in a list with links both ways; "footnote" puts each note at
+its call, for WeasyPrint's `float: footnote`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .model import (Block, Book, Chapter, Dateline, Emphasis, Figure, Heading, Inline,
+                    LineBreak, Link, ListBlock, Note, NoteRef, Paragraph, Person,
+                    Preformatted, Quote, Separator, Signature, SmallCaps, Speech, Strong,
+                    Text, plain_text)
+from .theme import Theme
+
+__all__ = ["ChapterView", "NoteView", "SectionView", "chapter_view", "make_environment",
+           "names", "book_context", "chapter_views", "short_title"]
+
+
+@dataclass
+class NoteView:
+    id: str
+    label: str
+    html: Markup
+    backrefs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SectionView:
+    id: str
+    title: str
+    level: int
+
+
+@dataclass
+class ChapterView:
+    chapter: Chapter
+    id: str
+    title: str
+    body: Markup
+    notes: list[NoteView]
+    sections: list[SectionView]
+    authors: str
+    file: str = ""
+
+    @property
+    def short_title(self) -> str:
+        return short_title(self.title)
+
+
+def short_title(title: str, limit: int = 48) -> str:
+    """A running-head form of a title: whole when short, else cut at a word, with '…'."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    for mark in (":", " – ", " — ", "; "):  # a natural break inside the limit wins
+        head = title.split(mark)[0]
+        if 12 <= len(head) <= limit:
+            return head.rstrip(" ,;:")
+    cut = title[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def names(people: Iterable[Person]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    items = [p.name for p in people]
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class _Renderer:
+    def __init__(self, chapter: Chapter, notes_mode: str, hbase: int) -> None:
+        self.cid = chapter.id
+        self.notes = {n.id: n for n in chapter.article.notes}
+        self.mode = notes_mode
+        self.hbase = hbase
+        self.calls: dict[str, list[str]] = {}
+        self.sections: list[SectionView] = []
+
+    def note_id(self, note: Note) -> str:
+        return f"{self.cid}-note-{note.label or note.id}"
+
+    # inlines
+    def inlines(self, nodes: Sequence[Inline]) -> str:
+        return "".join(self.inline(n) for n in nodes)
+
+    def inline(self, node: Inline) -> str:
+        if isinstance(node, Text):
+            return str(escape(node.text))
+        if isinstance(node, Emphasis):
+            return f"<em>{self.inlines(node.children)}</em>"
+        if isinstance(node, Strong):
+            return f"<strong>{self.inlines(node.children)}</strong>"
+        if isinstance(node, SmallCaps):
+            return f'<span class="smallcaps">{self.inlines(node.children)}</span>'
+        if isinstance(node, LineBreak):
+            return "<br/>"
+        if isinstance(node, Link):
+            return f'<a href="{escape(node.href)}">{self.inlines(node.children)}</a>'
+        if isinstance(node, NoteRef):
+            return self.noteref(node)
+        raise TypeError(f"not an inline: {node!r}")
+
+    def noteref(self, ref: NoteRef) -> str:
+        note = self.notes.get(ref.note_id)
+        if note is None:  # assembly reports dangling calls; keep the mark visible
+            return str(escape(f"[{ref.label or ref.note_id}]"))
+        target = self.note_id(note)
+        calls = self.calls.setdefault(note.id, [])
+        call_id = f"{self.cid}-ref-{note.label}" + (f"-{len(calls) + 1}" if calls else "")
+        calls.append(call_id)
+        label = escape(note.label)
+        if self.mode == "footnote" and len(calls) == 1:
+            body = "<br/>".join(self.note_inlines(b) for b in note.blocks)
+            return (f'<span class="footnote" id="{target}" data-call="{call_id}" '
+                    f'data-label="{label}">{body}</span>')
+        return (f'<a class="noteref" href="#{target}" id="{call_id}" epub:type="noteref" '
+                f'role="doc-noteref">{label}</a>')
+
+    def note_inlines(self, block: Block) -> str:
+        if isinstance(block, (Paragraph, Dateline, Signature, Heading)):
+            return self.inlines(block.content)
+        if isinstance(block, Speech):
+            return f"{escape(block.label)} {self.inlines(block.content)}"
+        from .model import blocks_text
+        return str(escape(blocks_text(block)))
+
+    # blocks
+    def blocks(self, blocks: Sequence[Block]) -> str:
+        return "\n".join(self.block(b) for b in blocks)
+
+    def block(self, b: Block) -> str:
+        if isinstance(b, Paragraph):
+            cls = f' class="{escape(b.role)}"' if b.role else ""
+            return f"<p{cls}>{self.inlines(b.content)}</p>"
+        if isinstance(b, Heading):
+            level = min(6, self.hbase + b.level)
+            sid = f"{self.cid}-s{len(self.sections) + 1}"
+            self.sections.append(SectionView(sid, plain_text(b.content), b.level))
+            return f'<h{level} id="{sid}">{self.inlines(b.content)}</h{level}>'
+        if isinstance(b, Speech):
+            return (f'<p class="speech"><span class="speaker">{escape(b.label)}</span> '
+                    f"{self.inlines(b.content)}</p>")
+        if isinstance(b, Dateline):
+            return f'<p class="dateline">{self.inlines(b.content)}</p>'
+        if isinstance(b, Signature):
+            return f'<p class="signature">{self.inlines(b.content)}</p>'
+        if isinstance(b, Quote):
+            return f"<blockquote>\n{self.blocks(b.blocks)}\n</blockquote>"
+        if isinstance(b, ListBlock):
+            tag = "ol" if b.ordered else "ul"
+            start = f' start="{b.start}"' if b.ordered and b.start != 1 else ""
+            items = "\n".join(f"<li>{self.list_item(item)}</li>" for item in b.items)
+            return f"<{tag}{start}>\n{items}\n</{tag}>"
+        if isinstance(b, Separator):
+            return f'<p class="separator" role="separator">{escape(b.text)}</p>'
+        if isinstance(b, Preformatted):
+            return f"<pre>{escape(b.text)}</pre>"
+        if isinstance(b, Figure):
+            caption = (f"<figcaption>{self.inlines(b.caption)}</figcaption>"
+                       if b.caption else "")
+            return f'<figure><img src="{escape(b.src)}" alt="{escape(b.alt)}"/>{caption}</figure>'
+        raise TypeError(f"not a block: {b!r}")
+
+    def list_item(self, item: Sequence[Block]) -> str:
+        # A one-paragraph item renders without a <p>, as lists usually do.
+        if len(item) == 1 and isinstance(item[0], Paragraph):
+            return self.inlines(item[0].content)
+        return self.blocks(item)
+
+
+def chapter_view(chapter: Chapter, *, notes: str = "link", hbase: int = 1,
+                 file: str = "") -> ChapterView:
+    """Render one chapter's body and notes to HTML fragments."""
+    r = _Renderer(chapter, notes, hbase)
+    body = r.blocks(chapter.article.blocks)
+    note_views: list[NoteView] = []
+    if notes == "link":
+        for note in chapter.article.notes:
+            html = r.blocks(note.blocks)
+            note_views.append(NoteView(r.note_id(note), note.label, Markup(html),
+                                       list(r.calls.get(note.id, []))))
+    return ChapterView(chapter=chapter, id=chapter.id, title=chapter.article.title,
+                       body=Markup(body), notes=note_views, sections=r.sections,
+                       authors=names(chapter.authors), file=file)
+
+
+def make_environment(theme: Theme, extra: Sequence[Path] = ()) -> Environment:
+    """The one Jinja2 environment: the book's own templates first, then the theme's."""
+    loaders = [FileSystemLoader(str(p)) for p in extra]
+    loaders.append(FileSystemLoader(str(theme.templates)))
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters["names"] = names
+    return env
+
+
+def book_context(book: Book) -> dict[str, object]:
+    """What every template may use besides the chapter views."""
+    md = book.metadata
+    return {
+        "book": book,
+        "meta": md,
+        "authors": names(md.authors),
+        "lang": md.language,
+        "parts": book.parts,
+        "front_matter": book.front_matter,
+    }
+
+
+def chapter_views(book: Book, *, notes: str, hbase: int,
+                  file_of: "Callable[[Chapter], str] | None" = None) -> list[ChapterView]:
+    return [chapter_view(ch, notes=notes, hbase=hbase, file=file_of(ch) if file_of else "")
+            for ch in book.chapters]

@@ -1,0 +1,95 @@
+"""Themes: a folder of CSS, Jinja2 templates and a `theme.toml` naming its fonts.
+
+The default theme lives in `styles/default` (shipped inside the wheel as
+`bookmaker/styles/default`). Fonts come from a pip-installed package, never
+from the system, so builds are the same on every machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import import_module
+from pathlib import Path
+
+from .errors import SpecError
+
+__all__ = ["Theme", "load_theme", "styles_root"]
+
+_FONT_URL = re.compile(r"url\(\s*['\"]?fonts/([^'\")]+)['\"]?\s*\)")
+
+
+def styles_root() -> Path:
+    """The folder holding the built-in themes, in a wheel or in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "styles", here.parent / "styles"):
+        if (candidate / "default" / "theme.toml").is_file():
+            return candidate
+    raise SpecError("the built-in themes are missing from this installation", path=here)
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    path: Path
+    font_dir: Path
+    font_licence: Path | None
+    family: str
+
+    @property
+    def templates(self) -> Path:
+        return self.path / "templates"
+
+    def css(self, name: str) -> str:
+        return (self.path / name).read_text(encoding="utf-8")
+
+    def font_files(self, css: str) -> list[Path]:
+        """The font files a stylesheet names as `url(fonts/NAME)`, in order."""
+        names = dict.fromkeys(_FONT_URL.findall(css))
+        return [self.font_dir / n for n in names]
+
+    def resolve(self, relative: str) -> Path | None:
+        """A theme-relative path ("fonts/X", "print.css") as a file, if it exists."""
+        if relative.startswith("fonts/"):
+            candidate = (self.font_dir / relative[6:]).resolve()
+            root = self.font_dir.resolve()
+        else:
+            candidate = (self.path / relative).resolve()
+            root = self.path.resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+        return None
+
+    def digest(self) -> str:
+        """A hash of every file the theme is made of (CSS, templates, fonts)."""
+        h = hashlib.sha256()
+        files = sorted(p for p in self.path.rglob("*") if p.is_file())
+        files += sorted(self.font_dir.glob("*"))
+        for p in files:
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+        return h.hexdigest()
+
+
+@lru_cache(maxsize=8)
+def load_theme(name_or_path: str = "default") -> Theme:
+    """A built-in theme by name, or a theme folder by path."""
+    path = Path(name_or_path)
+    if not (path / "theme.toml").is_file():
+        path = styles_root() / name_or_path
+    config_file = path / "theme.toml"
+    if not config_file.is_file():
+        raise SpecError(f"unknown theme {name_or_path!r} (no theme.toml)", key="theme")
+    try:
+        config = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        fonts = config["fonts"]
+        package = import_module(fonts["package"])
+    except (tomllib.TOMLDecodeError, KeyError, ImportError) as exc:
+        raise SpecError(f"invalid theme: {exc}", path=config_file) from None
+    font_dir = Path(package.__file__).resolve().parent / fonts.get("directory", "")
+    licence = font_dir / fonts["licence"] if "licence" in fonts else None
+    return Theme(name=config.get("name", path.name), path=path.resolve(), font_dir=font_dir,
+                 font_licence=licence, family=fonts.get("family", "serif"))

@@ -1,0 +1,123 @@
+"""Writers: plug-ins that turn a `Book` into a file.
+
+A writer has a `name`, a file `suffix` and one call, `write(book, target,
+options)`. The registry holds the built-in writers and any writer an installed
+package declares under the entry-point group `bookmaker.writers`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from ..errors import WriterError
+from ..model import Book
+
+__all__ = ["Writer", "WriteOptions", "writers", "get_writer", "write_book", "atomic_path"]
+
+_BUILTIN = {
+    "epub": "bookmaker.writers.epub:EpubWriter",
+    "pdf": "bookmaker.writers.pdf:PdfWriter",
+    "html": "bookmaker.writers.html:HtmlWriter",
+}
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """Everything a writer may be told besides the book itself."""
+
+    theme: str = "default"
+    base_dir: Path | None = None        # the book's own folder: local files may load from here
+    templates: Path | None = None       # the book's own templates, tried before the theme's
+    notes: str = "chapter"              # "chapter": notes end each chapter; "book": one list at the end
+    trim: str = "A5"                    # PDF trim size
+    extra: Mapping[str, Any] = field(default_factory=dict)  # options for third-party writers
+
+    def fingerprint(self) -> str:
+        return repr((self.theme, str(self.templates), self.notes, self.trim,
+                     sorted(self.extra.items())))
+
+
+@runtime_checkable
+class Writer(Protocol):
+    name: str
+    suffix: str
+
+    def write(self, book: Book, target: Path, options: WriteOptions) -> None:
+        """Write `book` to the file `target` (the caller makes it atomic)."""
+
+
+def _load(spec: str) -> Writer:
+    module, _, attr = spec.partition(":")
+    obj = getattr(import_module(module), attr)
+    return obj() if isinstance(obj, type) else obj
+
+
+def _declared() -> dict[str, str]:
+    found = dict(_BUILTIN)
+    for ep in entry_points(group="bookmaker.writers"):
+        if ep.name in found and found[ep.name] != ep.value:
+            raise WriterError(f"two writers are named {ep.name!r}: {found[ep.name]} and {ep.value}",
+                              key="bookmaker.writers")
+        found[ep.name] = ep.value
+    return found
+
+
+def writers() -> list[str]:
+    """The names of every writer available, built in or installed."""
+    return sorted(_declared())
+
+
+def get_writer(name: str) -> Writer:
+    declared = _declared()
+    if name not in declared:
+        raise WriterError(f"unknown writer {name!r}; known writers: {', '.join(sorted(declared))}",
+                          key="formats")
+    writer = _load(declared[name])
+    if not isinstance(writer, Writer):
+        raise WriterError(f"{declared[name]} is not a writer (needs name, suffix and write())",
+                          key="bookmaker.writers")
+    return writer
+
+
+class atomic_path:
+    """A temporary file beside `target` that replaces it only on success."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = Path(target)
+
+    def __enter__(self) -> Path:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp",
+                                   dir=self.target.parent)
+        os.close(fd)
+        self.tmp = Path(tmp)
+        return self.tmp
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None and self.tmp.exists() and self.tmp.stat().st_size > 0:
+            with open(self.tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.chmod(self.tmp, 0o644)
+            os.replace(self.tmp, self.target)
+        else:
+            self.tmp.unlink(missing_ok=True)
+            if exc_type is None:
+                raise WriterError("the writer produced an empty file; nothing was replaced",
+                                  path=self.target)
+
+
+def write_book(book: Book, target: str | os.PathLike[str], writer: str | Writer = "epub",
+               options: WriteOptions | None = None) -> Path:
+    """Write a book with the named writer, atomically; returns the path written."""
+    w = get_writer(writer) if isinstance(writer, str) else writer
+    path = Path(target)
+    with atomic_path(path) as tmp:
+        w.write(book, tmp, options or WriteOptions())
+    return path

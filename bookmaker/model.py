@@ -169,6 +169,7 @@ class Attribution:
     transcribers: tuple[str, ...] = ()
     licence: Licence | None = None
     origin: str | None = None  # the file or URL the article was read from
+    licence_reason: str | None = None  # why the editor set the licence, when a spec overrides it
 
     def field(self, label: str) -> str | None:
         for key, value in self.fields:

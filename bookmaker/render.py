@@ -9,20 +9,24 @@ its call, for WeasyPrint's `float: footnote`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+import re
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .model import (Block, Book, Chapter, Dateline, Emphasis, Figure, Heading, Inline,
+from .model import (Article, Block, Book, Chapter, FrontMatter, Dateline, Emphasis, Figure, Heading, Inline,
                     LineBreak, Link, ListBlock, Note, NoteRef, Paragraph, Person,
                     Preformatted, Quote, Separator, Signature, SmallCaps, Speech, Strong,
                     Text, plain_text)
 from .theme import Theme
+from .typography import smarten, tie
 
 __all__ = ["ChapterView", "NoteView", "SectionView", "chapter_view", "make_environment",
-           "names", "book_context", "chapter_views", "short_title"]
+           "names", "book_context", "chapter_views", "short_title",
+           "TocEntry", "toc_tree", "front_view", "transcribers"]
 
 
 @dataclass
@@ -78,8 +82,9 @@ def names(people: Iterable[Person]) -> str:
 
 
 class _Renderer:
-    def __init__(self, chapter: Chapter, notes_mode: str, hbase: int) -> None:
+    def __init__(self, chapter: Chapter, notes_mode: str, hbase: int, notes_file: str = "") -> None:
         self.cid = chapter.id
+        self.notes_file = notes_file
         self.notes = {n.id: n for n in chapter.article.notes}
         self.mode = notes_mode
         self.hbase = hbase
@@ -95,7 +100,8 @@ class _Renderer:
 
     def inline(self, node: Inline) -> str:
         if isinstance(node, Text):
-            return str(escape(node.text))
+            # quotes stay unescaped in text so that smartypants can see them
+            return html_escape(tie(node.text), quote=False)
         if isinstance(node, Emphasis):
             return f"<em>{self.inlines(node.children)}</em>"
         if isinstance(node, Strong):
@@ -123,7 +129,7 @@ class _Renderer:
             body = "<br/>".join(self.note_inlines(b) for b in note.blocks)
             return (f'<span class="footnote" id="{target}" data-call="{call_id}" '
                     f'data-label="{label}">{body}</span>')
-        return (f'<a class="noteref" href="#{target}" id="{call_id}" epub:type="noteref" '
+        return (f'<a class="noteref" href="{self.notes_file}#{target}" id="{call_id}" epub:type="noteref" '
                 f'role="doc-noteref">{label}</a>')
 
     def note_inlines(self, block: Block) -> str:
@@ -136,7 +142,7 @@ class _Renderer:
 
     # blocks
     def blocks(self, blocks: Sequence[Block]) -> str:
-        return "\n".join(self.block(b) for b in blocks)
+        return "\n".join(smarten(self.block(b)) for b in blocks)
 
     def block(self, b: Block) -> str:
         if isinstance(b, Paragraph):
@@ -179,16 +185,20 @@ class _Renderer:
 
 
 def chapter_view(chapter: Chapter, *, notes: str = "link", hbase: int = 1,
-                 file: str = "") -> ChapterView:
-    """Render one chapter's body and notes to HTML fragments."""
-    r = _Renderer(chapter, notes, hbase)
+                 file: str = "", notes_file: str = "") -> ChapterView:
+    """Render one chapter's body and notes to HTML fragments.
+
+    `notes_file` is the document holding the notes when they are not in the
+    chapter's own (EPUB book-end notes); backlinks then name the chapter's file.
+    """
+    r = _Renderer(chapter, notes, hbase, notes_file)
     body = r.blocks(chapter.article.blocks)
     note_views: list[NoteView] = []
     if notes == "link":
         for note in chapter.article.notes:
             html = r.blocks(note.blocks)
-            note_views.append(NoteView(r.note_id(note), note.label, Markup(html),
-                                       list(r.calls.get(note.id, []))))
+            back = [f"{file if notes_file else ''}#{c}" for c in r.calls.get(note.id, [])]
+            note_views.append(NoteView(r.note_id(note), note.label, Markup(html), back))
     return ChapterView(chapter=chapter, id=chapter.id, title=chapter.article.title,
                        body=Markup(body), notes=note_views, sections=r.sections,
                        authors=names(chapter.authors), file=file)
@@ -205,20 +215,84 @@ def make_environment(theme: Theme, extra: Sequence[Path] = ()) -> Environment:
     return env
 
 
-def book_context(book: Book) -> dict[str, object]:
-    """What every template may use besides the chapter views."""
+def book_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
+                 toc: Sequence[TocEntry], front: Sequence[ChapterView] = (),
+                 **extra: object) -> dict[str, object]:
+    """What every template may use."""
     md = book.metadata
-    return {
+    ctx: dict[str, object] = {
         "book": book,
         "meta": md,
         "authors": names(md.authors),
         "lang": md.language,
         "parts": book.parts,
-        "front_matter": book.front_matter,
+        "chapters": chapters,
+        "front": front,
+        "toc": toc,
+        "transcribed": transcribers(book),
+        "family": theme.family,
+        "show_credits": True,
+        "notes_here": True,
     }
+    ctx.update(extra)
+    return ctx
 
 
 def chapter_views(book: Book, *, notes: str, hbase: int,
-                  file_of: "Callable[[Chapter], str] | None" = None) -> list[ChapterView]:
-    return [chapter_view(ch, notes=notes, hbase=hbase, file=file_of(ch) if file_of else "")
+                  file_of: Callable[[Chapter], str] | None = None,
+                  notes_file: str = "") -> list[ChapterView]:
+    return [chapter_view(ch, notes=notes, hbase=hbase, file=file_of(ch) if file_of else "",
+                         notes_file=notes_file)
             for ch in book.chapters]
+
+
+@dataclass
+class TocEntry:
+    title: str
+    href: str
+    kind: str                      # "part", "chapter", "section", "front", "back"
+    children: list["TocEntry"] = field(default_factory=list)
+
+
+def toc_tree(book: Book, views: Sequence[ChapterView],
+             part_file: Callable[[int], str] = lambda i: "",
+             fronts: Sequence[ChapterView] = (),
+             back: Sequence[tuple[str, str]] = ()) -> list[TocEntry]:
+    """The nested contents: a preface, parts (when the book has them) → articles →
+    sections, then the back matter given as (title, href)."""
+    entries: list[TocEntry] = [TocEntry(f.title, f"{f.file}#{f.id}", "front")
+                               for f in fronts if f.id == "preface"]
+    current: int | None = None
+    for view in views:
+        chapter_entry = TocEntry(view.title, f"{view.file}#{view.id}", "chapter",
+                                 [TocEntry(s.title, f"{view.file}#{s.id}", "section")
+                                  for s in view.sections])
+        part = view.chapter.part
+        if part is not None and book.parts:
+            if part != current:
+                entries.append(TocEntry(book.parts[part].title,
+                                        f"{part_file(part)}#part-{part + 1}", "part"))
+                current = part
+            entries[-1].children.append(chapter_entry)
+        else:
+            entries.append(chapter_entry)
+    entries += [TocEntry(title, href, "back") for title, href in back]
+    return entries
+
+
+def front_view(item: FrontMatter, *, hbase: int = 1, file: str = "") -> ChapterView:
+    """Render a preface, dedication or epigraph like a chapter without notes."""
+    pseudo = Chapter(id=item.kind, number=0, article=Article(title=item.title, blocks=item.blocks),
+                     authors=())
+    return chapter_view(pseudo, notes="footnote", hbase=hbase, file=file)
+
+
+def transcribers(book: Book) -> list[str]:
+    """Everyone who transcribed an article, once each, names only."""
+    seen: dict[str, None] = {}
+    for ch in book.chapters:
+        for t in ch.article.attribution.transcribers:
+            name = re.split(r"\s+(?:for|of|from)\s+(?:the\s+)?[A-Z]", t)[0].strip(" .,;")
+            if name:
+                seen.setdefault(name, None)
+    return list(seen)

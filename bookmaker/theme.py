@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
@@ -38,6 +38,14 @@ class Theme:
     font_dir: Path
     font_licence: Path | None
     family: str
+    faces: dict[str, str] = field(default_factory=dict)      # role -> font file name
+    colours: dict[str, str] = field(default_factory=dict)    # cover colours
+
+    def face(self, role: str) -> Path:
+        name = self.faces.get(role) or self.faces.get("regular")
+        if not name:
+            raise SpecError(f"the theme names no {role!r} font", path=self.path / "theme.toml")
+        return self.font_dir / name
 
     @property
     def templates(self) -> Path:
@@ -92,4 +100,5 @@ def load_theme(name_or_path: str = "default") -> Theme:
     font_dir = Path(package.__file__).resolve().parent / fonts.get("directory", "")
     licence = font_dir / fonts["licence"] if "licence" in fonts else None
     return Theme(name=config.get("name", path.name), path=path.resolve(), font_dir=font_dir,
-                 font_licence=licence, family=fonts.get("family", "serif"))
+                 font_licence=licence, family=fonts.get("family", "serif"),
+                 faces=dict(fonts.get("files", {})), colours=dict(config.get("cover", {})))

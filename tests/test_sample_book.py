@@ -52,14 +52,15 @@ def test_epub_nav_nests_sections_under_their_article(sample: dict[str, Path]) ->
     assert [c.findtext("x:a/x:span", namespaces=NS) for c in chapters] == [
         "Let Us Reenforce Our Offensive!",
         "It Is Impossible to Remain in the Same International with Stalin, Manuilsky, "
-        "Losovsky and Company"]
+        "Losovsky and Company", "Sources and Credits"]
     sections = [s.findtext("x:a/x:span", namespaces=NS) for s in chapters[1].findall("x:ol/x:li", NS)]
+    assert chapters[0].find("x:ol", NS) is None
     assert len(sections) == 10
     assert sections[0] == "The Comintern “As a Whole”"
     assert "Muenzenberg a Symbol" in sections
     ncx = epub_docs(sample["epub"])["EPUB/toc.ncx"]
     points = ncx.findall("ncx:navMap/ncx:navPoint", NS)
-    assert len(points) == 2 and len(points[1].findall("ncx:navPoint", NS)) == 10
+    assert len(points) == 3 and len(points[1].findall("ncx:navPoint", NS)) == 10
 
 
 def test_epub_note_calls_link_to_notes_and_back(sample: dict[str, Path]) -> None:
@@ -122,7 +123,7 @@ def test_pdf_outline_mirrors_the_contents(sample: dict[str, Path]) -> None:
     titles = [o.title for o in outline if not isinstance(o, list)]
     assert titles == ["Contents", "Let Us Reenforce Our Offensive!",
                       "It Is Impossible to Remain in the Same International with Stalin, "
-                      "Manuilsky, Losovsky and Company"]
+                      "Manuilsky, Losovsky and Company", "Sources and Credits"]
     nested = [o for o in outline if isinstance(o, list)]
     assert len(nested[-1]) == 10 and nested[-1][0].title == "The Comintern “As a Whole”"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..model import Book
-from ..render import book_context, chapter_views, make_environment
+from ..render import book_context, chapter_views, front_view, make_environment, toc_tree
 from ..theme import load_theme
 from . import WriteOptions
 
@@ -29,6 +29,8 @@ class HtmlWriter:
         env = make_environment(theme, [options.templates] if options.templates else [])
         # One light file: the theme's web fonts are left to the EPUB and PDF.
         css = _FONT_FACE.sub("", theme.css("common.css")) + theme.css("html.css")
-        ctx = dict(book_context(book), chapters=chapter_views(book, notes="link", hbase=2),
-                   inline_css=[Markup(css)], print=False, html_class="html-edition")
+        views = chapter_views(book, notes="link", hbase=3 if book.parts else 2)
+        fronts = [front_view(fm, hbase=2) for fm in book.front_matter]
+        ctx = book_context(book, theme, views, toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")]), fronts,
+                           inline_css=[Markup(css)], print=False, html_class="html-edition")
         return env.get_template("book.html.j2").render(ctx)

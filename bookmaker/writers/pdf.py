@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import WriterError
 from ..model import Book
-from ..render import book_context, chapter_views, make_environment
+from ..render import book_context, chapter_views, front_view, make_environment, toc_tree
 from ..theme import Theme, load_theme
 
 if TYPE_CHECKING:
@@ -119,6 +119,9 @@ class PdfWriter:
     def render_html(self, book: Book, options: WriteOptions) -> str:
         theme = load_theme(options.theme)
         env = make_environment(theme, [options.templates] if options.templates else [])
-        ctx = dict(book_context(book), chapters=chapter_views(book, notes="footnote", hbase=2),
-                   inline_css=[], print=True, html_class="print-edition")
+        hbase = 3 if book.parts else 2
+        views = chapter_views(book, notes="footnote", hbase=hbase)
+        fronts = [front_view(fm, hbase=2) for fm in book.front_matter]
+        ctx = book_context(book, theme, views, toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")]), fronts, inline_css=[],
+                           print=True, html_class="print-edition", notes_here=False)
         return env.get_template("book.html.j2").render(ctx)

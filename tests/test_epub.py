@@ -1,0 +1,233 @@
+"""The EPUB: valid, accessible, semantic, with notes both ways and a reproducible zip."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bookmaker import Metadata, Person, assemble, read_article, write_book
+from bookmaker.model import Article, Note, NoteRef, Paragraph, Text
+from bookmaker.writers import WriteOptions
+
+from helpers import NS, ROOT, epub_docs, epubcheck_messages
+
+SAMPLE = ROOT / "content" / "sample"
+CORPUS = ROOT.parent / "shared" / "corpus" / "mia-text"
+EPUB_NS = "{http://www.idpf.org/2007/ops}type"
+
+
+def sample_book(**meta: object):
+    articles = [read_article(SAMPLE / "offensive.txt"), read_article(SAMPLE / "impossible.txt")]
+    md = Metadata(title="Two Articles", subtitle="A Sample", authors=(Person("Leon Trotsky"),),
+                  editors=(Person("Ed Itor", "edt"),), translators=(Person("Tran Slator", "trl"),),
+                  publisher="Sample Press", date="2016-01-05", description="Two articles.",
+                  subjects=("Comintern",), series="Samples", **meta)
+    return assemble(articles, md)
+
+
+@pytest.fixture(scope="module")
+def epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_book(sample_book(), tmp_path_factory.mktemp("epub") / "book.epub", "epub")
+
+
+@pytest.fixture(scope="module")
+def docs(epub: Path) -> dict:
+    return epub_docs(epub)
+
+
+def test_passes_epubcheck(epub: Path) -> None:
+    assert epubcheck_messages(epub) == []
+
+
+def test_every_content_document_declares_its_language(docs: dict) -> None:
+    for name, doc in docs.items():
+        if name.endswith(".xhtml"):
+            assert doc.get("lang") == "en" and doc.get("{http://www.w3.org/XML/1998/namespace}lang") == "en", name
+
+
+def test_accessibility_metadata(docs: dict) -> None:
+    opf = docs["EPUB/content.opf"]
+    props: dict[str, list[str]] = {}
+    for meta in opf.iterfind(".//opf:meta[@property]", NS):
+        props.setdefault(meta.get("property"), []).append(meta.text)
+    assert props["schema:accessMode"] == ["textual"]
+    assert props["schema:accessModeSufficient"] == ["textual"]
+    assert {"tableOfContents", "readingOrder", "structuralNavigation"} <= set(props["schema:accessibilityFeature"])
+    assert props["schema:accessibilityHazard"] == ["none"]
+    assert props["schema:accessibilitySummary"][0]
+    assert props["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+
+
+def test_package_metadata(docs: dict) -> None:
+    opf = docs["EPUB/content.opf"]
+    md = opf.find("opf:metadata", NS)
+    titles = [t.text for t in md.iterfind("dc:title", NS)]
+    assert titles == ["Two Articles", "A Sample"]
+    roles = {m.get("refines"): m.text for m in md.iterfind("opf:meta[@property='role']", NS)}
+    people = {e.text: roles.get("#" + (e.get("id") or ""))
+              for e in [*md.iterfind("dc:creator", NS), *md.iterfind("dc:contributor", NS)]}
+    assert people == {"Leon Trotsky": "aut", "Ed Itor": "edt", "Tran Slator": "trl",
+                      "Einde O’Callaghan": "trc"}
+    assert md.findtext("dc:publisher", namespaces=NS) == "Sample Press"
+    assert md.findtext("dc:date", namespaces=NS) == "2016-01-05"
+    assert md.findtext("dc:description", namespaces=NS) == "Two articles."
+    assert md.findtext("dc:subject", namespaces=NS) == "Comintern"
+    assert "ShareAlike 2.0" in md.findtext("dc:rights", namespaces=NS)
+    assert md.find("opf:meta[@property='belongs-to-collection']", NS).text == "Samples"
+    sources = [s.text for s in md.iterfind("dc:source", NS)]
+    assert sources == ["The Militant, Vol. V No. 35 (Whole No. 131), 27 August 1934, p.\u00a01.",
+                       "The Militant, Vol. VI No. 47, 14 October 1933, p.\u00a03."]
+    identifier = md.findtext("dc:identifier", namespaces=NS)
+    assert identifier.startswith("urn:uuid:")
+    assert identifier == sample_book().metadata.identifier  # derived, never random
+    assert md.findtext("opf:meta[@property='dcterms:modified']", namespaces=NS) == "2016-01-05T00:00:00Z"
+
+
+def test_landmarks_and_semantics(docs: dict) -> None:
+    nav = docs["EPUB/nav.xhtml"]
+    marks = {a.get(EPUB_NS): a.get("href") for a in nav.iterfind(".//x:nav[@epub:type='landmarks']//x:a", NS)}
+    assert marks == {"cover": "cover.xhtml", "toc": "nav.xhtml#toc", "bodymatter": "halftitle.xhtml",
+                     "endnotes": "ch002.xhtml#ch002-notes"}
+    kinds = {name: [e.get(EPUB_NS) for e in doc.iter() if e.get(EPUB_NS)]
+             for name, doc in docs.items() if name.endswith(".xhtml")}
+    assert "cover" in kinds["EPUB/cover.xhtml"]
+    assert "halftitlepage" in kinds["EPUB/halftitle.xhtml"]
+    assert "titlepage" in kinds["EPUB/titlepage.xhtml"]
+    assert "copyright-page" in kinds["EPUB/imprint.xhtml"]
+    assert "toc" in kinds["EPUB/nav.xhtml"]
+    assert {"bodymatter", "chapter"} <= set(kinds["EPUB/ch001.xhtml"])
+    assert "credits" in kinds["EPUB/credits.xhtml"] and "colophon" in kinds["EPUB/colophon.xhtml"]
+    chapter = docs["EPUB/ch001.xhtml"].find(".//x:section[@id='ch001']", NS)
+    assert chapter.get("role") == "doc-chapter"
+    opf = docs["EPUB/content.opf"]
+    spine = [i.get("idref") for i in opf.iterfind(".//opf:itemref", NS)]
+    assert spine == ["cover", "titlepage", "imprint", "nav", "halftitle", "ch001", "ch002",
+                     "credits", "colophon"]
+
+
+def test_headings_nest_without_gaps(docs: dict) -> None:
+    for name, doc in docs.items():
+        if not name.endswith(".xhtml"):
+            continue
+        levels = [int(e.tag[-1]) for e in doc.iter() if re.fullmatch(r"\{.*\}h[1-6]", str(e.tag))]
+        if name == "EPUB/cover.xhtml":  # an image page, named by its alt text
+            assert levels == []
+            continue
+        assert levels[0] == 1, name
+        for a, b in zip(levels, levels[1:]):
+            assert b <= a + 1, (name, levels)
+
+
+def test_cover_image(epub: Path, docs: dict) -> None:
+    opf = docs["EPUB/content.opf"]
+    item = opf.find(".//opf:item[@properties='cover-image']", NS)
+    with zipfile.ZipFile(epub) as z:
+        image = Image.open(io.BytesIO(z.read("EPUB/" + item.get("href"))))
+    assert image.size[0] >= 1600 and image.size[1] >= 2560
+    img = docs["EPUB/cover.xhtml"].find(".//x:img", NS)
+    assert img.get("alt").startswith("Cover: Two Articles")
+
+
+def test_fonts_and_their_licence_are_inside(epub: Path) -> None:
+    with zipfile.ZipFile(epub) as z:
+        names = z.namelist()
+        css = z.read("EPUB/css/book.css").decode()
+    assert "EPUB/css/fonts/SourceSerifPro-Regular.ttf" in names
+    assert "EPUB/css/fonts/SourceSerifPro-It.ttf" in names
+    assert "EPUB/css/fonts/LICENSE.txt" in names
+    # The reader's settings win: no fixed sizes, no forced colours.
+    assert not re.search(r"font-size:\s*[\d.]+(px|pt)", css)
+    assert not re.search(r"(?<![-\w])(color|background(-color)?):(?!\s*inherit)", css)
+
+
+def test_note_called_twice_links_back_to_both_calls(tmp_path: Path) -> None:
+    article = Article(title="Twice", blocks=(
+        Paragraph((Text("First call"), NoteRef("a", "a"), Text("."))),
+        Paragraph((Text("Second call"), NoteRef("a", "a"), Text("."))),
+    ), notes=(Note("a", (Paragraph((Text("The note."),)),)),), authors=(Person("X"),))
+    out = write_book(assemble([article], Metadata(title="T")), tmp_path / "t.epub", "epub")
+    assert epubcheck_messages(out) == []
+    doc = epub_docs(out)["EPUB/ch001.xhtml"]
+    refs = doc.findall(".//x:a[@epub:type='noteref']", NS)
+    assert [r.get("id") for r in refs] == ["ch001-ref-1", "ch001-ref-1-2"]
+    backs = [a.get("href") for a in doc.iterfind(".//x:aside//x:a[@role='doc-backlink']", NS)]
+    assert backs == ["#ch001-ref-1", "#ch001-ref-1-2"]
+
+
+def test_book_end_notes_option(tmp_path: Path) -> None:
+    out = write_book(sample_book(), tmp_path / "b.epub", "epub", WriteOptions(notes="book"))
+    assert epubcheck_messages(out) == []
+    docs = epub_docs(out)
+    notes = docs["EPUB/endnotes.xhtml"]
+    item = notes.find(".//x:section[@role='doc-endnotes']//x:li", NS)
+    assert item.get(EPUB_NS) == "endnote" and item.get("id") == "ch002-note-1"
+    assert item.find(".//x:a[@role='doc-backlink']", NS).get("href") == "ch002.xhtml#ch002-ref-1"
+    ref = docs["EPUB/ch002.xhtml"].find(".//x:a[@epub:type='noteref']", NS)
+    assert ref.get("href") == "endnotes.xhtml#ch002-note-1"
+    assert docs["EPUB/ch002.xhtml"].find(".//x:aside", NS) is None
+
+
+def test_straight_quotes_dashes_and_dots_become_typographic(tmp_path: Path) -> None:
+    article = Article(title="Plain", authors=(Person("X"),), blocks=(
+        Paragraph((Text('He said "no" -- it\'s over... Already “curly” stays; see p. 12 and Vol. V.'),)),))
+    out = write_book(assemble([article], Metadata(title="T")), tmp_path / "q.epub", "epub")
+    text = "".join(epub_docs(out)["EPUB/ch001.xhtml"].itertext())
+    assert "He said “no” — it’s over… Already “curly” stays; see p.\u00a012 and Vol.\u00a0V." in text
+
+
+def test_same_inputs_give_identical_bytes(tmp_path: Path) -> None:
+    a = write_book(sample_book(), tmp_path / "a.epub", "epub").read_bytes()
+    b = write_book(sample_book(), tmp_path / "b.epub", "epub").read_bytes()
+    assert a == b
+    with zipfile.ZipFile(io.BytesIO(a)) as z:
+        infos = z.infolist()
+    assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+    assert {i.date_time for i in infos} == {(2016, 1, 5, 0, 0, 0)}
+
+
+def test_source_date_epoch_sets_the_modified_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    out = write_book(sample_book(), tmp_path / "e.epub", "epub")
+    opf = epub_docs(out)["EPUB/content.opf"]
+    assert opf.findtext(".//opf:meta[@property='dcterms:modified']", namespaces=NS) == "2023-11-14T22:13:20Z"
+
+
+def test_parts_nest_in_the_contents(tmp_path: Path) -> None:
+    articles = [read_article(SAMPLE / "offensive.txt"), read_article(SAMPLE / "impossible.txt")]
+    book = assemble(articles, Metadata(title="Parts", authors=(Person("Leon Trotsky"),)),
+                    parts=[("One", 0), ("Two", 1)])
+    out = write_book(book, tmp_path / "p.epub", "epub")
+    assert epubcheck_messages(out) == []
+    docs = epub_docs(out)
+    toc = docs["EPUB/nav.xhtml"].find(".//x:nav[@epub:type='toc']/x:ol", NS)
+    parts = toc.findall("x:li[@class='toc-part']", NS)
+    assert [p.findtext("x:a/x:span", namespaces=NS) for p in parts] == ["One", "Two"]
+    assert len(parts[1].findall("x:ol/x:li/x:ol/x:li", NS)) == 10  # part → article → sections
+    ncx = docs["EPUB/toc.ncx"].findall("ncx:navMap/ncx:navPoint", NS)
+    assert [p.findtext("ncx:navLabel/ncx:text", namespaces=NS) for p in ncx][:2] == ["One", "Two"]
+
+
+SEED_FILES = sorted(SAMPLE.glob("*.txt"))
+CORPUS_SAMPLE = ["archive/trotsky/1931/spain/spain05.htm.txt"]
+
+
+def corpus_pages(count: int = 6) -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    pages = sorted(CORPUS.rglob("*.txt"))
+    step = max(1, len(pages) // count)
+    return pages[::step][:count]
+
+
+@pytest.mark.parametrize("source", SEED_FILES + corpus_pages(), ids=lambda p: p.name)
+def test_one_article_books_pass_epubcheck(source: Path, tmp_path: Path) -> None:
+    article = read_article(source)
+    book = assemble([article], Metadata(title=article.title, authors=article.authors or (Person("Unknown"),)))
+    out = write_book(book, tmp_path / "one.epub", "epub")
+    assert epubcheck_messages(out) == []

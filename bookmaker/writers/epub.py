@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from ..cover import make_cover
 from ..model import Book, Chapter
+from ..resources import LocalResources
 from ..render import (TocEntry, book_context, chapter_views, front_view, make_environment,
                       toc_tree, transcribers)
 from ..theme import load_theme
@@ -158,7 +159,22 @@ class EpubWriter:
         def part_file(index: int) -> str:
             return f"part{index + 1:02d}.xhtml"
 
-        views = chapter_views(book, notes="link", hbase=1, file_of=file_of, notes_file=notes_file)
+        resources = LocalResources(options.base_dir)
+        images: dict[str, epub.EpubItem] = {}
+
+        def image(src: str, chapter: Chapter) -> str | None:
+            found = resources.find(src, chapter)
+            if found is None:
+                return None
+            name, data, kind = LocalResources.epub_name(found)
+            if name not in images:
+                images[name] = _item(f"img-{len(images) + 1}", name, data, kind)
+                eb.add_item(images[name])
+            return name
+
+        views = chapter_views(book, notes="link", hbase=1, file_of=file_of, notes_file=notes_file,
+                              images=image)
+        resources.warn()
         fronts = [front_view(fm, hbase=1, file=f"{fm.kind}.xhtml") for fm in book.front_matter]
         back = [("Notes", "endnotes.xhtml#endnotes")] if book_notes else []
         toc = toc_tree(book, views, part_file, fronts,

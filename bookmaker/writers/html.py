@@ -8,6 +8,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..model import Book
+from ..resources import LocalResources
 from ..render import book_context, chapter_views, front_view, make_environment, toc_tree
 from ..theme import load_theme
 from . import WriteOptions
@@ -29,7 +30,14 @@ class HtmlWriter:
         env = make_environment(theme, [options.templates] if options.templates else [])
         # One light file: the theme's web fonts are left to the EPUB and PDF.
         css = _FONT_FACE.sub("", theme.css("common.css")) + theme.css("html.css")
-        views = chapter_views(book, notes="link", hbase=3 if book.parts else 2)
+        resources = LocalResources(options.base_dir)
+
+        def image(src: str, chapter: object) -> str | None:
+            found = resources.find(src, chapter)  # type: ignore[arg-type]
+            return None if found is None else LocalResources.data_url(found)
+
+        views = chapter_views(book, notes="link", hbase=3 if book.parts else 2, images=image)
+        resources.warn()
         fronts = [front_view(fm, hbase=2) for fm in book.front_matter]
         ctx = book_context(book, theme, views, toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")]), fronts,
                            inline_css=[Markup(css)], print=False, html_class="html-edition")

@@ -1,26 +1,36 @@
-"""The print PDF through WeasyPrint, loading only the theme's and the book's own files."""
+"""The print PDF through WeasyPrint, loading only the theme's and the book's own files.
+
+Options (`[options.pdf]` in a spec, `WriteOptions.trim` and `.extra`):
+- trim: A5 (default), A4, letter, us-trade, royal, or WIDTHxHEIGHT in mm or in;
+- variant: "ua" (tagged PDF/UA-1, the default), "a" (PDF/A-3b), "x" (PDF/X-4),
+  "none", or any WeasyPrint variant name such as "pdf/a-2b";
+- bleed: e.g. "3mm", and marks: "crop", "cross" or "crop cross", for a press.
+"""
 
 from __future__ import annotations
 
+import io
 import logging
+import os
 import re
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
-
 
 from ..errors import WriterError
 from ..model import Book
 from ..render import book_context, chapter_views, front_view, make_environment, toc_tree
+from ..resources import MAX_DATA_URL, LocalResources
 from ..theme import Theme, load_theme
+from . import WriteOptions
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
-from . import WriteOptions
 
-__all__ = ["PdfWriter", "TRIM_SIZES", "page_css"]
+__all__ = ["PdfWriter", "TRIM_SIZES", "VARIANTS", "page_css"]
 
-log = logging.getLogger("bookmaker.pdf")
+log = logging.getLogger("bookmaker")
 
 # width, height in mm
 TRIM_SIZES: dict[str, tuple[float, float]] = {
@@ -30,10 +40,10 @@ TRIM_SIZES: dict[str, tuple[float, float]] = {
     "us-trade": (152.4, 228.6),
     "royal": (156, 234),
 }
-
-_MAX_DATA_URL = 1_000_000  # bytes of a data: URL; larger ones are refused
-
+VARIANTS = {"ua": "pdf/ua-1", "a": "pdf/a-3b", "x": "pdf/x-4", "none": None}
+_OPTIONS = {"variant", "bleed", "marks"}
 _CUSTOM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|in)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|in)?\s*$")
+_LENGTH = re.compile(r"^\s*\d+(\.\d+)?\s*(mm|pt|in|cm)\s*$")
 
 
 def _trim(name: str) -> tuple[float, float]:
@@ -45,18 +55,44 @@ def _trim(name: str) -> tuple[float, float]:
         scale = 25.4 if (m.group(2) or m.group(4)) == "in" else 1.0
         return float(m.group(1)) * scale, float(m.group(3)) * scale
     raise WriterError(f"unknown trim size {name!r}; use one of {', '.join(TRIM_SIZES)} "
-                      "or WIDTHxHEIGHT in mm or in (e.g. 140x216mm)", key="pdf.trim")
+                      "or WIDTHxHEIGHT in mm or in (e.g. 140x216mm)", key="options.pdf.trim")
 
 
-def page_css(trim: str) -> str:
+def page_css(trim: str, bleed: str | None = None, marks: str | None = None) -> str:
     """The page rule: trim size and mirrored margins, the inner one wider for binding."""
     width, height = _trim(trim)
-    scale = width / 148
+    scale = min(width / 148, 1.6)
     top, bottom = 18 * scale, 20 * scale
     inner, outer = 20 * scale, 14 * scale
-    return (f"@page {{ size: {width:.2f}mm {height:.2f}mm; margin: {top:.1f}mm 0 {bottom:.1f}mm 0; }}\n"
+    press = (f" bleed: {bleed};" if bleed else "") + (f" marks: {marks};" if marks else "")
+    return (f"@page {{ size: {width:.2f}mm {height:.2f}mm; margin: {top:.1f}mm 0 {bottom:.1f}mm 0;{press} }}\n"
             f"@page :left {{ margin-left: {outer:.1f}mm; margin-right: {inner:.1f}mm; }}\n"
             f"@page :right {{ margin-left: {inner:.1f}mm; margin-right: {outer:.1f}mm; }}\n")
+
+
+def _settings(options: WriteOptions) -> dict[str, Any]:
+    extra = dict(options.extra)
+    unknown = set(extra) - _OPTIONS
+    if unknown:
+        raise WriterError(f"unknown PDF option(s) {', '.join(sorted(unknown))}; allowed: trim, "
+                          + ", ".join(sorted(_OPTIONS)), key="options.pdf")
+    variant = str(extra.get("variant", "ua")).lower()
+    from weasyprint.pdf import VARIANTS as WEASY_VARIANTS
+
+    if variant in VARIANTS:
+        variant = VARIANTS[variant]
+    elif variant not in WEASY_VARIANTS:
+        raise WriterError(f"unknown PDF variant {variant!r}; use ua, a, x, none or one of "
+                          + ", ".join(WEASY_VARIANTS), key="options.pdf.variant")
+    bleed = extra.get("bleed")
+    if bleed is not None and not _LENGTH.match(str(bleed)):
+        raise WriterError(f"bleed must be a length such as '3mm', not {bleed!r}",
+                          key="options.pdf.bleed")
+    marks = extra.get("marks")
+    if marks is not None and set(str(marks).split()) - {"crop", "cross"}:
+        raise WriterError(f"marks must be 'crop', 'cross' or 'crop cross', not {marks!r}",
+                          key="options.pdf.marks")
+    return {"variant": variant, "bleed": bleed, "marks": marks}
 
 
 def _fetcher(theme: Theme, base_dir: Path | None) -> "URLFetcher":
@@ -64,8 +100,6 @@ def _fetcher(theme: Theme, base_dir: Path | None) -> "URLFetcher":
     from weasyprint.urls import URLFetcher
 
     class LocalOnly(URLFetcher):
-        refused: list[str] = []
-
         def fetch(self, url: str, headers: object = None) -> object:
             parts = urlsplit(url)
             if parts.scheme == "file":
@@ -77,14 +111,32 @@ def _fetcher(theme: Theme, base_dir: Path | None) -> "URLFetcher":
                 root = base_dir.resolve() if base_dir else None
                 if root and path.is_relative_to(root) and path.is_file():
                     return super().fetch(path.as_uri(), headers)
-            elif parts.scheme == "data" and len(url) <= _MAX_DATA_URL:
+            elif parts.scheme == "data" and len(url) <= MAX_DATA_URL:
                 return super().fetch(url, headers)
-            self.refused.append(url)
+            log.warning("refused to load %s", url[:120])
             raise ValueError(f"refused to load {url[:80]}")
 
-    fetcher = LocalOnly(allowed_protocols={"file", "data"}, timeout=5)
-    fetcher.refused = []
-    return fetcher
+    return LocalOnly(allowed_protocols={"file", "data"}, timeout=5)
+
+
+def _epoch(stamp: str) -> int:
+    return int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
+
+
+def _page_labels(pdf_bytes: bytes, front_pages: int, variant: str | None) -> bytes:
+    """Label front matter i, ii, … and the body 1, 2, … as the folios are."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        nums: list[Any] = []
+        if front_pages:
+            nums += [0, pikepdf.Dictionary(S=pikepdf.Name.r)]
+        nums += [front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)]
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        return out.getvalue()
 
 
 class PdfWriter:
@@ -95,33 +147,56 @@ class PdfWriter:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
+        settings = _settings(options)
         theme = load_theme(options.theme)
-        html = self.render_html(book, options)
+        resources = LocalResources(options.base_dir)
+        html = self.render_html(book, options, resources)
+        resources.warn()
         fetcher = _fetcher(theme, options.base_dir)
         base = options.base_dir or theme.path
         fonts = FontConfiguration()  # @font-face rules load only through this
         css = [CSS(string=theme.css("common.css") + theme.css("print.css"),
                    base_url=theme.path.as_uri() + "/", url_fetcher=fetcher, font_config=fonts),
-               CSS(string=page_css(options.trim), font_config=fonts)]
+               CSS(string=page_css(options.trim, settings["bleed"], settings["marks"]),
+                   font_config=fonts)]
         quiet = logging.getLogger("weasyprint")
         level = quiet.level
-        quiet.setLevel(logging.ERROR)  # refused URLs are reported once, below
+        quiet.setLevel(logging.ERROR)  # refused URLs are reported by the fetcher
+        # fontTools stamps font subsets with the current time unless this is set.
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(_epoch(book.metadata.modified))
         try:
             document = HTML(string=html, base_url=Path(base).resolve().as_uri() + "/",
                             url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
-            document.write_pdf(target, pdf_identifier=book.metadata.identifier.encode(),
-                               uncompressed_pdf=False)
+            front = next((i for i, page in enumerate(document.pages)
+                          if "bodymatter" in page.anchors), 0)
+            pdf = document.write_pdf(pdf_identifier=book.metadata.identifier.encode(),
+                                     pdf_variant=settings["variant"],
+                                     output_intent="srgb" if settings["variant"] == "pdf/x-4" else None,
+                                     pdf_tags=settings["variant"] is not None,
+                                     uncompressed_pdf=False)
         finally:
             quiet.setLevel(level)
-        for url in dict.fromkeys(fetcher.refused):
-            log.warning("refused to load %s", url[:120])
+            if epoch is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = epoch
+        Path(target).write_bytes(_page_labels(pdf, front, settings["variant"]))
 
-    def render_html(self, book: Book, options: WriteOptions) -> str:
+    def render_html(self, book: Book, options: WriteOptions,
+                    resources: LocalResources | None = None) -> str:
         theme = load_theme(options.theme)
         env = make_environment(theme, [options.templates] if options.templates else [])
+        res = resources or LocalResources(options.base_dir)
+
+        def image(src: str, chapter: object) -> str | None:
+            found = res.find(src, chapter)  # type: ignore[arg-type]
+            return found.as_uri() if isinstance(found, Path) else found
+
         hbase = 3 if book.parts else 2
-        views = chapter_views(book, notes="footnote", hbase=hbase)
+        views = chapter_views(book, notes="footnote", hbase=hbase, images=image)
         fronts = [front_view(fm, hbase=2) for fm in book.front_matter]
-        ctx = book_context(book, theme, views, toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")]), fronts, inline_css=[],
-                           print=True, html_class="print-edition", notes_here=False)
+        toc = toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")])
+        ctx = book_context(book, theme, views, toc, fronts, inline_css=[], print=True,
+                           html_class="print-edition", notes_here=False)
         return env.get_template("book.html.j2").render(ctx)

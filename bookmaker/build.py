@@ -1,56 +1,134 @@
 """Make-style builds: a target is rebuilt only when something it depends on changed.
 
-Each target (one book in one format) records the hash of every dependency in
-`.bookmaker-cache/state.json` beside the project's content. Outputs are written
-atomically, and dist/SHA256SUMS lists what the build made.
+A target is one book in one format (`dist/<slug>.epub`). It depends on the
+spec, its articles and front-matter files, the theme (CSS, templates, fonts),
+the spec's own templates, the writer options, `SOURCE_DATE_EPOCH` and
+bookmaker itself (its version and its code). The content hash of each is
+recorded per target in `.bookmaker-cache/state.json`, beside a stat cache
+(size, mtime, inode -> SHA-256) so that an unchanged file is not read again;
+a file whose stat changed is hashed, and a file touched in the last two
+seconds is never trusted to the stat cache. A cache that is missing, corrupt,
+of another version or disagrees with the outputs is not trusted: the targets
+concerned are rebuilt.
+
+Targets are independent: they run on a `concurrent.futures.Executor`, a
+process pool of `jobs` workers by default, or any executor the caller passes
+(a Dask `Client.get_executor()` works). Outputs are written to a hidden
+temporary file beside the target and renamed into place, so a build killed at
+any moment leaves the previous file or the complete new one; `SHA256SUMS` is
+rewritten after every build that changes `dist/`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
+import re
 import shutil
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from . import __version__
 from .assemble import assemble
-from .errors import BookmakerError, SpecError
-from .model import Article, Book, Person
-from .readers import read_article
-from .spec import ArticleEntry, BookSpec, find_specs, load_spec
-from .theme import load_theme
+from .errors import (BookmakerError, LicenceError, SourceError, SpecError, WriterError,
+                     EXIT_INTERNAL)
+from .model import Article, Book, FrontMatter, Metadata, Person
+from .spec import ArticleEntry, BookSpec, find_specs, load_spec, slugify
 from .writers import WriteOptions, atomic_path, get_writer
 
-__all__ = ["Target", "Outcome", "plan", "build", "clean", "load_book", "write_options",
-           "CACHE_DIR", "STATE_FILE"]
+__all__ = ["Target", "Outcome", "Step", "Reporter", "plan", "build", "clean", "load_book",
+           "make_book", "write_options", "CACHE_DIR", "STATE_FILE", "SUMS_FILE"]
 
 CACHE_DIR = ".bookmaker-cache"
 STATE_FILE = "state.json"
+SUMS_FILE = "SHA256SUMS"
+_STATE_VERSION = 2
+_RACY_NS = 2_000_000_000       # a file changed this recently is hashed again next time
+_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what atomic_path leaves when killed
+_PACKAGE = Path(__file__).resolve().parent
+_NO_AUTHOR = re.compile(r"no[- ]author\b")  # a reader's "no-author: …" warning (kind first)
 
+
+# --- targets and outcomes ----------------------------------------------------------
 
 @dataclass(frozen=True)
 class Target:
+    """One book in one format."""
+
     spec_path: Path
     slug: str
     format: str
     output: Path
+    cache: Path | None = None  # where writers keep work between builds (laid-out chapters)
+
+    @property
+    def name(self) -> str:
+        return self.output.name
 
 
 @dataclass
 class Outcome:
     target: Target
     status: str                 # "built", "up to date", "would build", "failed"
-    reason: str = ""
+    reason: str = ""            # why it was (or would be) built
     warnings: list[str] = field(default_factory=list)
     error: BookmakerError | None = None
+    traceback: str | None = None  # of an internal error, for -v
+    seconds: float = 0.0
 
+    @property
+    def exit_code(self) -> int:
+        return self.error.exit_code if self.error else 0
+
+
+class Step(NamedTuple):
+    """A planned target: `reason` is None when it is up to date."""
+
+    target: Target
+    reason: str | None
+    deps: dict[str, str]
+
+
+class Reporter:
+    """What a build tells as it goes; the default tells nothing.
+
+    `stage` may be called from another thread; an implementation must be
+    thread-safe. The CLI's displays are in `bookmaker.progress`.
+    """
+
+    def planned(self, steps: Sequence[Step]) -> None:
+        """Every target, up to date or not, before anything is built."""
+
+    def stage(self, target: Target, stage: str, done: int = 0, total: int = 0) -> None:
+        """A target reached a stage ("reading", "writing epub"), `done` of `total`."""
+
+    def finished(self, outcome: Outcome) -> None:
+        """A target was built, failed, is up to date, or would be built."""
+
+    def note(self, message: str) -> None:
+        """Something about the build as a whole (e.g. SHA256SUMS repaired)."""
+
+
+class _InternalError(BookmakerError):
+    category = "internal"
+    exit_code = EXIT_INTERNAL
+
+
+# --- reading a book ------------------------------------------------------------------
 
 def _apply(article: Article, entry: ArticleEntry) -> Article:
-    changes: dict[str, object] = {}
+    """The spec's overrides for one article."""
+    changes: dict[str, Any] = {}
     if entry.title:
         changes["title"] = entry.title
     if entry.subtitle:
@@ -60,31 +138,67 @@ def _apply(article: Article, entry: ArticleEntry) -> Article:
     if entry.date:
         changes["date"] = entry.date
     if entry.licence:
-        changes["attribution"] = replace(article.attribution, licence=entry.licence)
+        changes["attribution"] = replace(article.attribution, licence=entry.licence,
+                                         licence_reason=entry.licence_reason)
     return replace(article, **changes) if changes else article
 
 
-def load_book(spec: BookSpec) -> Book:
-    """Read a spec's articles and assemble its book."""
-    articles = [_apply(read_article(e.path), e) for e in spec.articles]
+def _front_matter(spec: BookSpec) -> list[FrontMatter]:
+    from .readers.markdown import read_front_matter
+    return [read_front_matter(path, kind) for kind, path in spec.front]
+
+
+def _origin(path: Path, spec: BookSpec) -> str:
+    """A file's name relative to the project (the folder above the spec's)."""
+    try:
+        return path.relative_to(spec.root.parent).as_posix()
+    except ValueError:
+        return path.name
+
+
+def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = None) -> Book:
+    """Read a spec's articles and front matter, and assemble its book.
+
+    `progress(done, total)` is called after each article is read.
+    """
+    from .readers import read_article
+
+    articles: list[Article] = []
+    reader_warnings: list[str] = []
+    total = len(spec.articles)
+    for done, entry in enumerate(spec.articles, start=1):
+        article = _apply(read_article(entry.path), entry)
+        # The origin is printed in books: never the machine's absolute path.
+        where = _origin(entry.path, spec)
+        article = replace(article, attribution=replace(article.attribution, origin=where))
+        for warning in article.warnings:
+            # "no-author: …": assembly says which author applies, when one does
+            if _NO_AUTHOR.match(warning) and (article.authors or spec.metadata.authors):
+                continue
+            reader_warnings.append(f"{where}: {warning}")
+        articles.append(article)
+        if progress:
+            progress(done, total)
     parts: list[tuple[str, int]] = []
     for index, title in enumerate(spec.parts):
         first = next(i for i, e in enumerate(spec.articles) if e.part == index)
         parts.append((title, first))
-    book = assemble(articles, spec.metadata, parts=parts)
-    reader_warnings = [f"{a.attribution.origin or a.title}: {w}" for a in articles for w in a.warnings
-                       if "book's author applies" not in w or not spec.metadata.authors]
+    book = assemble(articles, spec.metadata, parts=parts, front_matter=_front_matter(spec))
     return replace(book, warnings=tuple(reader_warnings) + book.warnings)
 
 
-def write_options(spec: BookSpec, fmt: str) -> WriteOptions:
+def write_options(spec: BookSpec, fmt: str, cache_dir: Path | None = None) -> WriteOptions:
+    """The options a spec gives the writer of one format."""
     extra = dict(spec.format_options.get(fmt, {}))
+    notes = str(extra.pop("notes", spec.notes))
     trim = str(extra.pop("trim", "A5")) if fmt == "pdf" else "A5"
     return WriteOptions(theme=spec.theme, base_dir=spec.root, templates=spec.templates,
-                        notes=spec.notes, trim=trim, extra=extra)
+                        notes=notes, trim=trim, extra=extra, cache_dir=cache_dir)
 
 
-def _hash_file(path: Path) -> str:
+# --- hashing with a stat cache -------------------------------------------------------
+
+def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -92,175 +206,573 @@ def _hash_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _dependencies(spec: BookSpec, fmt: str) -> dict[str, str]:
-    deps = {str(p): _hash_file(p) for p in spec.inputs()}
-    if spec.templates and spec.templates.is_dir():
-        for p in sorted(spec.templates.rglob("*")):
-            if p.is_file():
-                deps[str(p)] = _hash_file(p)
-    deps["theme " + spec.theme] = load_theme(spec.theme).digest()
-    deps["bookmaker version"] = __version__
-    deps["writer options"] = hashlib.sha256(write_options(spec, fmt).fingerprint().encode()).hexdigest()
-    return deps
+def _valid_entry(entry: Any) -> bool:
+    return (isinstance(entry, list) and len(entry) == 4
+            and all(isinstance(v, int) for v in entry[:3])
+            and isinstance(entry[3], str) and len(entry[3]) == 64)
 
 
-def _stale_reason(old: dict[str, str] | None, new: dict[str, str], output: Path) -> str | None:
-    if not output.exists():
-        return "output missing"
-    if old is None:
-        return "never built"
-    for key, value in new.items():
-        if old.get(key) != value:
-            return f"{Path(key).name if os.sep in key else key} changed"
-    if set(old) - set(new):
-        return "inputs removed"
+class _Hasher:
+    """SHA-256 of files, trusting (size, mtime_ns, inode) only for files not just written."""
+
+    def __init__(self, cache: dict[str, Any]) -> None:
+        self.cache = cache
+        self.changed = False
+        self.now = time.time_ns()
+
+    def signature(self, path: Path) -> list[int]:
+        st = path.stat()
+        return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+    def __call__(self, path: Path) -> str:
+        key = str(path)
+        sig = self.signature(path)
+        entry: Any = self.cache.get(key)
+        if _valid_entry(entry) and entry[:3] == sig:
+            return str(entry[3])
+        digest = _sha256(path)
+        if self.now - sig[1] > _RACY_NS:
+            self.cache[key] = [*sig, digest]
+        else:
+            self.cache.pop(key, None)
+        self.changed = True
+        return digest
+
+
+# --- the state file ------------------------------------------------------------------
+
+def _cache_dir(project: Path) -> Path:
+    return project / CACHE_DIR
+
+
+def _empty_state() -> dict[str, Any]:
+    return {"version": _STATE_VERSION, "files": {}, "targets": {}}
+
+
+def _load_state(project: Path) -> dict[str, Any]:
+    """The recorded state; anything unreadable or of another shape counts as empty."""
+    try:
+        data = json.loads((_cache_dir(project) / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return _empty_state()
+    if (not isinstance(data, dict) or data.get("version") != _STATE_VERSION
+            or not isinstance(data.get("files"), dict) or not isinstance(data.get("targets"), dict)):
+        return _empty_state()
+    return data
+
+
+def _target_entry(state: dict[str, Any], output: Path) -> dict[str, Any] | None:
+    entry = state["targets"].get(str(output))
+    if (isinstance(entry, dict) and isinstance(entry.get("deps"), dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in entry["deps"].items())
+            and _valid_entry(entry.get("output"))):
+        return entry
     return None
 
 
-def _state_path(project: Path) -> Path:
-    return project / CACHE_DIR / STATE_FILE
+def _save_state(project: Path, state: dict[str, Any]) -> None:
+    with atomic_path(_cache_dir(project) / STATE_FILE) as tmp:
+        tmp.write_text(json.dumps(state, separators=(",", ":"), sort_keys=True), encoding="utf-8")
 
 
-def _load_state(project: Path) -> dict[str, dict[str, str]]:
+@contextlib.contextmanager
+def _locked(project: Path) -> Iterator[None]:
+    """One build or clean at a time per project."""
     try:
-        data = json.loads(_state_path(project).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}  # a missing or corrupt state means: rebuild
+        import fcntl
+    except ImportError:  # not on POSIX: no lock
+        yield
+        return
+    cache = _cache_dir(project)
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / "lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def _save_state(project: Path, state: dict[str, dict[str, str]]) -> None:
-    path = _state_path(project)
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+# --- dependencies --------------------------------------------------------------------
 
+def _tool_version() -> str:
+    from . import __version__
+    return __version__
+
+
+def _label(path: Path, project: Path) -> str:
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return str(path)
+
+
+class _Deps:
+    """The dependencies of targets, computed once per spec and theme."""
+
+    def __init__(self, project: Path, hasher: _Hasher) -> None:
+        self.project = project
+        self.hash = hasher
+        self._themes: dict[str, dict[str, str]] = {}
+        self._tool: dict[str, str] | None = None
+
+    def tool(self) -> dict[str, str]:
+        if self._tool is None:
+            h = hashlib.sha256()
+            for p in sorted(_PACKAGE.rglob("*.py")):
+                h.update(p.relative_to(_PACKAGE).as_posix().encode() + b"\0" + self.hash(p).encode())
+            self._tool = {"bookmaker version": _tool_version(), "bookmaker code": h.hexdigest()}
+        return self._tool
+
+    def theme(self, name: str) -> dict[str, str]:
+        if name not in self._themes:
+            from .theme import load_theme
+            theme = load_theme(name)
+            deps = {}
+            for p in sorted(theme.path.rglob("*")):
+                if p.is_file():
+                    deps[f"theme file {p.relative_to(theme.path).as_posix()}"] = self.hash(p)
+            for p in sorted(theme.font_dir.glob("*")):
+                if p.is_file():
+                    deps[f"font {p.name}"] = self.hash(p)
+            self._themes[name] = deps
+        return self._themes[name]
+
+    def of_spec(self, spec: BookSpec) -> dict[str, str]:
+        deps = {_label(p, self.project): self.hash(p) for p in spec.inputs()}
+        if spec.templates:
+            for p in sorted(spec.templates.rglob("*")):
+                if p.is_file():
+                    deps[_label(p, self.project)] = self.hash(p)
+        deps.update(self.theme(spec.theme))
+        deps.update(self.tool())
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        deps["SOURCE_DATE_EPOCH"] = epoch
+        return deps
+
+    def of_target(self, spec_deps: dict[str, str], spec: BookSpec, fmt: str) -> dict[str, str]:
+        deps = dict(spec_deps)
+        options = write_options(spec, fmt).fingerprint()
+        deps["writer options"] = hashlib.sha256(options.encode()).hexdigest()
+        return deps
+
+
+def _stale_reason(entry: dict[str, Any] | None, new: dict[str, str], output: Path,
+                  hasher: _Hasher) -> str | None:
+    if entry is None:
+        return "output missing" if not output.exists() else "never built here"
+    try:
+        sig = hasher.signature(output)
+    except OSError:
+        return "output missing"
+    recorded = entry["output"]
+    if sig != recorded[:3] and _sha256(output) != recorded[3]:
+        return "output changed since it was built"
+    old: dict[str, str] = entry["deps"]
+    changed = [k for k, v in new.items() if k in old and old[k] != v]
+    added = [k for k in new if k not in old]
+    removed = [k for k in old if k not in new]
+    parts = []
+    for keys, verb in ((changed, "changed"), (added, "added"), (removed, "removed")):
+        if keys:
+            shown = ", ".join(keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
+            parts.append(f"{shown} {verb}")
+    return "; ".join(parts) or None
+
+
+# --- choosing books --------------------------------------------------------------------
 
 def _select(project: Path, books: Sequence[str]) -> list[BookSpec]:
-    specs = [load_spec(p) for p in find_specs(project)]
-    if not specs and not books:
+    paths = find_specs(project)
+    if not paths and not books:
         raise SpecError("no book specs found (expected content/*.toml)", path=project / "content")
-    if not books:
-        return specs
-    chosen = []
-    for name in books:
-        match = [s for s in specs if name in (s.slug, s.path.stem, str(s.path))]
-        if not match and Path(name).suffix == ".toml":
-            match = [load_spec(Path(name))]
-        if not match:
-            known = ", ".join(s.slug for s in specs) or "none"
-            raise SpecError(f"no book named {name!r}; books in this project: {known}")
-        chosen += match
-    return chosen
+    specs = [load_spec(p) for p in paths]
+    if books:
+        chosen: list[BookSpec] = []
+        for name in books:
+            match = [s for s in specs if name in (s.slug, s.path.stem, str(s.path))
+                     or (Path(name).suffix == ".toml" and Path(name).resolve() == s.path)]
+            if not match and Path(name).suffix == ".toml":
+                match = [load_spec(Path(name))]
+            if not match:
+                known = ", ".join(s.slug for s in specs) or "none"
+                raise SpecError(f"no book named {name!r}; the books of this project: {known}",
+                                path=project / "content")
+            chosen += [m for m in match if m not in chosen]
+        specs = chosen
+    slugs: dict[str, Path] = {}
+    for spec in specs:
+        if spec.slug in slugs:
+            raise SpecError(f"slug {spec.slug!r} is also the slug of {slugs[spec.slug]}; "
+                            "two books would write the same files", path=spec.path, key="book.slug")
+        slugs[spec.slug] = spec.path
+    return specs
+
+
+def _dist(project: Path, out: str | Path | None) -> Path:
+    return Path(out).resolve() if out else project / "dist"
+
+
+def _plan(project: Path, books: Sequence[str], dist: Path, force: bool,
+          state: dict[str, Any], hasher: _Hasher) -> tuple[list[Step], dict[str, BookSpec]]:
+    deps = _Deps(project, hasher)
+    steps: list[Step] = []
+    specs: dict[str, BookSpec] = {}
+    suffixes: dict[str, str] = {}
+    for spec in _select(project, books):
+        spec_deps = deps.of_spec(spec)
+        specs[str(spec.path)] = spec
+        for fmt in spec.formats:
+            if fmt not in suffixes:
+                suffixes[fmt] = get_writer(fmt).suffix
+            target = Target(spec.path, spec.slug, fmt, dist / f"{spec.slug}{suffixes[fmt]}",
+                            _cache_dir(project))
+            target_deps = deps.of_target(spec_deps, spec, fmt)
+            reason = "forced" if force else _stale_reason(
+                _target_entry(state, target.output), target_deps, target.output, hasher)
+            steps.append(Step(target, reason, target_deps))
+    return steps, specs
 
 
 def plan(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Path | None = None,
-         force: bool = False) -> list[tuple[Target, str | None, dict[str, str]]]:
-    """Every target with the reason it must be built (None when up to date)."""
+         force: bool = False) -> list[Step]:
+    """Every target with the reason it must be built (None when up to date). Writes nothing."""
     project = Path(project).resolve()
-    dist = Path(out).resolve() if out else project / "dist"
     state = _load_state(project)
-    result = []
-    for spec in _select(project, books):
-        for fmt in spec.formats:
-            writer = get_writer(fmt)
-            target = Target(spec.path, spec.slug, fmt, dist / f"{spec.slug}{writer.suffix}")
-            deps = _dependencies(spec, fmt)
-            reason = "forced" if force else _stale_reason(state.get(str(target.output)), deps,
-                                                           target.output)
-            result.append((target, reason, deps))
-    return result
+    return _plan(project, books, _dist(project, out), force, state, _Hasher(state["files"]))[0]
 
 
-def _build_one(target: Target) -> list[str]:
-    spec = load_spec(target.spec_path)
-    book = load_book(spec)
+# --- running targets ---------------------------------------------------------------------
+
+Sink = Callable[[Target, str, int, int], None]
+_WORKER_SINK: Any = None  # in a worker of our own pool: a queue of stage events
+
+
+def _init_worker(queue: Any) -> None:
+    global _WORKER_SINK
+    _WORKER_SINK = queue
+
+
+class _Result(NamedTuple):
+    warnings: list[str]
+    error: tuple[str, str, str | None, int | None, str | None] | None  # class, message, path, line, key
+    traceback: str | None
+    seconds: float
+
+
+_ERRORS: dict[str, type[BookmakerError]] = {
+    c.__name__: c for c in (BookmakerError, SpecError, SourceError, LicenceError, WriterError,
+                            _InternalError)}
+
+
+def _write_atomically(target: Target, book: Book, options: WriteOptions) -> None:
     writer = get_writer(target.format)
-    with atomic_path(target.output) as tmp:
-        writer.write(book, tmp, write_options(spec, target.format))
-    return list(book.warnings)
+    try:
+        ctx = atomic_path(target.output)
+        tmp = ctx.__enter__()
+    except OSError as exc:
+        raise WriterError(f"cannot write here: {exc.strerror or exc}", path=target.output) from None
+    try:
+        writer.write(book, tmp, options)
+    except BaseException:
+        ctx.__exit__(*sys.exc_info())
+        raise
+    try:
+        ctx.__exit__(None, None, None)
+    except OSError as exc:
+        raise WriterError(f"cannot write: {exc.strerror or exc}", path=target.output) from None
 
 
-def _write_sums(dist: Path) -> None:
+def _run_target(target: Target, sink: Sink | None = None) -> _Result:
+    """Build one target; never raises (errors travel back as data, across processes)."""
+    started = time.perf_counter()
+    if sink is None and _WORKER_SINK is not None:
+        queue = _WORKER_SINK
+
+        def sink(t: Target, stage: str, done: int, total: int) -> None:
+            queue.put((t, stage, done, total))
+    emit = sink or (lambda *_: None)
+    try:
+        emit(target, "reading", 0, 0)
+        spec = load_spec(target.spec_path)
+        book = load_book(spec, progress=lambda d, n: emit(target, "reading", d, n))
+        emit(target, f"writing {target.format}", 0, 0)
+        _write_atomically(target, book, write_options(spec, target.format, target.cache))
+        return _Result(list(book.warnings), None, None, time.perf_counter() - started)
+    except BookmakerError as exc:
+        return _Result([], (type(exc).__name__, exc.message, exc.path, exc.line, exc.key),
+                       traceback.format_exc(), time.perf_counter() - started)
+    except Exception as exc:  # noqa: BLE001 - a bug: reported as an internal error
+        return _Result([], ("_InternalError", f"internal error: {type(exc).__name__}: {exc}",
+                            None, None, None),
+                       traceback.format_exc(), time.perf_counter() - started)
+
+
+def _error(record: tuple[str, str, str | None, int | None, str | None]) -> BookmakerError:
+    name, message, path, line, key = record
+    return _ERRORS.get(name, _InternalError)(message, path=path, line=line, key=key)
+
+
+def _cost(step: Step) -> tuple[int, int]:
+    """Longest first, so that workers finish together: PDFs, then big books."""
+    return (0 if step.target.format == "pdf" else 1, -len(step.deps))
+
+
+def _drain(queue: Any, reporter: Reporter) -> None:
+    while True:
+        item = queue.get()
+        if item is None:
+            return
+        with contextlib.suppress(Exception):
+            reporter.stage(*item)
+
+
+def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: Reporter,
+             done: Callable[[Step, _Result], None]) -> None:
+    if executor is None and (jobs <= 1 or len(todo) <= 1):
+        for step in todo:
+            done(step, _run_target(step.target, reporter.stage))
+        return
+    queue = listener = None
+    own = executor is None
+    if own:
+        context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+        queue = context.Queue()
+        listener = threading.Thread(target=_drain, args=(queue, reporter), daemon=True)
+        listener.start()
+        executor = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context,
+                                       initializer=_init_worker, initargs=(queue,))
+    assert executor is not None
+    sink = reporter.stage if isinstance(executor, ThreadPoolExecutor) else None
+    try:
+        pending: dict[Future[_Result], Step] = {
+            executor.submit(_run_target, step.target, sink): step for step in todo}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                step = pending.pop(future)
+                try:
+                    result = future.result()
+                except Exception as exc:  # noqa: BLE001 - the executor itself failed
+                    result = _Result([], ("_InternalError", f"internal error: the executor "
+                                          f"failed: {type(exc).__name__}: {exc}", None, None, None),
+                                     traceback.format_exc(), 0.0)
+                done(step, result)
+    finally:
+        if own:
+            executor.shutdown(wait=True, cancel_futures=True)
+            if queue is not None and listener is not None:
+                queue.put(None)
+                listener.join(timeout=5)
+
+
+# --- dist/ -------------------------------------------------------------------------------
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    if folder.is_dir():
+        for p in folder.iterdir():
+            if _TEMP.match(p.name) and p.is_file():
+                p.unlink(missing_ok=True)
+
+
+def _sums_text(dist: Path, hasher: _Hasher) -> str:
     lines = []
     for p in sorted(dist.iterdir()):
-        if p.is_file() and p.name != "SHA256SUMS" and not p.name.startswith("."):
-            lines.append(f"{_hash_file(p)}  {p.name}\n")
-    with atomic_path(dist / "SHA256SUMS") as tmp:
-        tmp.write_text("".join(lines), encoding="utf-8")
+        # names sha256sum would need escaped are left out (a book's name never is one)
+        if (p.is_file() and p.name != SUMS_FILE and not p.name.startswith(".")
+                and not any(c in p.name for c in "\\\n\r")):
+            lines.append(f"{hasher(p)}  {p.name}\n")
+    return "".join(lines)
+
+
+def _write_sums(dist: Path, hasher: _Hasher) -> bool:
+    """Make dist/SHA256SUMS list every file of dist/; True when it had to change."""
+    if not dist.is_dir():
+        return False
+    text = _sums_text(dist, hasher)
+    sums = dist / SUMS_FILE
+    try:
+        if sums.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    with atomic_path(sums) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return True
+
+
+# --- build -------------------------------------------------------------------------------
+
+class _Callback(Reporter):
+    def __init__(self, inner: Reporter | None, report: Callable[[Outcome], None] | None) -> None:
+        self.inner = inner or Reporter()
+        self.report = report
+
+    def planned(self, steps: Sequence[Step]) -> None:
+        self.inner.planned(steps)
+
+    def stage(self, target: Target, stage: str, done: int = 0, total: int = 0) -> None:
+        self.inner.stage(target, stage, done, total)
+
+    def finished(self, outcome: Outcome) -> None:
+        self.inner.finished(outcome)
+        if self.report:
+            self.report(outcome)
+
+    def note(self, message: str) -> None:
+        self.inner.note(message)
 
 
 def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Path | None = None,
           force: bool = False, dry_run: bool = False, jobs: int = 1,
-          executor: Executor | None = None,
+          executor: Executor | None = None, reporter: Reporter | None = None,
           report: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Build what is out of date. Returns one outcome per target."""
+    """Build what is out of date; return one outcome per target, in plan order.
+
+    `books` are slugs, spec names or spec paths (default: every content/*.toml).
+    `jobs` > 1 builds targets in a process pool; `executor` replaces it with any
+    concurrent.futures executor. A failed target does not stop the others: its
+    outcome carries the error, and its previous output stays in place.
+    A dry run reads, hashes and reports, and writes nothing.
+    """
     project = Path(project).resolve()
-    planned = plan(project, books, out=out, force=force)
-    outcomes: list[Outcome] = []
-    todo = [(t, r, d) for t, r, d in planned if r]
-    for target, reason, _ in planned:
-        if not reason:
-            outcomes.append(Outcome(target, "up to date"))
+    dist = _dist(project, out)
+    tell = _Callback(reporter, report)
     if dry_run:
-        outcomes += [Outcome(t, "would build", r or "") for t, r, _ in todo]
-        for o in outcomes:
-            report and report(o)
+        state = _load_state(project)
+        steps, _ = _plan(project, books, dist, force, state, _Hasher(state["files"]))
+        tell.planned(steps)
+        outcomes = [Outcome(s.target, "would build" if s.reason else "up to date", s.reason or "")
+                    for s in steps]
+        for outcome in outcomes:
+            tell.finished(outcome)
         return outcomes
-    state = _load_state(project)
-    own = executor is None and jobs > 1 and len(todo) > 1
-    pool = ProcessPoolExecutor(max_workers=jobs) if own else executor
-    try:
-        if pool is None:
-            results = []
-            for t, r, d in todo:
-                results.append((t, r, d, _run(t)))
-        else:
-            futures = {pool.submit(_run, t): (t, r, d) for t, r, d in todo}
-            results = [(*futures[f], f.result()) for f in as_completed(futures)]
-    finally:
-        if own and pool is not None:
-            pool.shutdown()
-    for target, reason, deps, (warnings, error) in results:
-        if error is None:
-            state[str(target.output)] = deps
-            outcome = Outcome(target, "built", reason or "", warnings)
-        else:
-            outcome = Outcome(target, "failed", reason or "", warnings, error)
-        outcomes.append(outcome)
-        report and report(outcome)
-    if todo:
-        _save_state(project, state)
-        dists = {o.target.output.parent for o in outcomes if o.status == "built"}
-        for dist in dists:
-            _write_sums(dist)
-    return outcomes
+
+    with _locked(project):
+        state = _load_state(project)
+        hasher = _Hasher(state["files"])
+        steps, _ = _plan(project, books, dist, force, state, hasher)
+        tell.planned(steps)
+        _remove_stale_temporaries(dist)
+        _remove_stale_temporaries(_cache_dir(project))
+        results: dict[Target, Outcome] = {}
+        for step in steps:
+            if not step.reason:
+                results[step.target] = Outcome(step.target, "up to date")
+                tell.finished(results[step.target])
+        last_save = [time.monotonic()]
+
+        def done(step: Step, result: _Result) -> None:
+            key = str(step.target.output)
+            if result.error is None:
+                try:
+                    sig = hasher.signature(step.target.output)
+                    state["targets"][key] = {"deps": step.deps,
+                                             "output": [*sig, _sha256(step.target.output)]}
+                except OSError:
+                    state["targets"].pop(key, None)
+                outcome = Outcome(step.target, "built", step.reason or "", result.warnings,
+                                  seconds=result.seconds)
+            else:
+                state["targets"].pop(key, None)
+                outcome = Outcome(step.target, "failed", step.reason or "", result.warnings,
+                                  _error(result.error), result.traceback, result.seconds)
+            results[step.target] = outcome
+            if time.monotonic() - last_save[0] > 0.5:  # a killed build keeps what it finished
+                _save_state(project, state)
+                last_save[0] = time.monotonic()
+            tell.finished(outcome)
+
+        todo = sorted((s for s in steps if s.reason), key=_cost)
+        try:
+            _execute(todo, jobs, executor, tell, done)
+        finally:
+            if todo or hasher.changed:
+                _save_state(project, state)
+        if _write_sums(dist, hasher) and not todo:
+            tell.note(f"{_label(dist / SUMS_FILE, project)} did not match dist/; rewrote it")
+        if hasher.changed:
+            _save_state(project, state)
+    return [results[s.target] for s in steps]
 
 
-def _run(target: Target) -> tuple[list[str], BookmakerError | None]:
-    try:
-        return _build_one(target), None
-    except BookmakerError as exc:
-        return [], exc
+# --- one-off books ----------------------------------------------------------------------
 
+def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
+              authors: Sequence[str] = (), formats: Sequence[str] = ("epub", "pdf"),
+              out: str | Path = "dist", language: str = "en",
+              warn: Callable[[str], None] | None = None) -> list[Path]:
+    """Build a one-off book from article files, in the order given, without a spec.
+
+    Writes `<out>/<slug of title>.<suffix>` for each format; returns the paths.
+    """
+    from .readers import read_article
+
+    chosen = [get_writer(f) for f in formats]  # fail early on an unknown writer
+    read = [read_article(a) for a in articles]
+    metadata = Metadata(title=title, language=language,
+                        authors=tuple(Person(a) for a in authors))
+    book = assemble(read, metadata)
+    if warn:
+        for article in read:
+            for w in article.warnings:
+                if not (_NO_AUTHOR.match(w) and (article.authors or metadata.authors)):
+                    warn(f"{article.attribution.origin}: {w}")
+        for w in book.warnings:
+            warn(w)
+    base = Path(articles[0]).resolve().parent if articles else None
+    written = []
+    for writer in chosen:
+        target = Path(out) / f"{slugify(title)}{writer.suffix}"
+        tmp_target = Target(Path(), slugify(title), writer.name, target)
+        _write_atomically(tmp_target, book, WriteOptions(base_dir=base))
+        written.append(target)
+    return written
+
+
+# --- clean -----------------------------------------------------------------------------
 
 def clean(project: str | Path = ".", *, out: str | Path | None = None) -> list[Path]:
-    """Remove what the build made (the outputs of every spec, the sums and the cache)."""
+    """Remove what the build made: the books, SHA256SUMS, stale temporaries and the cache.
+
+    Files in dist/ that no build made are left alone (and dist/ with them).
+    """
     project = Path(project).resolve()
-    dist = Path(out).resolve() if out else project / "dist"
+    dist = _dist(project, out)
     removed: list[Path] = []
-    suffixes = {get_writer(n).suffix for n in ("epub", "pdf", "html")}
+    state = _load_state(project)
+    outputs = {Path(key) for key in state["targets"]}
+    suffixes: set[str] = set()
+    for name in ("epub", "pdf", "html"):
+        with contextlib.suppress(BookmakerError):
+            suffixes.add(get_writer(name).suffix)
     for spec_path in find_specs(project):
-        slug = load_spec(spec_path).slug
-        for suffix in suffixes:
-            p = dist / f"{slug}{suffix}"
-            if p.exists():
-                p.unlink()
-                removed.append(p)
-    sums = dist / "SHA256SUMS"
-    if sums.exists():
-        sums.unlink()
-        removed.append(sums)
-    cache = project / CACHE_DIR
+        try:
+            spec = load_spec(spec_path)
+        except BookmakerError:
+            continue  # a broken spec: what it built is in the state, if anything
+        for fmt in spec.formats:
+            with contextlib.suppress(BookmakerError):
+                suffixes.add(get_writer(fmt).suffix)
+        outputs |= {dist / f"{spec.slug}{suffix}" for suffix in suffixes}
+    folders = {p.parent for p in outputs} | {dist}
+    for path in sorted(outputs):
+        if path.is_file():
+            path.unlink()
+            removed.append(path)
+    for folder in sorted(folders):
+        sums = folder / SUMS_FILE
+        if sums.is_file():
+            sums.unlink()
+            removed.append(sums)
+        if folder.is_dir():
+            for p in folder.iterdir():
+                if _TEMP.match(p.name):
+                    p.unlink(missing_ok=True)
+                    removed.append(p)
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty
+    cache = _cache_dir(project)
     if cache.exists():
         shutil.rmtree(cache)
         removed.append(cache)

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__
-from .assemble import assemble
-from .build import Outcome, build, clean
+from .build import build, clean, make_book
 from .errors import EXIT_INTERNAL, BookmakerError
 from .inspect import article_to_dict
-from .model import Metadata, Person
 from .readers import read_article
-from .spec import slugify
-from .writers import WriteOptions, get_writer, write_book, writers
+from .writers import get_writer, writers
 
 __all__ = ["main", "cli"]
 
@@ -37,6 +34,19 @@ class _Ctx:
     def warn(self, message: str) -> None:
         if not self.quiet:
             click.echo(f"warning: {message}", err=True)
+
+
+def _set_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        setattr(ctx.find_object(_Ctx), param.name or "", True)
+
+
+def _flags(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """-q and -v are accepted after the command too: `bookmaker build -q`."""
+    fn = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_set_flag,
+                      is_eager=True, help="Say more; show tracebacks.")(fn)
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_flag,
+                        is_eager=True, help="Print errors only.")(fn)
 
 
 def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -85,34 +95,45 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 @click.option("-o", "--out", default=None, type=click.Path(file_okay=False),
               help="Where books go (default: PROJECT/dist).")
 @click.option("-f", "--force", is_flag=True, help="Rebuild even what is up to date.")
-@click.option("-n", "--dry-run", is_flag=True, help="Say what would be built and why.")
-@click.option("-j", "--jobs", default=1, type=click.IntRange(1, 64), help="Build N targets at once.")
+@click.option("-n", "--dry-run", is_flag=True, help="Say what would be built and why; write nothing.")
+@click.option("-j", "--jobs", default=1, type=click.IntRange(0, 256),
+              help="Build N targets at once (0: one per core).")
+@_flags
 @click.pass_obj
 @_guard
 def build_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None, force: bool,
               dry_run: bool, jobs: int) -> None:
-    """Build every book spec in content/ (or the named BOOKS) into dist/."""
+    """Build every book spec in content/ (or the named BOOKS) into dist/.
 
-    def report(o: Outcome) -> None:
-        name = o.target.output.name
-        if o.status == "built":
-            for w in dict.fromkeys(o.warnings):
-                ctx.warn(w)
-            ctx.info(f"built {name} ({o.reason})")
-        elif o.status == "would build":
-            click.echo(f"would build {name} ({o.reason})")
-        elif o.status == "failed":
-            click.echo(f"bookmaker: error: {o.error}", err=True)
-        elif ctx.verbose:
-            ctx.info(f"{name} is up to date")
+    BOOKS are slugs, spec names (content/NAME.toml) or spec paths. Only what
+    is out of date is built, unless --force.
+    """
+    from .progress import make_reporter
 
-    outcomes = build(project, books, out=out, force=force, dry_run=dry_run, jobs=jobs,
-                     report=report)
+    jobs = jobs or os.cpu_count() or 1
+    if dry_run:
+        outcomes = build(project, books, out=out, force=force, dry_run=True)
+        for o in outcomes:
+            if o.status == "would build":
+                click.echo(f"would build {o.target.output} ({o.reason})")
+            elif ctx.verbose:
+                click.echo(f"{o.target.output} is up to date")
+        if all(o.status == "up to date" for o in outcomes):
+            click.echo("nothing to do: every book is up to date")
+        return
+    reporter = make_reporter(quiet=ctx.quiet, verbose=ctx.verbose)
+    try:
+        outcomes = build(project, books, out=out, force=force, jobs=jobs, reporter=reporter)
+    finally:
+        reporter.close()
     failed = [o for o in outcomes if o.status == "failed"]
-    if not dry_run and all(o.status == "up to date" for o in outcomes):
+    if all(o.status == "up to date" for o in outcomes):
         ctx.info("nothing to do: every book is up to date")
+    elif not failed and not ctx.quiet:
+        built = sum(o.status == "built" for o in outcomes)
+        ctx.info(f"done: {built} built, {len(outcomes) - built} up to date")
     if failed:
-        sys.exit(max(o.error.exit_code for o in failed if o.error))
+        sys.exit(failed[0].exit_code)
 
 
 @cli.command("book")
@@ -122,31 +143,22 @@ def build_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None, 
 @click.option("--format", "formats", default="epub,pdf", help="Writers, comma-separated.")
 @click.option("--out", default="dist", type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--language", default="en", help="The book's language (BCP 47).")
+@_flags
 @click.pass_obj
 @_guard
 def book_cmd(ctx: _Ctx, articles: tuple[str, ...], title: str, authors: tuple[str, ...],
              formats: str, out: str, language: str) -> None:
     """Build a one-off book from ARTICLES, in the order given, without a spec."""
     names = [f.strip() for f in formats.split(",") if f.strip()]
-    chosen = [get_writer(n) for n in names]  # fail early on an unknown writer
-    read = [read_article(a) for a in articles]
-    for art in read:
-        for w in art.warnings:
-            ctx.warn(f"{art.attribution.origin}: {w}")
-    book = assemble(read, Metadata(title=title, language=language,
-                                   authors=tuple(Person(a) for a in authors)))
-    for w in book.warnings:
-        ctx.warn(w)
-    base = Path(articles[0]).resolve().parent
-    for writer in chosen:
-        target = Path(out) / f"{slugify(title)}{writer.suffix}"
-        write_book(book, target, writer, WriteOptions(base_dir=base))
-        ctx.info(f"wrote {target}")
+    for path in make_book(articles, title=title, authors=authors, formats=names, out=out,
+                          language=language, warn=ctx.warn):
+        ctx.info(f"wrote {path}")
 
 
 @cli.command("inspect")
 @click.argument("file", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the scripting contract).")
+@_flags
 @click.pass_obj
 @_guard
 def inspect_cmd(ctx: _Ctx, file: str, as_json: bool) -> None:
@@ -174,8 +186,11 @@ def inspect_cmd(ctx: _Ctx, file: str, as_json: bool) -> None:
 
 
 @cli.command("clean")
-@click.option("-C", "--project", default=".", type=click.Path(file_okay=False))
-@click.option("-o", "--out", default=None, type=click.Path(file_okay=False))
+@click.option("-C", "--project", default=".", type=click.Path(file_okay=False),
+              help="The project folder (holding content/).")
+@click.option("-o", "--out", default=None, type=click.Path(file_okay=False),
+              help="The output folder the books were built into (default: PROJECT/dist).")
+@_flags
 @click.pass_obj
 @_guard
 def clean_cmd(ctx: _Ctx, project: str, out: str | None) -> None:
@@ -185,7 +200,9 @@ def clean_cmd(ctx: _Ctx, project: str, out: str | None) -> None:
 
 
 @cli.command("writers")
-def writers_cmd() -> None:
+@click.pass_obj
+@_guard
+def writers_cmd(ctx: _Ctx) -> None:
     """List the writers available (built in and installed)."""
     for name in writers():
         w = get_writer(name)

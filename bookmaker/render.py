@@ -58,6 +58,7 @@ class ChapterView:
     sections: list[SectionView]
     authors: str
     file: str = ""
+    opens_part: bool = False  # the first chapter of its part: the part page precedes it
 
     @property
     def short_title(self) -> str:
@@ -289,6 +290,8 @@ def book_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
         "family": theme.family,
         "show_credits": True,
         "notes_here": True,
+        "segment": None,       # print books laid out in parts: "front", "body" or "back"
+        "toc_targets": (),
     }
     ctx.update(extra)
     return ctx
@@ -297,9 +300,15 @@ def book_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
 def chapter_views(book: Book, *, notes: str, hbase: int,
                   file_of: Callable[[Chapter], str] | None = None,
                   notes_file: str = "", images: ImageResolver | None = None) -> list[ChapterView]:
-    return [chapter_view(ch, notes=notes, hbase=hbase, file=file_of(ch) if file_of else "",
-                         notes_file=notes_file, images=images)
-            for ch in book.chapters]
+    views = [chapter_view(ch, notes=notes, hbase=hbase, file=file_of(ch) if file_of else "",
+                          notes_file=notes_file, images=images)
+             for ch in book.chapters]
+    previous = None
+    for view in views:
+        part = view.chapter.part
+        view.opens_part = part is not None and part != previous
+        previous = part
+    return views
 
 
 @dataclass
@@ -308,6 +317,12 @@ class TocEntry:
     href: str
     kind: str                      # "part", "chapter", "section", "front", "back"
     children: list["TocEntry"] = field(default_factory=list)
+    page: str = ""                 # the folio, when the writer knows it before layout
+
+    def walk(self) -> "Iterable[TocEntry]":
+        yield self
+        for child in self.children:
+            yield from child.walk()
 
 
 def toc_tree(book: Book, views: Sequence[ChapterView],

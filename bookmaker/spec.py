@@ -1,8 +1,15 @@
 """Book specs: one TOML file per book. Errors name the file, the key, what was
-found and what is allowed."""
+found and what is allowed.
+
+A spec is read and checked completely before anything is built: every path,
+glob, licence id, format and theme is resolved here, so a build never starts
+on a spec that cannot succeed.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import difflib
 import glob
 import re
 import tomllib
@@ -11,31 +18,42 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import SpecError
+from .errors import LicenceError, SpecError
 from .licences import KNOWN_LICENCES, licence_by_id
 from .model import Licence, Metadata, Person
 
-__all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify"]
+__all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS"]
 
 _BOOK_KEYS = {"title", "subtitle", "authors", "editors", "translators", "language",
               "identifier", "publisher", "date", "series", "description", "subjects",
               "licence", "slug"}
-_OPTION_KEYS = {"formats", "theme", "templates", "notes", "pdf", "epub", "html"}
+_OPTION_KEYS = {"formats", "theme", "templates", "notes"}
+# Options of the built-in writers; a plug-in writer's table is passed on unchecked.
+_WRITER_KEYS = {"pdf": {"trim", "variant", "bleed", "marks", "layout", "notes"}, "epub": {"notes"},
+                "html": {"notes"}}
 _ARTICLE_KEYS = {"path", "title", "subtitle", "author", "authors", "date", "licence",
                  "licence_reason"}
+_PART_KEYS = {"title", "articles"}
 _TOP_KEYS = {"book", "options", "articles", "parts", "front"}
 _NOTES = ("chapter", "book")
+FRONT_KINDS = ("dedication", "epigraph", "preface")  # in the order they are printed
+_DEFAULT_FORMATS = ("epub", "pdf")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def slugify(text: str) -> str:
     """A file-name-safe slug: 'Let Us Reenforce!' -> 'let-us-reenforce'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    kept = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", kept.lower()).strip("-")
     return slug[:80].rstrip("-") or "book"
 
 
 @dataclass(frozen=True)
 class ArticleEntry:
+    """One article of a spec, its file resolved, with the spec's overrides."""
+
     path: Path
     title: str | None = None
     subtitle: str | None = None
@@ -44,18 +62,21 @@ class ArticleEntry:
     licence: Licence | None = None
     licence_reason: str | None = None
     part: int | None = None
+    key: str = ""  # where in the spec it comes from, e.g. "articles[2]"
 
 
 @dataclass(frozen=True)
 class BookSpec:
+    """A validated book spec. Paths are absolute."""
+
     path: Path
     slug: str
     metadata: Metadata
     articles: tuple[ArticleEntry, ...]
     parts: tuple[str, ...] = ()
-    front: tuple[tuple[str, Path], ...] = ()   # (kind, markdown file)
-    formats: tuple[str, ...] = ("epub", "pdf")
-    theme: str = "default"
+    front: tuple[tuple[str, Path], ...] = ()   # (kind, Markdown file), in FRONT_KINDS order
+    formats: tuple[str, ...] = _DEFAULT_FORMATS
+    theme: str = "default"                      # a built-in theme's name or a theme folder
     templates: Path | None = None
     notes: str = "chapter"
     format_options: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -65,185 +86,325 @@ class BookSpec:
         return self.path.parent
 
     def inputs(self) -> list[Path]:
-        """Every file this book is made from (besides the theme)."""
+        """Every file this book is made from, besides the theme and its templates."""
         return [self.path, *(a.path for a in self.articles), *(p for _, p in self.front)]
 
 
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class _Reader:
+    """Typed access to the TOML data, failing with the file and the key."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
 
     def fail(self, key: str, message: str) -> SpecError:
         return SpecError(message, path=self.path, key=key)
 
+    def table(self, value: Any, key: str, example: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"found {_show(value)}; expected a table, e.g. {example}")
+        return value
+
     def check_keys(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
         for key in table:
             if key not in allowed:
-                raise self.fail(f"{where}{key}", f"unknown key; allowed: {', '.join(sorted(allowed))}")
+                near = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                raise self.fail(f"{where}{key}", f"unknown key {key!r}{hint}; "
+                                f"allowed: {', '.join(sorted(allowed))}")
 
-    def text(self, table: dict[str, Any], key: str, where: str, required: bool = False) -> str | None:
+    def text(self, table: dict[str, Any], key: str, where: str,
+             required: bool = False) -> str | None:
         value = table.get(key)
         if value is None:
             if required:
                 raise self.fail(where + key, "missing; a non-empty string is required")
             return None
-        if not isinstance(value, str) or (required and not value.strip()):
-            raise self.fail(where + key, f"found {value!r}; expected a non-empty string")
-        return value
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(where + key, f"found {_show(value)}; expected a non-empty string")
+        return value.strip()
 
     def people(self, table: dict[str, Any], key: str, where: str, role: str) -> tuple[Person, ...]:
         value = table.get(key, [])
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail(where + key, f"found {value!r}; expected a name or a list of names")
+            raise self.fail(where + key, f"found {_show(value)}; expected a name or a list of names")
         return tuple(Person(v.strip(), role) for v in value)
 
     def strings(self, table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
         value = table.get(key, [])
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(where + key, f"found {value!r}; expected a list of strings")
-        return tuple(value)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(where + key, f"found {_show(value)}; expected a list of strings")
+        return tuple(v.strip() for v in value)
+
+    def date(self, table: dict[str, Any], key: str, where: str) -> str | None:
+        value = table.get(key)
+        if isinstance(value, _dt.datetime):
+            value = value.date()
+        if isinstance(value, _dt.date):  # an unquoted TOML date
+            return value.isoformat()
+        text = self.text(table, key, where)
+        if text is None:
+            return None
+        match = _DATE.fullmatch(text)
+        try:
+            if not match:
+                raise ValueError
+            year, month, day = (int(g) if g else 1 for g in match.groups())
+            _dt.date(year, month, day)
+        except ValueError:
+            raise self.fail(where + key, f"found {text!r}; expected a date written YYYY, "
+                            "YYYY-MM or YYYY-MM-DD") from None
+        return text
 
     def licence(self, value: Any, key: str) -> Licence:
         found = licence_by_id(value) if isinstance(value, str) else None
         if found is None:
-            raise self.fail(key, f"found {value!r}; expected one of {', '.join(KNOWN_LICENCES)}")
+            near = difflib.get_close_matches(str(value), list(KNOWN_LICENCES), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise LicenceError(f"unknown licence {_show(value)}{hint}; known licence ids: "
+                               f"{', '.join(KNOWN_LICENCES)}", path=self.path, key=key)
         return found
 
 
-def _entries(r: _Reader, items: Any, where: str, part: int | None) -> list[ArticleEntry]:
+def _known_suffixes() -> list[str]:
+    from .readers import known_suffixes
+    return known_suffixes()
+
+
+def _entries(r: _Reader, items: Any, where: str, part: int | None,
+             seen: dict[Path, str]) -> list[ArticleEntry]:
     if not isinstance(items, list) or not items:
-        raise r.fail(where, f"found {items!r}; expected a non-empty list of articles")
+        raise r.fail(where, f"found {_show(items)}; expected a non-empty list of articles "
+                     "([[articles]] tables with a 'path', or paths)")
     out: list[ArticleEntry] = []
+    suffixes: list[str] | None = None
     for i, item in enumerate(items):
         key = f"{where}[{i}]"
         if isinstance(item, str):
             item = {"path": item}
         if not isinstance(item, dict):
-            raise r.fail(key, f"found {item!r}; expected a path or a table with 'path'")
+            raise r.fail(key, f"found {_show(item)}; expected a path or a table with 'path'")
         r.check_keys(item, _ARTICLE_KEYS, key + ".")
         pattern = r.text(item, "path", key + ".", required=True)
         assert pattern is not None
         base = r.path.parent
         if any(ch in pattern for ch in "*?["):
-            matches = sorted(Path(p) for p in glob.glob(str(base / pattern), recursive=True))
-            if not matches:
-                raise r.fail(key + ".path", f"the pattern {pattern!r} matches no file")
+            found = sorted(Path(p).resolve() for p in glob.glob(str(base / pattern), recursive=True)
+                           if Path(p).is_file())
+            if not found:
+                raise r.fail(key + ".path", f"the pattern {pattern!r} matches no file "
+                             f"(paths are relative to {base})")
+            matches = [p for p in found if p not in seen]  # a glob skips files listed before
         else:
-            matches = [base / pattern]
-            if not matches[0].is_file():
-                raise r.fail(key + ".path", f"no such file: {pattern}")
+            path = (base / pattern).resolve()
+            if not path.is_file():
+                raise r.fail(key + ".path", f"no such file: {pattern} (paths are relative to {base})")
+            if path in seen:
+                raise r.fail(key + ".path", f"{pattern} is already in the book, at {seen[path]}")
+            matches = [path]
+        for path in matches:
+            if suffixes is None:
+                suffixes = _known_suffixes()
+            if path.suffix.lower() not in suffixes:
+                raise r.fail(key + ".path", f"no reader for {path.name}; "
+                             f"the readers know files ending {', '.join(suffixes)}")
         authors = None
+        if "author" in item and "authors" in item:
+            raise r.fail(key + ".author", "give either 'author' or 'authors', not both")
         if "author" in item or "authors" in item:
             authors = r.people(item, "authors" if "authors" in item else "author", key + ".", "aut")
         licence = r.licence(item["licence"], key + ".licence") if "licence" in item else None
         reason = r.text(item, "licence_reason", key + ".")
         if licence and not reason:
-            raise r.fail(key + ".licence_reason",
-                         "a licence override needs a written reason (it is printed in the imprint)")
+            raise r.fail(key + ".licence_reason", "missing: a licence override needs a written "
+                         "reason (it is printed in the imprint)")
+        if reason and not licence:
+            raise r.fail(key + ".licence_reason", "found a reason but no 'licence' to override")
+        title = r.text(item, "title", key + ".")
+        subtitle = r.text(item, "subtitle", key + ".")
+        date = r.date(item, "date", key + ".")
         for path in matches:
-            out.append(ArticleEntry(path=path.resolve(), title=r.text(item, "title", key + "."),
-                                    subtitle=r.text(item, "subtitle", key + "."), authors=authors,
-                                    date=r.text(item, "date", key + "."), licence=licence,
-                                    licence_reason=reason, part=part))
+            seen[path] = key
+            out.append(ArticleEntry(path=path, title=title, subtitle=subtitle, authors=authors,
+                                    date=date, licence=licence, licence_reason=reason,
+                                    part=part, key=key))
     return out
 
 
-def load_spec(path: str | Path) -> BookSpec:
-    """Load and validate one book spec."""
-    path = Path(path)
-    r = _Reader(path)
+def _theme(r: _Reader, value: str | None) -> str:
+    """A built-in theme's name, or the absolute path of a theme folder."""
+    from .theme import styles_root
+
+    if value is None:
+        return "default"
+    local = (r.path.parent / value).resolve()
+    if (local / "theme.toml").is_file():
+        return str(local)
+    root = styles_root()
+    if "/" not in value and (root / value / "theme.toml").is_file():
+        return value
+    built_in = sorted(p.parent.name for p in root.glob("*/theme.toml"))
+    raise r.fail("options.theme", f"found {value!r}: no such theme; use a built-in theme "
+                 f"({', '.join(built_in)}) or a folder holding a theme.toml, relative to the spec")
+
+
+def _pdf_options(r: _Reader, table: dict[str, Any]) -> None:
+    """The PDF writer checks its own options; errors are reported against the spec."""
+    from .errors import WriterError
+    from .writers.pdf import check_options  # no WeasyPrint import unless a variant needs it
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        check_options({k: v for k, v in table.items() if k != "notes"})
+    except WriterError as exc:
+        raise r.fail(exc.key or "options.pdf", f"found {_show(table.get((exc.key or '').rsplit('.', 1)[-1]))}: "
+                     f"{exc.message}") from None
+
+
+def _writer_options(r: _Reader, options: dict[str, Any],
+                    known: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for name in known:
+        if name not in options:
+            continue
+        table = r.table(options[name], f"options.{name}", f"[options.{name}]")
+        if name in _WRITER_KEYS:
+            r.check_keys(table, _WRITER_KEYS[name], f"options.{name}.")
+        if "notes" in table and table["notes"] not in _NOTES:
+            raise r.fail(f"options.{name}.notes",
+                         f"found {_show(table['notes'])}; allowed: {', '.join(_NOTES)}")
+        if name == "pdf":
+            _pdf_options(r, table)
+        out[name] = dict(table)
+    return out
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise SpecError("no such book spec", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"cannot read: {exc}", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"not UTF-8 text (byte {exc.start})", path=path) from None
+    except OSError as exc:
+        raise SpecError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise SpecError(f"not valid TOML: {exc}", path=path, line=line) from None
+        message = str(exc)
+        where = _TOML_POSITION.search(message)
+        line = int(where.group(1)) if where else None
+        message = _TOML_POSITION.sub("", message).strip()
+        if where:
+            message += f" at column {where.group(2)}"
+        raise SpecError(f"not valid TOML: {message}", path=path, line=line) from None
+
+
+def load_spec(path: str | Path) -> BookSpec:
+    """Load and validate one book spec; raise SpecError (or LicenceError) naming the key."""
+    path = Path(path).resolve()
+    r = _Reader(path)
+    data = _parse(path)
     r.check_keys(data, _TOP_KEYS, "")
-    book = data.get("book")
-    if not isinstance(book, dict):
+    if "book" not in data:
         raise r.fail("book", "missing; a [book] table with at least 'title' is required")
+    book = r.table(data["book"], "book", '[book] title = "…"')
     r.check_keys(book, _BOOK_KEYS, "book.")
     title = r.text(book, "title", "book.", required=True)
     assert title is not None
     language = r.text(book, "language", "book.") or "en"
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language):
-        raise r.fail("book.language", f"found {language!r}; expected a BCP 47 tag such as 'en' or 'de-CH'")
-    date = r.text(book, "date", "book.")
-    if date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
-        raise r.fail("book.date", f"found {date!r}; expected YYYY, YYYY-MM or YYYY-MM-DD")
+    if not _LANGUAGE.fullmatch(language):
+        raise r.fail("book.language", f"found {language!r}; expected a BCP 47 language tag "
+                     "such as 'en', 'fr' or 'de-CH'")
     metadata = Metadata(
         title=title, language=language, subtitle=r.text(book, "subtitle", "book."),
         authors=r.people(book, "authors", "book.", "aut"),
         editors=r.people(book, "editors", "book.", "edt"),
         translators=r.people(book, "translators", "book.", "trl"),
         identifier=r.text(book, "identifier", "book.") or "",
-        publisher=r.text(book, "publisher", "book."), date=date,
+        publisher=r.text(book, "publisher", "book."), date=r.date(book, "date", "book."),
         description=r.text(book, "description", "book."),
         subjects=r.strings(book, "subjects", "book."), series=r.text(book, "series", "book."),
         licence=r.licence(book["licence"], "book.licence") if "licence" in book else None,
     )
+    slug = r.text(book, "slug", "book.") or slugify(title)
+    if slug != slugify(slug):
+        raise r.fail("book.slug", f"found {slug!r}; use lower-case letters, digits and hyphens, "
+                     f"e.g. {slugify(slug)!r}")
 
     articles: list[ArticleEntry] = []
     parts: list[str] = []
+    seen: dict[Path, str] = {}
     if "articles" in data and "parts" in data:
-        raise r.fail("parts", "use either [[articles]] or [[parts]] with their own articles, not both")
+        raise r.fail("parts", "found both [[articles]] and [[parts]]; use one: either "
+                     "[[articles]], or [[parts]] each with its own 'articles'")
     if "parts" in data:
         if not isinstance(data["parts"], list) or not data["parts"]:
-            raise r.fail("parts", "expected a list of [[parts]] tables")
+            raise r.fail("parts", f"found {_show(data['parts'])}; expected [[parts]] tables, "
+                         "each with a 'title' and 'articles'")
         for i, part in enumerate(data["parts"]):
-            if not isinstance(part, dict):
-                raise r.fail(f"parts[{i}]", "expected a table with 'title' and 'articles'")
-            r.check_keys(part, {"title", "articles"}, f"parts[{i}].")
+            part = r.table(part, f"parts[{i}]", "[[parts]] title = \"…\" articles = [\"…\"]")
+            r.check_keys(part, _PART_KEYS, f"parts[{i}].")
             parts.append(r.text(part, "title", f"parts[{i}].", required=True) or "")
-            articles += _entries(r, part.get("articles"), f"parts[{i}].articles", i)
+            if "articles" not in part:
+                raise r.fail(f"parts[{i}].articles", "missing; a part needs its articles")
+            articles += _entries(r, part["articles"], f"parts[{i}].articles", i, seen)
+    elif "articles" not in data:
+        raise r.fail("articles", "missing; list the book's articles as [[articles]] tables "
+                     "with a 'path' (or use [[parts]])")
     else:
-        articles = _entries(r, data.get("articles"), "articles", None)
+        articles = _entries(r, data["articles"], "articles", None, seen)
 
     front: list[tuple[str, Path]] = []
-    front_table = data.get("front", {})
-    if not isinstance(front_table, dict):
-        raise r.fail("front", "expected a table such as [front] preface = \"preface.md\"")
-    r.check_keys(front_table, {"dedication", "epigraph", "preface"}, "front.")
-    for kind in ("dedication", "epigraph", "preface"):
+    front_table = r.table(data.get("front", {}), "front", '[front] preface = "preface.md"')
+    r.check_keys(front_table, set(FRONT_KINDS), "front.")
+    for kind in FRONT_KINDS:
         if kind in front_table:
             rel = r.text(front_table, kind, "front.", required=True) or ""
             fpath = (path.parent / rel).resolve()
             if not fpath.is_file():
-                raise r.fail(f"front.{kind}", f"no such file: {rel}")
+                raise r.fail(f"front.{kind}", f"no such file: {rel} (paths are relative to "
+                             f"{path.parent})")
+            if fpath.suffix.lower() not in (".md", ".markdown"):
+                raise r.fail(f"front.{kind}", f"found {rel!r}; front matter is a Markdown "
+                             "file (.md)")
             front.append((kind, fpath))
 
-    options = data.get("options", {})
-    if not isinstance(options, dict):
-        raise r.fail("options", "expected a table")
-    r.check_keys(options, _OPTION_KEYS, "options.")
-    formats = r.strings(options, "formats", "options.") or ("epub", "pdf")
-    notes = r.text(options, "notes", "options.") or "chapter"
+    options = r.table(data.get("options", {}), "options", '[options] formats = ["epub"]')
+    from .writers import writers
+    known = writers()
+    r.check_keys(options, _OPTION_KEYS | set(known), "options.")
+    if "formats" in options and not options["formats"]:
+        raise r.fail("options.formats", f"found an empty list; allowed: {', '.join(known)}")
+    formats = r.strings(options, "formats", "options.") or _DEFAULT_FORMATS
+    for fmt in formats:
+        if fmt not in known:
+            raise r.fail("options.formats", f"found {fmt!r}: no writer has that name; "
+                         f"known writers: {', '.join(known)}")
+    if len(set(formats)) != len(formats):
+        raise r.fail("options.formats", f"found {list(formats)!r}: a format is named twice")
+    notes = options.get("notes", "chapter")
     if notes not in _NOTES:
-        raise r.fail("options.notes", f"found {notes!r}; allowed: {', '.join(_NOTES)}")
+        raise r.fail("options.notes", f"found {_show(notes)}; allowed: {', '.join(_NOTES)}")
     templates = r.text(options, "templates", "options.")
-    format_options = {}
-    for fmt in ("pdf", "epub", "html"):
-        table = options.get(fmt, {})
-        if not isinstance(table, dict):
-            raise r.fail(f"options.{fmt}", "expected a table")
-        format_options[fmt] = table
-    slug = r.text(book, "slug", "book.") or slugify(title)
-    if slug != slugify(slug):
-        raise r.fail("book.slug", f"found {slug!r}; use lower-case letters, digits and hyphens")
-    return BookSpec(path=path.resolve(), slug=slug, metadata=metadata, articles=tuple(articles),
+    templates_path = (path.parent / templates).resolve() if templates else None
+    if templates_path is not None and not templates_path.is_dir():
+        raise r.fail("options.templates", f"found {templates!r}: no such folder (paths are "
+                     f"relative to {path.parent})")
+    return BookSpec(path=path, slug=slug, metadata=metadata, articles=tuple(articles),
                     parts=tuple(parts), front=tuple(front), formats=tuple(formats),
-                    theme=r.text(options, "theme", "options.") or "default",
-                    templates=(path.parent / templates).resolve() if templates else None,
-                    notes=notes, format_options=format_options)
+                    theme=_theme(r, r.text(options, "theme", "options.")),
+                    templates=templates_path, notes=notes,
+                    format_options=_writer_options(r, options, known))
 
 
-def find_specs(project: Path) -> list[Path]:
-    """Every book spec of a project: content/*.toml."""
-    return sorted((project / "content").glob("*.toml"))
+def find_specs(project: str | Path) -> list[Path]:
+    """Every book spec of a project: content/*.toml, in name order."""
+    return sorted(Path(project, "content").glob("*.toml"))

@@ -103,3 +103,153 @@ def test_unknown_suffix_is_a_source_error(tmp_path: Path) -> None:
     odd.write_text("hello")
     code, _, err = run("inspect", str(odd))
     assert code == 4 and "article.xyz" in err and ".txt" in err
+
+
+# --- build, clean and exit codes (issue 5) -----------------------------------------------------
+
+BUILD_SPEC = """[book]
+title = "Small Book"
+authors = ["Leon Trotsky"]
+licence = "CC-BY-SA-2.0"
+
+[options]
+formats = ["html"]
+
+[[articles]]
+path = "sample/*.txt"
+"""
+
+
+def small_project(root: Path, spec: str = BUILD_SPEC) -> Path:
+    import shutil
+    shutil.copytree(SAMPLE, root / "content" / "sample")
+    (root / "content" / "small.toml").write_text(spec, encoding="utf-8")
+    return root
+
+
+def test_build_then_nothing_to_do(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    code, _, err = run("build", "-C", str(root))
+    assert code == 0, err
+    assert f"built {root / 'dist' / 'small-book.html'} (output missing)" in err
+    assert (root / "dist" / "SHA256SUMS").exists()
+    code, _, err = run("build", "-C", str(root))
+    assert code == 0 and err.strip() == "nothing to do: every book is up to date"
+
+
+def test_quiet_and_verbose(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    code, out, err = run("-q", "build", "-C", str(root))
+    assert code == 0 and out == "" and err == ""
+    code, _, err = run("build", "-v", "-C", str(root))
+    assert code == 0 and "small-book.html is up to date" in err
+    code, _, err = run("build", "-q", "-C", str(root), "--force")
+    assert code == 0 and err == ""
+
+
+def test_dry_run_prints_what_and_why_and_writes_nothing(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    code, out, _ = run("build", "-n", "-C", str(root))
+    assert code == 0
+    assert out == f"would build {root / 'dist' / 'small-book.html'} (output missing)\n"
+    assert sorted(p.name for p in root.iterdir()) == ["content"]
+    run("build", "-C", str(root))
+    code, out, _ = run("build", "--dry-run", "-C", str(root))
+    assert out == "nothing to do: every book is up to date\n"
+
+
+def test_parallel_build_from_the_command_line(tmp_path: Path) -> None:
+    root = small_project(tmp_path, BUILD_SPEC.replace('["html"]', '["html", "epub"]'))
+    code, _, err = run("build", "-j", "2", "-C", str(root))
+    assert code == 0, err
+    assert sorted(p.name for p in (root / "dist").iterdir()) == [
+        "SHA256SUMS", "small-book.epub", "small-book.html"]
+
+
+def test_clean_from_the_command_line(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    run("build", "-C", str(root))
+    code, _, err = run("clean", "-C", str(root))
+    assert code == 0 and "removed" in err and "small-book.html" in err
+    assert sorted(p.name for p in root.iterdir()) == ["content"]
+
+
+def test_exit_0_on_success(tmp_path: Path) -> None:
+    assert run("build", "-C", str(small_project(tmp_path)))[0] == 0
+
+
+def test_exit_1_on_an_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(sys.modules["bookmaker.build"], "load_book", broken)
+    root = small_project(tmp_path)
+    code, _, err = run("build", "-C", str(root))
+    assert code == 1
+    assert "internal error: RuntimeError: a bug" in err and "-v" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    code, _, err = run("-v", "build", "-C", str(root))
+    assert code == 1 and "Traceback" in err
+
+
+@pytest.mark.parametrize("args", [["build", "-j", "-1"], ["build", "--bogus"], ["nope"],
+                                  ["book", "x.txt"]])
+def test_exit_2_on_a_wrong_command_line(args: list[str]) -> None:
+    code, _, err = run(*args)
+    assert code == 2 and "Usage:" in err
+
+
+def test_exit_3_on_a_bad_spec(tmp_path: Path) -> None:
+    root = small_project(tmp_path, BUILD_SPEC.replace('title = "Small Book"', "title = 3"))
+    code, _, err = run("build", "-C", str(root))
+    assert code == 3
+    assert err.strip() == (f"bookmaker: error: {root / 'content' / 'small.toml'} [book.title]: "
+                           "found 3; expected a non-empty string")
+
+
+def test_exit_3_on_bad_toml_with_its_line(tmp_path: Path) -> None:
+    root = small_project(tmp_path, BUILD_SPEC.replace("[options]", "[options"))
+    code, _, err = run("build", "-C", str(root))
+    assert code == 3 and f"{root / 'content' / 'small.toml'}:6: not valid TOML" in err
+
+
+def test_exit_4_on_a_malformed_source(tmp_path: Path) -> None:
+    root = small_project(tmp_path, BUILD_SPEC.replace("sample/*.txt", "sample/empty.txt"))
+    (root / "content" / "sample" / "empty.txt").write_text("\n\n")
+    code, _, err = run("build", "-C", str(root))
+    assert code == 4
+    assert "empty.txt" in err and "no text" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (root / "dist" / "small-book.html").exists()
+
+
+def test_exit_4_on_an_unreadable_markdown_source(tmp_path: Path) -> None:
+    root = small_project(tmp_path, BUILD_SPEC.replace("sample/*.txt", "bad.md"))
+    (root / "content" / "bad.md").write_bytes(b"# Title\n\ncaf\xe9\n")
+    code, _, err = run("build", "-C", str(root))
+    assert code == 4 and "bad.md:3: not UTF-8" in err
+
+
+def test_exit_5_on_an_unknown_licence(tmp_path: Path) -> None:
+    root = small_project(tmp_path, BUILD_SPEC.replace('"CC-BY-SA-2.0"', '"CC-BY-SA-9.0"'))
+    code, _, err = run("build", "-C", str(root))
+    assert code == 5 and "[book.licence]" in err and "unknown licence 'CC-BY-SA-9.0'" in err
+
+
+def test_exit_6_when_the_output_cannot_be_written(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    (root / "dist").write_text("a file where the folder should be")
+    code, _, err = run("build", "-C", str(root))
+    assert code == 6 and "small-book.html" in err and "cannot write" in err
+
+
+def test_book_reads_markdown_articles(tmp_path: Path) -> None:
+    article = tmp_path / "essay.md"
+    article.write_text("# An Essay\n\nWith <i>markup</i> kept as text.\n", encoding="utf-8")
+    code, _, err = run("book", str(article), str(SAMPLE / "offensive.txt"), "--title", "Mixed",
+                       "--author", "Editor", "--format", "html", "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    html = (tmp_path / "out" / "mixed.html").read_text()
+    assert "An Essay" in html and "&lt;i&gt;markup&lt;/i&gt;" in html

@@ -53,6 +53,7 @@ def test_every_content_document_declares_its_language(docs: dict) -> None:
 
 def test_accessibility_metadata(docs: dict) -> None:
     opf = docs["EPUB/content.opf"]
+    assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"  # Ace: epub-lang
     props: dict[str, list[str]] = {}
     for meta in opf.iterfind(".//opf:meta[@property]", NS):
         props.setdefault(meta.get("property"), []).append(meta.text)

@@ -23,6 +23,10 @@ Reader = Callable[..., Article]
 
 _BUILTIN = {
     ".txt": "bookmaker.readers.mia_text",
+    ".htm": "bookmaker.readers.mia_html",
+    ".html": "bookmaker.readers.mia_html",
+    ".md": "bookmaker.readers.markdown",
+    ".markdown": "bookmaker.readers.markdown",
 }
 
 

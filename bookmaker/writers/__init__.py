@@ -37,9 +37,14 @@ class WriteOptions:
     templates: Path | None = None       # the book's own templates, tried before the theme's
     notes: str = "chapter"              # "chapter": notes end each chapter; "book": one list at the end
     trim: str = "A5"                    # PDF trim size
-    extra: Mapping[str, Any] = field(default_factory=dict)  # options for third-party writers
+    extra: Mapping[str, Any] = field(default_factory=dict)  # per-writer options ([options.pdf], …)
+    jobs: int = 0                       # worker processes for writers that use them; 0: one per core
+    cache_dir: Path | None = None       # where writers may keep work between builds
+    executor: Any = None                # a concurrent.futures Executor for a writer's tasks
+                                        # (e.g. a Dask client's get_executor()); default: processes
 
     def fingerprint(self) -> str:
+        """What changes the output (jobs and the cache never do)."""
         return repr((self.theme, str(self.templates), self.notes, self.trim,
                      sorted(self.extra.items())))
 

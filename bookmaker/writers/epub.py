@@ -122,6 +122,16 @@ def _metadata(eb: epub.EpubBook, book: Book) -> None:
         eb.add_metadata(None, "meta", value, {"property": prop})
 
 
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, with xml:lang on <package>: ebooklib writes only
+    <dc:language>, and the package's own language is what DAISY Ace checks."""
+
+    def _write_opf_file(self, root):  # type: ignore[no-untyped-def]
+        if self.book.language:
+            root.set(f"{{{epub.NAMESPACES['XML']}}}lang", self.book.language)
+        super()._write_opf_file(root)
+
+
 class EpubWriter:
     name = "epub"
     suffix = ".epub"
@@ -235,7 +245,7 @@ class EpubWriter:
         eb.toc = _ncx(toc)
         eb.spine = spine
         raw = io.BytesIO()
-        writer = epub.EpubWriter(raw, eb, {"mtime": datetime.strptime(md.modified, _STAMP),
+        writer = _Writer(raw, eb, {"mtime": datetime.strptime(md.modified, _STAMP),
                                            "epub3_pages": False, "epub2_guide": False,
                                            "epub3_landmark": False, "raise_exceptions": True})
         writer.process()

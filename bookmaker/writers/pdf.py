@@ -4,7 +4,10 @@ Options (`[options.pdf]` in a spec, `WriteOptions.trim` and `.extra`):
 - trim: A5 (default), A4, letter, us-trade, royal, or WIDTHxHEIGHT in mm or in;
 - variant: "ua" (tagged PDF/UA-1, the default), "a" (PDF/A-3b), "x" (PDF/X-4),
   "none", or any WeasyPrint variant name such as "pdf/a-2b";
-- bleed: e.g. "3mm", and marks: "crop", "cross" or "crop cross", for a press.
+- bleed: e.g. "3mm", and marks: "crop", "cross" or "crop cross", for a press;
+- layout: "single" (one WeasyPrint document), "parallel" (one per chapter, in
+  worker processes, assembled into the same book) or "auto" (parallel from
+  PARALLEL_FROM chapters on).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
@@ -28,7 +32,7 @@ from . import WriteOptions
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
 
-__all__ = ["PdfWriter", "TRIM_SIZES", "VARIANTS", "page_css"]
+__all__ = ["PdfWriter", "TRIM_SIZES", "VARIANTS", "LAYOUTS", "page_css", "check_options"]
 
 log = logging.getLogger("bookmaker")
 
@@ -41,7 +45,9 @@ TRIM_SIZES: dict[str, tuple[float, float]] = {
     "royal": (156, 234),
 }
 VARIANTS = {"ua": "pdf/ua-1", "a": "pdf/a-3b", "x": "pdf/x-4", "none": None}
-_OPTIONS = {"variant", "bleed", "marks"}
+LAYOUTS = ("auto", "single", "parallel")
+PARALLEL_FROM = 4  # chapters: below this, one document is as fast
+_OPTIONS = {"variant", "bleed", "marks", "layout"}
 _CUSTOM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|in)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|in)?\s*$")
 _LENGTH = re.compile(r"^\s*\d+(\.\d+)?\s*(mm|pt|in|cm)\s*$")
 
@@ -58,41 +64,68 @@ def _trim(name: str) -> tuple[float, float]:
                       "or WIDTHxHEIGHT in mm or in (e.g. 140x216mm)", key="options.pdf.trim")
 
 
+def _margins(trim: str) -> tuple[float, float, float, float]:
+    """top, bottom, inner, outer in mm."""
+    width, _ = _trim(trim)
+    scale = min(width / 148, 1.6)
+    return 18 * scale, 20 * scale, 20 * scale, 14 * scale
+
+
 def page_css(trim: str, bleed: str | None = None, marks: str | None = None) -> str:
     """The page rule: trim size and mirrored margins, the inner one wider for binding."""
     width, height = _trim(trim)
-    scale = min(width / 148, 1.6)
-    top, bottom = 18 * scale, 20 * scale
-    inner, outer = 20 * scale, 14 * scale
+    top, bottom, inner, outer = _margins(trim)
     press = (f" bleed: {bleed};" if bleed else "") + (f" marks: {marks};" if marks else "")
     return (f"@page {{ size: {width:.2f}mm {height:.2f}mm; margin: {top:.1f}mm 0 {bottom:.1f}mm 0;{press} }}\n"
             f"@page :left {{ margin-left: {outer:.1f}mm; margin-right: {inner:.1f}mm; }}\n"
             f"@page :right {{ margin-left: {inner:.1f}mm; margin-right: {outer:.1f}mm; }}\n")
 
 
-def _settings(options: WriteOptions) -> dict[str, Any]:
-    extra = dict(options.extra)
-    unknown = set(extra) - _OPTIONS
+def check_options(table: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the PDF options of `[options.pdf]` (trim included) and return them
+    settled. Raises WriterError naming the key; imports WeasyPrint only to look
+    up a variant name of its own."""
+    unknown = set(table) - _OPTIONS - {"trim"}
     if unknown:
-        raise WriterError(f"unknown PDF option(s) {', '.join(sorted(unknown))}; allowed: trim, "
-                          + ", ".join(sorted(_OPTIONS)), key="options.pdf")
-    variant = str(extra.get("variant", "ua")).lower()
-    from weasyprint.pdf import VARIANTS as WEASY_VARIANTS
-
+        raise WriterError(f"unknown PDF option(s) {', '.join(sorted(unknown))}; allowed: "
+                          + ", ".join(sorted(_OPTIONS | {"trim"})), key="options.pdf")
+    if "trim" in table:
+        _trim(str(table["trim"]))
+    variant = str(table.get("variant", "ua")).lower()
     if variant in VARIANTS:
         variant = VARIANTS[variant]
-    elif variant not in WEASY_VARIANTS:
-        raise WriterError(f"unknown PDF variant {variant!r}; use ua, a, x, none or one of "
-                          + ", ".join(WEASY_VARIANTS), key="options.pdf.variant")
-    bleed = extra.get("bleed")
+    else:
+        from weasyprint.pdf import VARIANTS as WEASY_VARIANTS
+
+        if variant not in WEASY_VARIANTS:
+            raise WriterError(f"unknown PDF variant {variant!r}; use ua, a, x, none or one of "
+                              + ", ".join(WEASY_VARIANTS), key="options.pdf.variant")
+    bleed = table.get("bleed")
     if bleed is not None and not _LENGTH.match(str(bleed)):
-        raise WriterError(f"bleed must be a length such as '3mm', not {bleed!r}",
+        raise WriterError(f"bleed must be a length such as '3mm' (mm, pt, in or cm), not {bleed!r}",
                           key="options.pdf.bleed")
-    marks = extra.get("marks")
+    marks = table.get("marks")
     if marks is not None and set(str(marks).split()) - {"crop", "cross"}:
         raise WriterError(f"marks must be 'crop', 'cross' or 'crop cross', not {marks!r}",
                           key="options.pdf.marks")
-    return {"variant": variant, "bleed": bleed, "marks": marks}
+    layout = str(table.get("layout", "auto"))
+    if layout not in LAYOUTS:
+        raise WriterError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}",
+                          key="options.pdf.layout")
+    return {"variant": variant, "bleed": bleed, "marks": marks, "layout": layout}
+
+
+def _settings(options: WriteOptions) -> dict[str, Any]:
+    return check_options(options.extra)
+
+
+def _points(length: str | None) -> float:
+    if not length:
+        return 0.0
+    m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(mm|pt|in|cm)\s*$", str(length))
+    if not m:
+        return 0.0
+    return float(m.group(1)) * {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0}[m.group(2)]
 
 
 def _fetcher(theme: Theme, base_dir: Path | None) -> "URLFetcher":
@@ -144,21 +177,37 @@ class PdfWriter:
     suffix = ".pdf"
 
     def write(self, book: Book, target: Path, options: WriteOptions) -> None:
+        settings = _settings(options)
+        layout = settings["layout"]
+        if layout == "auto":
+            layout = "parallel" if len(book.chapters) >= PARALLEL_FROM else "single"
+        if layout == "parallel":
+            from .pdf_book import write_in_parts
+
+            data = write_in_parts(self, book, options, settings, options.executor)
+        else:
+            data = self._write_single(book, options, settings)
+        Path(target).write_bytes(data)
+
+    def _css(self, theme: Theme, options: WriteOptions, settings: dict[str, Any]) -> tuple[str, str]:
+        return (theme.css("common.css") + theme.css("print.css"),
+                page_css(options.trim, settings["bleed"], settings["marks"]))
+
+    def _write_single(self, book: Book, options: WriteOptions, settings: dict[str, Any]) -> bytes:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
-        settings = _settings(options)
         theme = load_theme(options.theme)
         resources = LocalResources(options.base_dir)
         html = self.render_html(book, options, resources)
         resources.warn()
         fetcher = _fetcher(theme, options.base_dir)
         base = options.base_dir or theme.path
+        theme_css, page_rules = self._css(theme, options, settings)
         fonts = FontConfiguration()  # @font-face rules load only through this
-        css = [CSS(string=theme.css("common.css") + theme.css("print.css"),
-                   base_url=theme.path.as_uri() + "/", url_fetcher=fetcher, font_config=fonts),
-               CSS(string=page_css(options.trim, settings["bleed"], settings["marks"]),
-                   font_config=fonts)]
+        css = [CSS(string=theme_css, base_url=theme.path.as_uri() + "/", url_fetcher=fetcher,
+                   font_config=fonts),
+               CSS(string=page_rules, font_config=fonts)]
         quiet = logging.getLogger("weasyprint")
         level = quiet.level
         quiet.setLevel(logging.ERROR)  # refused URLs are reported by the fetcher
@@ -181,10 +230,16 @@ class PdfWriter:
                 del os.environ["SOURCE_DATE_EPOCH"]
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = epoch
-        Path(target).write_bytes(_page_labels(pdf, front, settings["variant"]))
+        return _page_labels(pdf, front, settings["variant"])
 
     def render_html(self, book: Book, options: WriteOptions,
                     resources: LocalResources | None = None) -> str:
+        """The whole book as one HTML document, notes at their calls."""
+        env, ctx = self.context(book, options, resources)
+        return env.get_template("book.html.j2").render(ctx)
+
+    def context(self, book: Book, options: WriteOptions,
+                resources: LocalResources | None = None) -> tuple[Any, dict[str, Any]]:
         theme = load_theme(options.theme)
         env = make_environment(theme, [options.templates] if options.templates else [])
         res = resources or LocalResources(options.base_dir)
@@ -199,4 +254,4 @@ class PdfWriter:
         toc = toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")])
         ctx = book_context(book, theme, views, toc, fronts, inline_css=[], print=True,
                            html_class="print-edition", notes_here=False)
-        return env.get_template("book.html.j2").render(ctx)
+        return env, ctx

@@ -1,0 +1,284 @@
+"""Read Markdown (CommonMark) files: new articles, and a book's prefaces,
+dedications and epigraphs.
+
+A file may open with a front-matter block, TOML between `+++` lines or simple
+`key: value` lines between `---` lines:
+
+    +++
+    title = "A Preface"
+    author = "The Editor"
+    +++
+
+Without a `title` there, the first `#` heading is the title. Raw HTML in the
+Markdown is kept as literal text, never passed on as markup. Warnings start
+with a stable kind, "kind: message", like the other readers'.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ..errors import SourceError
+from ..licences import licence_by_id, recognise_licence
+from ..model import (Article, Attribution, Block, Emphasis, FrontMatter, Heading, Inline,
+                     LineBreak, Link, ListBlock, Paragraph, Person, Preformatted, Quote,
+                     Separator, Strong, Text, plain_text)
+
+__all__ = ["read", "read_front_matter", "parse", "FRONT_TITLES"]
+
+FRONT_TITLES = {"preface": "Preface", "dedication": "Dedication", "epigraph": "Epigraph"}
+_KEYS = {"title", "subtitle", "author", "authors", "date", "language", "lang", "licence",
+         "license", "source"}
+_YAML_LINE = re.compile(r"([A-Za-z_][\w-]*)\s*:\s*(.*)")
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+# --- front matter ----------------------------------------------------------------
+
+def _unquote(value: str) -> Any:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    if value.startswith("[") and value.endswith("]"):
+        return [_unquote(v) for v in value[1:-1].split(",") if v.strip()]
+    return value
+
+
+def _yaml_ish(lines: list[str], name: str, first: int) -> dict[str, Any]:
+    """`key: value` lines, `key: [a, b]`, or `key:` followed by `- item` lines."""
+    data: dict[str, Any] = {}
+    last: str | None = None
+    for offset, line in enumerate(lines):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.lstrip().startswith("- ") and last is not None:
+            if not isinstance(data[last], list):
+                data[last] = []
+            data[last].append(_unquote(line.lstrip()[2:]))
+            continue
+        match = _YAML_LINE.fullmatch(line.strip())
+        if not match:
+            raise SourceError(f"front matter: expected 'key: value', found {line.strip()!r}",
+                              path=name, line=first + offset)
+        last = match.group(1)
+        data[last] = _unquote(match.group(2)) if match.group(2).strip() else []
+    return data
+
+
+def _split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str, int]:
+    """(front matter, the Markdown after it, the number of lines the block took)."""
+    lines = text.split("\n")
+    fence = lines[0].strip() if lines else ""
+    if fence not in ("+++", "---"):
+        return {}, text, 0
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == fence)
+    except StopIteration:
+        raise SourceError(f"front matter opened with {fence!r} on line 1 is never closed",
+                          path=name, line=1) from None
+    block = lines[1:end]
+    if fence == "+++":
+        try:
+            data = tomllib.loads("\n".join(block))
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+            line = int(match.group(1)) + 1 if match else 1
+            raise SourceError(f"front matter is not valid TOML: "
+                              f"{re.sub(r' ?[(]at line.*[)]', '', str(exc))}",
+                              path=name, line=line) from None
+    else:
+        data = _yaml_ish(block, name, 2)
+    return data, "\n".join(lines[end + 1:]), end + 1
+
+
+# --- Markdown tokens to the model --------------------------------------------------
+
+def _inlines(tokens: Sequence[Token], warnings: list[str]) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    stack: list[tuple[str, str, list[Inline]]] = []  # (kind, href, the outer list)
+
+    def add(node: Inline) -> None:
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+
+    for tok in tokens:
+        kind = tok.type
+        if kind in ("text", "code_inline", "html_inline"):
+            add(Text(tok.content))
+        elif kind == "softbreak":
+            add(Text(" "))
+        elif kind == "hardbreak":
+            add(LineBreak())
+        elif kind == "image":
+            warnings.append(f"images: not supported; kept the description of {tok.attrGet('src')}")
+            add(Text(tok.content))
+        elif kind in ("em_open", "strong_open", "link_open"):
+            stack.append((kind, str(tok.attrGet("href") or ""), out))
+            out = []
+        elif kind in ("em_close", "strong_close", "link_close") and stack:
+            opener, href, outer = stack.pop()
+            children = tuple(out)
+            out = outer
+            if opener == "em_open":
+                out.append(Emphasis(children))
+            elif opener == "strong_open":
+                out.append(Strong(children))
+            else:
+                out.append(Link(href, children))
+        else:  # anything else: its text, never markup
+            if tok.content:
+                add(Text(tok.content))
+    while stack:  # unbalanced (cannot happen with markdown-it): flatten
+        _, _, outer = stack.pop()
+        outer.extend(out)
+        out = outer
+    return tuple(out)
+
+
+def _blocks(tokens: list[Token], start: int, stop: str | None,
+            warnings: list[str]) -> tuple[list[Block], int]:
+    """Blocks from tokens[start:] up to the closing token `stop`; returns (blocks, next)."""
+    out: list[Block] = []
+    i = start
+    while i < len(tokens):
+        tok = tokens[i]
+        if stop is not None and tok.type == stop:
+            return out, i + 1
+        if tok.type == "paragraph_open":
+            content = _inlines(tokens[i + 1].children or [], warnings)
+            if content:
+                out.append(Paragraph(content))
+            i += 3
+        elif tok.type == "heading_open":
+            content = _inlines(tokens[i + 1].children or [], warnings)
+            if content:
+                out.append(Heading(content, level=int(tok.tag[1:])))
+            i += 3
+        elif tok.type == "blockquote_open":
+            inner, i = _blocks(tokens, i + 1, "blockquote_close", warnings)
+            out.append(Quote(tuple(inner)))
+        elif tok.type in ("bullet_list_open", "ordered_list_open"):
+            ordered = tok.type == "ordered_list_open"
+            close = tok.type.replace("_open", "_close")
+            items: list[tuple[Block, ...]] = []
+            i += 1
+            while tokens[i].type != close:
+                item, i = _blocks(tokens, i + 1, "list_item_close", warnings)
+                items.append(tuple(item))
+            i += 1
+            start_at = tok.attrGet("start")
+            out.append(ListBlock(tuple(items), ordered=ordered,
+                                 start=int(start_at) if start_at is not None else 1))
+        elif tok.type == "hr":
+            out.append(Separator())
+            i += 1
+        elif tok.type in ("code_block", "fence"):
+            out.append(Preformatted(tok.content.rstrip("\n")))
+            i += 1
+        elif tok.type == "html_block":  # only if a plug-in enabled HTML: keep it as text
+            out.append(Paragraph((Text(tok.content.strip()),)))
+            i += 1
+        else:
+            i += 1
+    return out, i
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise SourceError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
+                          path=name, line=line) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse(data: bytes, *, name: str) -> tuple[dict[str, Any], str | None, tuple[Block, ...],
+                                               list[str]]:
+    """(front matter, title, blocks, warnings) of a Markdown file's bytes.
+
+    The title is the front matter's, else the first level-1 heading (taken out
+    of the blocks), else None. Headings are renumbered so the highest is level 1.
+    """
+    text = _decode(data, name)
+    meta, body, _ = _split_front_matter(text, name)
+    warnings: list[str] = []
+    blocks, _ = _blocks(_md.parse(body), 0, None, warnings)
+    title = meta.get("title")
+    if title is not None and (not isinstance(title, str) or not title.strip()):
+        raise SourceError(f"front matter: title must be a non-empty string, found {title!r}",
+                          path=name, line=2)
+    if title is None:
+        for index, block in enumerate(blocks):
+            if isinstance(block, Heading) and block.level == 1:
+                title = plain_text(block.content).strip()
+                del blocks[index]
+                break
+    levels = [b.level for b in blocks if isinstance(b, Heading)]
+    if levels and min(levels) > 1:
+        shift = min(levels) - 1
+        blocks = [Heading(b.content, b.level - shift) if isinstance(b, Heading) else b
+                  for b in blocks]
+    return meta, title.strip() if isinstance(title, str) else None, tuple(blocks), warnings
+
+
+def _people(value: Any) -> tuple[Person, ...]:
+    names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return tuple(Person(str(n).strip()) for n in names if str(n).strip())
+
+
+def read(data: bytes, *, name: str = "<bytes>") -> Article:
+    """Read a Markdown article."""
+    meta, title, blocks, warnings = parse(data, name=name)
+    for key in meta:
+        if key not in _KEYS:
+            warnings.append(f"front-matter: key {key!r} ignored; known: {', '.join(sorted(_KEYS))}")
+    if title is None:
+        stem = Path(name).stem.replace("-", " ").replace("_", " ").strip() or "Untitled"
+        title = stem[:1].upper() + stem[1:]
+        warnings.append(f"no-title: no 'title' in front matter, no '#' heading: using {title!r}")
+    authors = _people(meta.get("authors", meta.get("author")))
+    if not authors:
+        warnings.append("no-author: no author in the front matter: the book's author applies")
+    licence = None
+    statement = meta.get("licence", meta.get("license"))
+    if statement is not None:
+        statement = str(statement)
+        licence = licence_by_id(statement) or recognise_licence(statement)
+        if licence is None:
+            warnings.append(f"licence: not recognised: {statement}")
+    source = meta.get("source")
+    fields = tuple((label, str(meta[key])) for key, label in
+                   (("source", "Source"), ("licence", "Licence"), ("license", "Licence"))
+                   if key in meta)
+    date = meta.get("date")
+    language = meta.get("language", meta.get("lang", "en"))
+    subtitle = meta.get("subtitle")
+    return Article(title=title, blocks=blocks,
+                   subtitle=str(subtitle) if subtitle else None, authors=authors,
+                   date=str(date) if date is not None else None,
+                   attribution=Attribution(fields=fields, source=str(source) if source else None,
+                                           licence=licence, origin=name),
+                   language=str(language), warnings=tuple(warnings))
+
+
+def read_front_matter(path: str | Path, kind: str) -> FrontMatter:
+    """A preface, dedication or epigraph (`kind`) from a Markdown file."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SourceError("file not found", path=path) from None
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    _, title, blocks, _ = parse(data, name=str(path))
+    return FrontMatter(kind=kind, title=title or FRONT_TITLES.get(kind, kind.title()),
+                       blocks=blocks)

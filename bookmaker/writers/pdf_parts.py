@@ -1,0 +1,201 @@
+"""Laying a print book out in parts: one WeasyPrint document per chapter, in
+worker processes, each cached on disk by what it is made of.
+
+WeasyPrint lays a document out on one core and holds all of it in memory, and
+it slows down as the document grows; chapters laid out on their own keep every
+process small and every core busy. A chapter's layout does not depend on where
+it lands in the book (chapters open on a recto, and folios are renumbered when
+the parts are put together), so a cached chapter is reused as long as its
+content, the theme and the options are the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+__all__ = ["SegmentJob", "Segment", "SegmentCache", "render_segment"]
+
+log = logging.getLogger("bookmaker")
+
+
+@dataclass(frozen=True)
+class SegmentJob:
+    """Everything a worker needs to lay out one part of a book."""
+
+    html: str
+    theme: str
+    theme_css: str
+    page_css: str
+    base_dir: str | None
+    variant: str | None
+    identifier: str
+    epoch: int
+    engine: str  # bookmaker and WeasyPrint versions: part of the cache key
+
+    def key(self) -> str:
+        h = hashlib.sha256()
+        for part in (self.html, self.theme, self.theme_css, self.page_css, str(self.base_dir),
+                     str(self.variant), self.identifier, str(self.epoch), self.engine):
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A laid-out part: its PDF file, page count and the page of each anchor."""
+
+    path: str
+    pages: int
+    anchors: dict[str, int]
+    digest: str
+    fonts: dict[str, dict[int, str]]  # font file digest -> {glyph id: text} of glyphs used
+
+    def font_file(self, digest: str) -> Path:
+        return Path(self.path).parent / "fonts" / digest
+
+
+class SegmentCache:
+    """Laid-out parts on disk, keyed by content. A corrupt or stale entry is
+    detected by its digest and laid out again, never trusted."""
+
+    def __init__(self, root: Path | None) -> None:
+        self._tmp = None
+        if root is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="bookmaker-pdf-")
+            root = Path(self._tmp.name)
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def close(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    def paths(self, key: str) -> tuple[Path, Path]:
+        return self.root / f"{key}.pdf", self.root / f"{key}.json"
+
+    def get(self, key: str) -> Segment | None:
+        pdf, meta = self.paths(key)
+        try:
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            segment = Segment(path=str(pdf), pages=int(data["pages"]),
+                              anchors={str(k): int(v) for k, v in data["anchors"].items()},
+                              digest=str(data["digest"]),
+                              fonts={str(f): {int(g): str(t) for g, t in glyphs.items()}
+                                     for f, glyphs in data["fonts"].items()})
+            if _digest(pdf) != segment.digest or segment.pages < 1:
+                raise ValueError("digest mismatch")
+            for font in segment.fonts:
+                if _digest(segment.font_file(font)) != font:
+                    raise ValueError("font file missing or damaged")
+            return segment
+        except (OSError, ValueError, KeyError, TypeError):
+            for stale in (pdf, meta):
+                stale.unlink(missing_ok=True)
+            return None
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
+def render_segment(job: SegmentJob, cache_root: str) -> Segment:
+    """Lay one part out and store it in the cache (runs in a worker process)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from ..theme import load_theme
+    from .pdf import _fetcher
+
+    cache = SegmentCache(Path(cache_root))
+    key = job.key()
+    found = cache.get(key)
+    if found is not None:
+        return found
+    theme = load_theme(job.theme)
+    base_dir = Path(job.base_dir) if job.base_dir else None
+    fetcher = _fetcher(theme, base_dir)
+    fonts = FontConfiguration()
+    css = [CSS(string=job.theme_css, base_url=theme.path.as_uri() + "/", url_fetcher=fetcher,
+               font_config=fonts),
+           CSS(string=job.page_css, font_config=fonts)]
+    base = (base_dir or theme.path).resolve().as_uri() + "/"
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(job.epoch)
+    quiet = logging.getLogger("weasyprint")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        document = HTML(string=job.html, base_url=base, url_fetcher=fetcher).render(
+            stylesheets=css, font_config=fonts)
+        anchors: dict[str, int] = {}
+        for index, page in enumerate(document.pages):
+            for name in page.anchors:
+                anchors.setdefault(name, index)
+        # Whole fonts, so that every part uses the same glyph ids: the parts'
+        # fonts are merged and subset once when the book is put together.
+        data = document.write_pdf(pdf_identifier=job.identifier.encode(),
+                                  pdf_variant=job.variant, pdf_tags=job.variant is not None,
+                                  full_fonts=True)
+        fonts: dict[str, dict[int, str]] = {}
+        for font in document.fonts.values():
+            digest = hashlib.sha256(font.file_content).hexdigest()
+            target = cache.root / "fonts" / digest
+            if not target.exists():
+                target.parent.mkdir(exist_ok=True)
+                _atomic_write(target, font.file_content)
+            fonts.setdefault(digest, {}).update(
+                {int(g): str(t) for g, t in font.to_unicode.items()})
+        data = _strip_fonts(data, set(fonts))
+    finally:
+        quiet.setLevel(level)
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    pdf_path, meta_path = cache.paths(key)
+    _atomic_write(pdf_path, data)
+    segment = Segment(path=str(pdf_path), pages=len(document.pages), anchors=anchors,
+                      digest=hashlib.sha256(data).hexdigest(), fonts=fonts)
+    meta = {k: v for k, v in asdict(segment).items() if k != "path"}
+    _atomic_write(meta_path, json.dumps(meta, sort_keys=True).encode("utf-8"))
+    return segment
+
+
+def _strip_fonts(data: bytes, known: set[str]) -> bytes:
+    """Replace each embedded font program by a mark naming its file, so that a
+    cached part does not carry whole fonts."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/FontDescriptor":
+                continue
+            for key in ("/FontFile2", "/FontFile3", "/FontFile"):
+                if key in obj:
+                    digest = hashlib.sha256(obj[key].read_bytes()).hexdigest()
+                    if digest in known:
+                        obj.BookmakerFont = pikepdf.String(digest)
+                        obj[key] = pikepdf.Stream(pdf, b"")
+        out = io.BytesIO()
+        pdf.save(out, compress_streams=True, deterministic_id=True)
+        return out.getvalue()

@@ -1,0 +1,128 @@
+"""The PDF laid out in parts (in parallel) is the PDF laid out in one piece."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from bookmaker import Metadata, Person, assemble, read_article, write_book
+from bookmaker.model import FrontMatter, Paragraph, Text
+from bookmaker.writers import WriteOptions
+
+from helpers import ROOT
+
+SAMPLE = ROOT / "content" / "sample"
+
+
+def small_book(parts: bool = False):
+    articles = [read_article(SAMPLE / "offensive.txt"), read_article(SAMPLE / "impossible.txt")] * 2
+    preface = FrontMatter("preface", "Preface", (Paragraph((Text("A word before the articles."),)),))
+    return assemble(articles, Metadata(title="Four Articles", authors=(Person("Leon Trotsky"),),
+                                       date="2016-01-05", description="A test book.",
+                                       subjects=("Comintern",)),
+                    parts=[("Part One", 0), ("Part Two", 2)] if parts else (),
+                    front_matter=(preface,))
+
+
+def outline(reader: PdfReader) -> list[str]:
+    def walk(items: list, depth: int) -> list[str]:
+        out: list[str] = []
+        for item in items:
+            if isinstance(item, list):
+                out += walk(item, depth + 1)
+            else:
+                out.append("  " * depth + item.title)
+        return out
+
+    return walk(reader.outline, 0)
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["chapters", "parts"])
+def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("pair")
+    book = small_book(parts=request.param)
+    single = write_book(book, tmp / "single.pdf", "pdf", WriteOptions(extra={"layout": "single"}))
+    parallel = write_book(book, tmp / "parallel.pdf", "pdf",
+                          WriteOptions(extra={"layout": "parallel"}, jobs=2))
+    return single, parallel
+
+
+def test_same_pages_text_and_labels(pair: tuple[Path, Path]) -> None:
+    a, b = (PdfReader(str(p)) for p in pair)
+    assert len(a.pages) == len(b.pages)
+    assert a.page_labels == b.page_labels
+    for i, (p, q) in enumerate(zip(a.pages, b.pages)):
+        assert p.extract_text() == q.extract_text(), f"page {i + 1} ({a.page_labels[i]}) differs"
+
+
+def test_same_outline_metadata_and_size(pair: tuple[Path, Path]) -> None:
+    a, b = (PdfReader(str(p)) for p in pair)
+    assert outline(a) == outline(b)
+    for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/CreationDate"):
+        assert a.metadata[key] == b.metadata[key]
+    assert a.trailer["/Root"]["/Lang"] == b.trailer["/Root"]["/Lang"]
+    assert pair[1].stat().st_size <= 1.2 * pair[0].stat().st_size
+
+
+def test_fonts_are_embedded_once(pair: tuple[Path, Path]) -> None:
+    with pikepdf.open(pair[1]) as pdf:
+        programs = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)
+                    and o.get("/Type") == "/FontDescriptor"]
+        names = sorted(str(d.FontName).split("+")[1] for d in programs)
+    assert names == ["Source-Serif-Pro", "Source-Serif-Pro-Bold", "Source-Serif-Pro-Italic"]
+
+
+def test_tags_and_links_survive(pair: tuple[Path, Path]) -> None:
+    with pikepdf.open(pair[1]) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        assert tree.K[0].S == "/Document" and len(tree.K[0].K) > 10
+        keys = [int(k) for k in tree.ParentTree.Nums[::2]]
+        assert keys == sorted(keys) or len(set(keys)) == len(keys)
+        for page in pdf.pages:
+            if "/StructParents" in page.obj:
+                assert int(page.obj.StructParents) in set(keys)
+        dests = {str(n) for n in pdf.Root.Names.Dests.Names[::2]}
+        links = [a for page in pdf.pages for a in page.obj.get("/Annots", [])
+                 if a.get("/Subtype") == "/Link" and "/Dest" in a]
+        assert links and all(str(a.Dest) in dests for a in links)
+        # The contents page's links lead to the chapters' own pages.
+        index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        names = pdf.Root.Names.Dests.Names
+        target = {str(names[i]): index[names[i + 1][0].objgen] for i in range(0, len(names), 2)}
+        assert target["ch001"] > target["toc-title"]
+
+
+def test_cached_parts_are_reused_and_bad_ones_rebuilt(tmp_path: Path) -> None:
+    book = small_book()
+    options = WriteOptions(extra={"layout": "parallel"}, jobs=2, cache_dir=tmp_path / "cache")
+    first = write_book(book, tmp_path / "a.pdf", "pdf", options).read_bytes()
+    parts = sorted((tmp_path / "cache" / "pdf").glob("*.pdf"))
+    assert len(parts) == 6  # four chapters, the back matter and the front matter
+    stamps = {p: p.stat().st_mtime_ns for p in parts}
+    assert write_book(book, tmp_path / "b.pdf", "pdf", options).read_bytes() == first
+    assert {p: p.stat().st_mtime_ns for p in parts} == stamps  # nothing laid out again
+    parts[0].write_bytes(parts[0].read_bytes()[:500])            # a damaged entry
+    assert write_book(book, tmp_path / "c.pdf", "pdf", options).read_bytes() == first
+
+
+def test_parallel_builds_are_reproducible(tmp_path: Path) -> None:
+    book = small_book()
+    options = WriteOptions(extra={"layout": "parallel"}, jobs=2)
+    a = write_book(book, tmp_path / "a.pdf", "pdf", options).read_bytes()
+    b = write_book(book, tmp_path / "b.pdf", "pdf", options).read_bytes()
+    assert a == b
+
+
+def test_a_dask_cluster_can_lay_the_chapters_out(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        options = WriteOptions(extra={"layout": "parallel"}, executor=client.get_executor())
+        out = write_book(small_book(), tmp_path / "dask.pdf", "pdf", options)
+    reference = write_book(small_book(), tmp_path / "ref.pdf", "pdf",
+                           WriteOptions(extra={"layout": "parallel"}, jobs=1))
+    assert out.read_bytes() == reference.read_bytes()

@@ -56,11 +56,13 @@ class _Fonts:
         self.merged: dict[str, pikepdf.Object] = {}
         self.digit_gids: dict[str, dict[str, int]] = {}
         self.digit_widths: dict[str, dict[int, float]] = {}
-        self.templates: dict[str, pikepdf.Dictionary] = {}
+        for digest in sorted(self.glyphs):
+            self.digits(digest)  # folios may need any digit: every subset carries all ten
 
     def note_template(self, digest: str, font: pikepdf.Dictionary) -> None:
-        if digest not in self.templates:
-            self.templates[digest] = font
+        """The first font dictionary seen for a file becomes the merged font (once)."""
+        if digest not in self.merged and digest in self.glyphs:
+            self.merged[digest] = self._merge(digest, font)
 
     def digits(self, digest: str) -> dict[str, int]:
         if digest not in self.digit_gids:
@@ -77,62 +79,59 @@ class _Fonts:
                 self.glyphs[digest].setdefault(g, d)
         return self.digit_gids[digest]
 
-    def build(self) -> None:
-        """Subset each font once to every glyph any part uses (ids kept)."""
+    def _merge(self, digest: str, template: pikepdf.Dictionary) -> pikepdf.Object:
+        """The font subset once to every glyph any part uses (glyph ids kept)."""
         from fontTools import subset
         from fontTools.ttLib import TTFont
 
-        for digest, glyphs in sorted(self.glyphs.items()):
-            template = self.templates.get(digest)
-            if template is None:
-                continue
-            font = TTFont(str(self.files[digest]), lazy=True)
-            for table in ("GSUB", "GPOS", "SVG ", "DSIG"):  # dropped anyway: never decoded
-                if table in font:
-                    del font[table]
-            upem = font["head"].unitsPerEm
-            options = subset.Options(retain_gids=True, passthrough_tables=True,
-                                     ignore_missing_glyphs=True, hinting=False,
-                                     desubroutinize=True, notdef_outline=True)
-            options.drop_tables += ["GSUB", "GPOS", "SVG", "DSIG"]
-            subsetter = subset.Subsetter(options)
-            gids = sorted(g for g in glyphs if g < len(font.getGlyphOrder()))
-            subsetter.populate(gids=gids)
-            subsetter.subset(font)
-            buffer = io.BytesIO()
-            previous = os.environ.get("SOURCE_DATE_EPOCH")
-            os.environ["SOURCE_DATE_EPOCH"] = str(self.epoch)  # fontTools stamps 'head'
-            try:
-                font.save(buffer)
-            finally:
-                if previous is None:
-                    os.environ.pop("SOURCE_DATE_EPOCH", None)
-                else:
-                    os.environ["SOURCE_DATE_EPOCH"] = previous
-            program = buffer.getvalue()
-            order = font.getGlyphOrder()
-            widths: list[Any] = []
-            for g in gids:
-                advance = font["hmtx"][order[g]][0] if g < len(order) else 0
-                widths += [g, pikepdf.Array([round(advance * 1000 / upem)])]
-            tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(
-                digest.encode() + repr(gids).encode()).digest()[:6])
+        glyphs = self.glyphs[digest]
+        font = TTFont(str(self.files[digest]), lazy=True)
+        for table in ("GSUB", "GPOS", "SVG ", "DSIG"):  # dropped anyway: never decoded
+            if table in font:
+                del font[table]
+        upem = font["head"].unitsPerEm
+        options = subset.Options(retain_gids=True, passthrough_tables=True,
+                                 ignore_missing_glyphs=True, hinting=False,
+                                 desubroutinize=True, notdef_outline=True)
+        options.drop_tables += ["GSUB", "GPOS", "SVG", "DSIG"]
+        subsetter = subset.Subsetter(options)
+        gids = sorted(g for g in glyphs if g < len(font.getGlyphOrder()))
+        subsetter.populate(gids=gids)
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        previous = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(self.epoch)  # fontTools stamps 'head'
+        try:
+            font.save(buffer)
+        finally:
+            if previous is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous
+        program = buffer.getvalue()
+        order = font.getGlyphOrder()
+        widths: list[Any] = []
+        for g in gids:
+            advance = font["hmtx"][order[g]][0] if g < len(order) else 0
+            widths += [g, pikepdf.Array([round(advance * 1000 / upem)])]
+        tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(
+            digest.encode() + repr(gids).encode()).digest()[:6])
 
-            merged = self.out.copy_foreign(template)
-            descendant = merged.DescendantFonts[0]
-            name = str(merged.BaseFont).split("+", 1)[-1]
-            merged.BaseFont = pikepdf.Name(f"/{tag}+{name}")
-            descendant.BaseFont = merged.BaseFont
-            descendant.W = pikepdf.Array(widths)
-            descriptor = descendant.FontDescriptor
-            descriptor.FontName = merged.BaseFont
-            for key in ("/BookmakerFont", "/CIDSet", "/FontFile3", "/FontFile"):
-                if key in descriptor:
-                    del descriptor[key]
-            descriptor.FontFile2 = pikepdf.Stream(self.out, program)
-            descriptor.FontFile2.Length1 = len(program)
-            merged.ToUnicode = pikepdf.Stream(self.out, _to_unicode(glyphs))
-            self.merged[digest] = self.out.make_indirect(merged)
+        merged = self.out.copy_foreign(template)
+        descendant = merged.DescendantFonts[0]
+        name = str(merged.BaseFont).split("+", 1)[-1]
+        merged.BaseFont = pikepdf.Name(f"/{tag}+{name}")
+        descendant.BaseFont = merged.BaseFont
+        descendant.W = pikepdf.Array(widths)
+        descriptor = descendant.FontDescriptor
+        descriptor.FontName = merged.BaseFont
+        for key in ("/BookmakerFont", "/CIDSet", "/FontFile3", "/FontFile"):
+            if key in descriptor:
+                del descriptor[key]
+        descriptor.FontFile2 = pikepdf.Stream(self.out, program)
+        descriptor.FontFile2.Length1 = len(program)
+        merged.ToUnicode = pikepdf.Stream(self.out, _to_unicode(glyphs))
+        return self.out.make_indirect(merged)
 
 
 def _copy(out: pikepdf.Pdf, obj: Any) -> Any:
@@ -268,6 +267,41 @@ def _renumber_folio(out: pikepdf.Pdf, page: pikepdf.Page, number: int, fonts: _F
     page.obj.Contents = out.make_stream(data[:folio.start()] + text + data[folio.end():])
 
 
+def _own(stream: pikepdf.Object) -> None:
+    """Give a copied stream its own data, so that the part it came from may close."""
+    stream.write(stream.read_raw_bytes(), filter=stream.get("/Filter"),
+                 decode_parms=stream.get("/DecodeParms"), type_check=False)
+
+
+def _own_streams(page: pikepdf.Page) -> None:
+    contents = page.obj.get("/Contents")
+    for stream in (contents if isinstance(contents, pikepdf.Array) else [contents]):
+        if isinstance(stream, pikepdf.Stream):
+            _own(stream)
+    seen: set[tuple[int, int]] = set()
+    pending = [page.obj.get("/Resources")]
+    while pending:
+        resources = pending.pop()
+        if not isinstance(resources, pikepdf.Dictionary):
+            continue
+        for group in ("/XObject", "/Pattern", "/Shading"):
+            table = resources.get(group)
+            if not isinstance(table, pikepdf.Dictionary):
+                continue
+            for obj in table.values():
+                if not isinstance(obj, pikepdf.Stream) or obj.objgen in seen:
+                    continue
+                seen.add(obj.objgen)
+                _own(obj)
+                pending.append(obj.get("/Resources"))
+    for annot in page.obj.get("/Annots", []):
+        appearance = annot.get("/AP")
+        if isinstance(appearance, pikepdf.Dictionary):
+            for stream in appearance.values():
+                if isinstance(stream, pikepdf.Stream):
+                    _own(stream)
+
+
 def _blank_like(out: pikepdf.Pdf, model: pikepdf.Page) -> pikepdf.Dictionary:
     page = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=model.obj.MediaBox,
                               Resources=pikepdf.Dictionary(),
@@ -284,22 +318,20 @@ def assemble_pdf(placed: Sequence[Placed], outline: Sequence[OutlineNode], *, fr
     roman folios; `bottom_margin` (points) is where folios live."""
     out = pikepdf.new()
     fonts = _Fonts(out, placed, epoch)
-    sources = [pikepdf.open(p.segment.path) for p in placed]
+    first = pikepdf.open(placed[0].segment.path)
     try:
-        # Mark fonts first: every part must be seen before the merged fonts exist.
-        for src in sources:
-            seen: set[tuple[int, int]] = set()
-            for page in src.pages:
-                _swap_fonts(page.obj.Resources, fonts, seen)
-        fonts.build()
-
-        first = sources[0]
         struct_children: list[Any] = []
         parent_nums: list[Any] = []
         role_map = pikepdf.Dictionary()
         dests: dict[str, Any] = {}
         key_offset = 0
-        for p, src in zip(placed, sources):
+        for p in placed:
+            # One part at a time, closed once its pages are ours: memory stays bounded
+            # by the book being made, not by every part at once.
+            src = first if p is placed[0] else pikepdf.open(p.segment.path)
+            seen: set[tuple[int, int]] = set()
+            for page in src.pages:
+                _swap_fonts(page.obj.Resources, fonts, seen)
             if p.blank_before:
                 out.pages.append(pikepdf.Page(_blank_like(out, src.pages[0])))
             start = len(out.pages)
@@ -352,6 +384,9 @@ def assemble_pdf(placed: Sequence[Placed], outline: Sequence[OutlineNode], *, fr
             seen = set()
             for page in copied:
                 _restore_fonts(page.obj.Resources, fonts, seen)
+                _own_streams(page)
+            if src is not first:
+                src.close()
         # The document: metadata, language, tags, destinations, outline, labels.
         for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents", "/Metadata"):
             if key in first.Root:
@@ -390,8 +425,7 @@ def assemble_pdf(placed: Sequence[Placed], outline: Sequence[OutlineNode], *, fr
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return buffer.getvalue()
     finally:
-        for src in sources:
-            src.close()
+        first.close()
 
 
 def _outline_items(nodes: Sequence[OutlineNode], dests: dict[str, Any]) -> list[pikepdf.OutlineItem]:

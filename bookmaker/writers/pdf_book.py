@@ -30,9 +30,9 @@ __all__ = ["write_in_parts"]
 
 
 def _engine() -> str:
-    import weasyprint
+    from importlib.metadata import version
 
-    return f"bookmaker {__version__}; WeasyPrint {weasyprint.__version__}"
+    return f"bookmaker {__version__}; WeasyPrint {version('weasyprint')}"
 
 
 def _outline(toc: list[TocEntry]) -> list[OutlineNode]:

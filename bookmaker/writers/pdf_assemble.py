@@ -163,15 +163,8 @@ def _to_unicode(glyphs: dict[int, str]) -> bytes:
     return b"\n".join(lines)
 
 
-def _font_digest(font: pikepdf.Object) -> str | None:
-    try:
-        descriptor = font.DescendantFonts[0].FontDescriptor
-        return str(descriptor.BookmakerFont)
-    except (AttributeError, KeyError, IndexError, TypeError):
-        return None
-
-
-def _swap_fonts(resources: pikepdf.Object, fonts: _Fonts, seen: set[tuple[int, int]]) -> None:
+def _swap_fonts(resources: pikepdf.Object, fonts: _Fonts, seen: set[tuple[int, int]],
+                names: dict[str, str]) -> None:
     """Before a page is copied: mark each font by its file, so that no whole font
     is copied; the marks are replaced by the merged fonts afterwards."""
     if not isinstance(resources, pikepdf.Dictionary):
@@ -180,7 +173,7 @@ def _swap_fonts(resources: pikepdf.Object, fonts: _Fonts, seen: set[tuple[int, i
     if isinstance(font_dict, pikepdf.Dictionary):
         for name in list(font_dict.keys()):
             font = font_dict[name]
-            digest = _font_digest(font)
+            digest = names.get(str(font.get("/BaseFont", "")).lstrip("/"))
             if digest:
                 fonts.note_template(digest, font)
                 font_dict[name] = pikepdf.Dictionary(Type=pikepdf.Name.Font,
@@ -193,7 +186,7 @@ def _swap_fonts(resources: pikepdf.Object, fonts: _Fonts, seen: set[tuple[int, i
                     continue
                 seen.add(xobject.objgen)
             if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
-                _swap_fonts(xobject.Resources, fonts, seen)
+                _swap_fonts(xobject.Resources, fonts, seen, names)
 
 
 def _restore_fonts(resources: pikepdf.Object, fonts: _Fonts, seen: set[tuple[int, int]]) -> None:
@@ -331,7 +324,7 @@ def assemble_pdf(placed: Sequence[Placed], outline: Sequence[OutlineNode], *, fr
             src = first if p is placed[0] else pikepdf.open(p.segment.path)
             seen: set[tuple[int, int]] = set()
             for page in src.pages:
-                _swap_fonts(page.obj.Resources, fonts, seen)
+                _swap_fonts(page.obj.Resources, fonts, seen, p.segment.font_names)
             if p.blank_before:
                 out.pages.append(pikepdf.Page(_blank_like(out, src.pages[0])))
             start = len(out.pages)

@@ -18,6 +18,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = ["SegmentJob", "Segment", "SegmentCache", "render_segment"]
 
@@ -56,6 +57,7 @@ class Segment:
     anchors: dict[str, int]
     digest: str
     fonts: dict[str, dict[int, str]]  # font file digest -> {glyph id: text} of glyphs used
+    font_names: dict[str, str]        # the part's font name (BaseFont) -> font file digest
 
     def font_file(self, digest: str) -> Path:
         return Path(self.path).parent / "fonts" / digest
@@ -88,7 +90,8 @@ class SegmentCache:
                               anchors={str(k): int(v) for k, v in data["anchors"].items()},
                               digest=str(data["digest"]),
                               fonts={str(f): {int(g): str(t) for g, t in glyphs.items()}
-                                     for f, glyphs in data["fonts"].items()})
+                                     for f, glyphs in data["fonts"].items()},
+                              font_names={str(k): str(v) for k, v in data["font_names"].items()})
             if _digest(pdf) != segment.digest or segment.pages < 1:
                 raise ValueError("digest mismatch")
             for font in segment.fonts:
@@ -116,10 +119,13 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+_STYLES: dict[tuple[str, str, str, str | None], tuple[Any, list[Any]]] = {}
+
+
 def render_segment(job: SegmentJob, cache_root: str) -> Segment:
     """Lay one part out and store it in the cache (runs in a worker process)."""
     from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 
     from ..theme import load_theme
     from .pdf import _fetcher
@@ -132,10 +138,17 @@ def render_segment(job: SegmentJob, cache_root: str) -> Segment:
     theme = load_theme(job.theme)
     base_dir = Path(job.base_dir) if job.base_dir else None
     fetcher = _fetcher(theme, base_dir)
-    fonts = FontConfiguration()
-    css = [CSS(string=job.theme_css, base_url=theme.path.as_uri() + "/", url_fetcher=fetcher,
-               font_config=fonts),
-           CSS(string=job.page_css, font_config=fonts)]
+    # A worker lays out many parts with the same styles: parse them (and load
+    # the fonts) once per process, not once per part.
+    style_key = (job.theme, job.theme_css, job.page_css, job.base_dir)
+    if style_key not in _STYLES:
+        fonts = FontConfiguration()
+        css = [CSS(string=job.theme_css, base_url=theme.path.as_uri() + "/",
+                   url_fetcher=fetcher, font_config=fonts),
+               CSS(string=job.page_css, font_config=fonts)]
+        _STYLES.clear()
+        _STYLES[style_key] = (fonts, css)
+    fonts, css = _STYLES[style_key]
     base = (base_dir or theme.path).resolve().as_uri() + "/"
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(job.epoch)
@@ -149,21 +162,23 @@ def render_segment(job: SegmentJob, cache_root: str) -> Segment:
         for index, page in enumerate(document.pages):
             for name in page.anchors:
                 anchors.setdefault(name, index)
-        # Whole fonts, so that every part uses the same glyph ids: the parts'
-        # fonts are merged and subset once when the book is put together.
+        # WeasyPrint's subsets keep the whole font's glyph ids, so the parts'
+        # subsets merge into one when the book is put together: each part
+        # records which font file (by digest) each of its fonts comes from.
         data = document.write_pdf(pdf_identifier=job.identifier.encode(),
-                                  pdf_variant=job.variant, pdf_tags=job.variant is not None,
-                                  full_fonts=True)
+                                  pdf_variant=job.variant, pdf_tags=job.variant is not None)
         fonts: dict[str, dict[int, str]] = {}
+        tags: dict[str, str] = {}
         for font in document.fonts.values():
-            digest = hashlib.sha256(font.file_content).hexdigest()
+            whole = get_hb_object_data(font.hb_face)  # the font file, not the subset
+            digest = hashlib.sha256(whole).hexdigest()
             target = cache.root / "fonts" / digest
             if not target.exists():
                 target.parent.mkdir(exist_ok=True)
-                _atomic_write(target, font.file_content)
+                _atomic_write(target, whole)
             fonts.setdefault(digest, {}).update(
                 {int(g): str(t) for g, t in font.to_unicode.items()})
-        data = _strip_fonts(data, set(fonts))
+            tags[font.name.decode().lstrip("/")] = digest
     finally:
         quiet.setLevel(level)
         if previous is None:
@@ -173,29 +188,8 @@ def render_segment(job: SegmentJob, cache_root: str) -> Segment:
     pdf_path, meta_path = cache.paths(key)
     _atomic_write(pdf_path, data)
     segment = Segment(path=str(pdf_path), pages=len(document.pages), anchors=anchors,
-                      digest=hashlib.sha256(data).hexdigest(), fonts=fonts)
+                      digest=hashlib.sha256(data).hexdigest(), fonts=fonts, font_names=tags)
     meta = {k: v for k, v in asdict(segment).items() if k != "path"}
     _atomic_write(meta_path, json.dumps(meta, sort_keys=True).encode("utf-8"))
     return segment
 
-
-def _strip_fonts(data: bytes, known: set[str]) -> bytes:
-    """Replace each embedded font program by a mark naming its file, so that a
-    cached part does not carry whole fonts."""
-    import io
-
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for obj in pdf.objects:
-            if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/FontDescriptor":
-                continue
-            for key in ("/FontFile2", "/FontFile3", "/FontFile"):
-                if key in obj:
-                    digest = hashlib.sha256(obj[key].read_bytes()).hexdigest()
-                    if digest in known:
-                        obj.BookmakerFont = pikepdf.String(digest)
-                        obj[key] = pikepdf.Stream(pdf, b"")
-        out = io.BytesIO()
-        pdf.save(out, compress_streams=True, deterministic_id=True)
-        return out.getvalue()

@@ -209,6 +209,7 @@ class Metadata:
     series: str | None = None
     licence: Licence | None = None  # for the editor's own material
     modified: str = ""  # ISO 8601 timestamp; never the wall clock
+    commercial: bool = False  # the book is for sale: non-commercial articles cannot go in it
 
 
 @dataclass(**_frozen)

@@ -24,7 +24,7 @@ from .model import Licence, Metadata, Person
 
 __all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS"]
 
-_BOOK_KEYS = {"title", "subtitle", "authors", "editors", "translators", "language",
+_BOOK_KEYS = {"title", "subtitle", "authors", "editors", "translators", "language", "commercial",
               "identifier", "publisher", "date", "series", "description", "subjects",
               "licence", "slug"}
 _OPTION_KEYS = {"formats", "theme", "templates", "notes"}
@@ -307,6 +307,13 @@ def _parse(path: Path) -> dict[str, Any]:
         raise SpecError(f"not valid TOML: {message}", path=path, line=line) from None
 
 
+def _flag(r: "_Reader", table: dict[str, Any], key: str, where: str) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise r.fail(where + key, f"found {value!r}; expected true or false")
+    return value
+
+
 def load_spec(path: str | Path) -> BookSpec:
     """Load and validate one book spec; raise SpecError (or LicenceError) naming the key."""
     path = Path(path).resolve()
@@ -333,6 +340,7 @@ def load_spec(path: str | Path) -> BookSpec:
         description=r.text(book, "description", "book."),
         subjects=r.strings(book, "subjects", "book."), series=r.text(book, "series", "book."),
         licence=r.licence(book["licence"], "book.licence") if "licence" in book else None,
+        commercial=_flag(r, book, "commercial", "book."),
     )
     slug = r.text(book, "slug", "book.") or slugify(title)
     if slug != slugify(slug):

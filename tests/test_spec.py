@@ -178,7 +178,7 @@ def test_missing_spec_file(tmp_path: Path) -> None:
     (GOOD_BOOK + GOOD_ARTICLES + '[options]\nformat = ["epub"]\n', "options.format",
      ["did you mean 'formats'"]),
     (GOOD_BOOK + GOOD_ARTICLES + '[options.pdf]\ntrim = "A5"\ncolour = "red"\n',
-     "options.pdf.colour", ["allowed: bleed, marks, notes, trim, variant"]),
+     "options.pdf.colour", ["allowed: bleed, layout, marks, notes, trim, variant"]),
     (GOOD_BOOK + '[[parts]]\ntitle = "P"\narticles = ["sample/offensive.txt"]\nname = "x"\n',
      "parts[0].name", ["allowed: articles, title"]),
     (GOOD_BOOK + GOOD_ARTICLES + '[front]\nforeword = "preface.md"\n', "front.foreword",

@@ -84,7 +84,8 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
                 found[i] = futures[i].result() if i in futures else render_segment(jobs[i], str(cache.root))
             return [f for f in found if f is not None]
 
-        *body, back = run(body_jobs + [back_job])
+        # The back matter (credits for every article) is the longest part: first in line.
+        back, *body = run([back_job] + body_jobs)
 
         # Folios: the body counts from 1 on its first recto; blank versos count too.
         number = 1

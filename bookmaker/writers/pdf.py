@@ -160,12 +160,10 @@ def _page_labels(pdf_bytes: bytes, front_pages: int, variant: str | None) -> byt
     """Label front matter i, ii, … and the body 1, 2, … as the folios are."""
     import pikepdf
 
+    from .pdf_assemble import page_labels
+
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        nums: list[Any] = []
-        if front_pages:
-            nums += [0, pikepdf.Dictionary(S=pikepdf.Name.r)]
-        nums += [front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)]
-        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+        pdf.Root.PageLabels = page_labels(front_pages)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)

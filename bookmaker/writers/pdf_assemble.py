@@ -10,7 +10,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import pikepdf
 
 from .pdf_parts import Segment
 
-__all__ = ["Placed", "OutlineNode", "assemble_pdf"]
+__all__ = ["Placed", "OutlineNode", "assemble_pdf", "page_labels"]
 
 _DIGITS = "0123456789"
 
@@ -163,50 +163,46 @@ def _to_unicode(glyphs: dict[int, str]) -> bytes:
     return b"\n".join(lines)
 
 
-def _swap_fonts(resources: pikepdf.Object, fonts: _Fonts, seen: set[tuple[int, int]],
-                names: dict[str, str]) -> None:
-    """Before a page is copied: mark each font by its file, so that no whole font
-    is copied; the marks are replaced by the merged fonts afterwards."""
-    if not isinstance(resources, pikepdf.Dictionary):
-        return
-    font_dict = resources.get("/Font")
-    if isinstance(font_dict, pikepdf.Dictionary):
-        for name in list(font_dict.keys()):
-            font = font_dict[name]
-            digest = names.get(str(font.get("/BaseFont", "")).lstrip("/"))
+def _font_tables(resources: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+    """The /Font dictionaries of some resources and of the forms they draw, once each."""
+    seen: set[tuple[int, int]] = set()
+    pending = [resources]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, pikepdf.Dictionary):
+            continue
+        fonts = current.get("/Font")
+        if isinstance(fonts, pikepdf.Dictionary):
+            yield fonts
+        xobjects = current.get("/XObject")
+        if isinstance(xobjects, pikepdf.Dictionary):
+            for xobject in xobjects.values():
+                if xobject.is_indirect:
+                    if xobject.objgen in seen:
+                        continue
+                    seen.add(xobject.objgen)
+                if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                    pending.append(xobject.Resources)
+
+
+def _swap_fonts(resources: pikepdf.Object, fonts: _Fonts, names: dict[str, str]) -> None:
+    """Before a page is copied: mark each font by its file, so that no part's
+    font is copied; the marks are replaced by the merged fonts afterwards."""
+    for table in _font_tables(resources):
+        for name in list(table.keys()):
+            digest = names.get(str(table[name].get("/BaseFont", "")).lstrip("/"))
             if digest:
-                fonts.note_template(digest, font)
-                font_dict[name] = pikepdf.Dictionary(Type=pikepdf.Name.Font,
-                                                     BookmakerMark=pikepdf.String(digest))
-    xobjects = resources.get("/XObject")
-    if isinstance(xobjects, pikepdf.Dictionary):
-        for xobject in xobjects.values():
-            if xobject.is_indirect:
-                if xobject.objgen in seen:
-                    continue
-                seen.add(xobject.objgen)
-            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
-                _swap_fonts(xobject.Resources, fonts, seen, names)
+                fonts.note_template(digest, table[name])
+                table[name] = pikepdf.Dictionary(Type=pikepdf.Name.Font,
+                                                 BookmakerMark=pikepdf.String(digest))
 
 
-def _restore_fonts(resources: pikepdf.Object, fonts: _Fonts, seen: set[tuple[int, int]]) -> None:
-    if not isinstance(resources, pikepdf.Dictionary):
-        return
-    font_dict = resources.get("/Font")
-    if isinstance(font_dict, pikepdf.Dictionary):
-        for name in list(font_dict.keys()):
-            mark = font_dict[name].get("/BookmakerMark")
+def _restore_fonts(resources: pikepdf.Object, fonts: _Fonts) -> None:
+    for table in _font_tables(resources):
+        for name in list(table.keys()):
+            mark = table[name].get("/BookmakerMark")
             if mark is not None:
-                font_dict[name] = fonts.merged[str(mark)]
-    xobjects = resources.get("/XObject")
-    if isinstance(xobjects, pikepdf.Dictionary):
-        for xobject in xobjects.values():
-            if xobject.is_indirect:
-                if xobject.objgen in seen:
-                    continue
-                seen.add(xobject.objgen)
-            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
-                _restore_fonts(xobject.Resources, fonts, seen)
+                table[name] = fonts.merged[str(mark)]
 
 
 _START = re.compile(rb"^1 0 0 -1 0 ([\d.]+) cm\nq\n([\d.]+) 0 0 ([\d.]+) 0 0 cm\n")
@@ -322,9 +318,8 @@ def assemble_pdf(placed: Sequence[Placed], outline: Sequence[OutlineNode], *, fr
             # One part at a time, closed once its pages are ours: memory stays bounded
             # by the book being made, not by every part at once.
             src = first if p is placed[0] else pikepdf.open(p.segment.path)
-            seen: set[tuple[int, int]] = set()
             for page in src.pages:
-                _swap_fonts(page.obj.Resources, fonts, seen, p.segment.font_names)
+                _swap_fonts(page.obj.Resources, fonts, p.segment.font_names)
             if p.blank_before:
                 out.pages.append(pikepdf.Page(_blank_like(out, src.pages[0])))
             start = len(out.pages)
@@ -374,9 +369,8 @@ def assemble_pdf(placed: Sequence[Placed], outline: Sequence[OutlineNode], *, fr
             if p.first_number is not None and p.first_number != 1:
                 for offset, page in enumerate(copied):
                     _renumber_folio(out, page, p.first_number + offset, fonts, bottom_margin)
-            seen = set()
             for page in copied:
-                _restore_fonts(page.obj.Resources, fonts, seen)
+                _restore_fonts(page.obj.Resources, fonts)
                 _own_streams(page)
             if src is not first:
                 src.close()
@@ -408,17 +402,22 @@ def assemble_pdf(placed: Sequence[Placed], outline: Sequence[OutlineNode], *, fr
             pikepdf.Dictionary(Names=names_array)))
         with out.open_outline() as tree:
             tree.root.extend(_outline_items(outline, dests))
-        nums: list[Any] = []
-        if front_pages:
-            nums += [0, pikepdf.Dictionary(S=pikepdf.Name.r)]
-        nums += [front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)]
-        out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+        out.Root.PageLabels = page_labels(front_pages)
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return buffer.getvalue()
     finally:
         first.close()
+
+
+def page_labels(front_pages: int) -> pikepdf.Dictionary:
+    """Front matter labelled i, ii, …, the body 1, 2, …, as the folios are."""
+    nums: list[Any] = []
+    if front_pages:
+        nums += [0, pikepdf.Dictionary(S=pikepdf.Name.r)]
+    nums += [front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)]
+    return pikepdf.Dictionary(Nums=pikepdf.Array(nums))
 
 
 def _outline_items(nodes: Sequence[OutlineNode], dests: dict[str, Any]) -> list[pikepdf.OutlineItem]:

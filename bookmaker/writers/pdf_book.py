@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from .pdf import PdfWriter
 
 __all__ = ["write_in_parts"]
+
+log = logging.getLogger("bookmaker")
 
 
 def _engine() -> str:
@@ -45,6 +49,11 @@ def _outline(toc: list[TocEntry]) -> list[OutlineNode]:
 def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
                    settings: dict[str, Any], executor: Executor | None = None) -> bytes:
     from .pdf import _epoch, _margins, _points
+
+    started = time.perf_counter()
+
+    def note(stage: str) -> None:
+        log.info("pdf: %s (%.1f s)", stage, time.perf_counter() - started)
 
     theme = load_theme(options.theme)
     resources = LocalResources(options.base_dir)
@@ -65,6 +74,7 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
     chapters = ctx["chapters"]
     body_jobs = [job(template.render(ctx, segment="body", chapters=[view])) for view in chapters]
     back_job = job(template.render(ctx, segment="back"))
+    note(f"{len(body_jobs) + 1} parts rendered to HTML")
     cache = SegmentCache(options.cache_dir / "pdf" if options.cache_dir else None)
     workers = options.jobs or os.cpu_count() or 1
     own = executor is None and workers > 1 and len(body_jobs) > 1
@@ -75,7 +85,7 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
             found = [cache.get(j.key()) for j in jobs]
             todo = [i for i, f in enumerate(found) if f is None]
             futures = {}
-            if pool is not None and len(todo) > 1:
+            if pool is not None and todo:  # even one part: the workers have the styles loaded
                 try:
                     futures = {i: pool.submit(render_segment, jobs[i], str(cache.root)) for i in todo}
                 except (AssertionError, OSError, RuntimeError):  # no children here: lay out in turn
@@ -86,6 +96,7 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
 
         # The back matter (credits for every article) is the longest part: first in line.
         back, *body = run([back_job] + body_jobs)
+        note(f"{len(body)} chapters and the back matter laid out")
 
         # Folios: the body counts from 1 on its first recto; blank versos count too.
         number = 1
@@ -114,6 +125,7 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
                     targets.append(anchor)
         front_html = template.render(ctx, segment="front", toc=toc, toc_targets=targets)
         (front,) = run([job(front_html)])
+        note("front matter laid out")
     finally:
         if own and pool is not None:
             pool.shutdown()
@@ -124,7 +136,9 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
         placed[1].blank_before = True
     top, bottom, _, _ = _margins(options.trim)
     try:
-        return assemble_pdf(placed, _outline(toc), front_pages=front_pages, epoch=epoch,
+        data = assemble_pdf(placed, _outline(toc), front_pages=front_pages, epoch=epoch,
                             bottom_margin=bottom * 72 / 25.4 + _points(settings["bleed"]))
+        note(f"{len(placed)} parts assembled")
+        return data
     finally:
         cache.close()

@@ -42,6 +42,7 @@ from typing import Any, NamedTuple
 from .assemble import assemble
 from .errors import (BookmakerError, LicenceError, SourceError, SpecError, WriterError,
                      EXIT_INTERNAL)
+from .licences import check_book_licences
 from .model import Article, Book, FrontMatter, Metadata, Person
 from .spec import ArticleEntry, BookSpec, find_specs, load_spec, slugify
 from .writers import WriteOptions, atomic_path, get_writer
@@ -179,6 +180,13 @@ def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = N
         articles.append(article)
         if progress:
             progress(done, total)
+    try:
+        check_book_licences([(a.attribution.origin or a.title, a.attribution.licence,
+                              e.licence_reason) for a, e in zip(articles, spec.articles)],
+                            book_licence=spec.metadata.licence,
+                            commercial=spec.metadata.commercial)
+    except LicenceError as exc:
+        raise LicenceError(exc.message, path=spec.path, key="articles") from None
     parts: list[tuple[str, int]] = []
     for index, title in enumerate(spec.parts):
         first = next(i for i, e in enumerate(spec.articles) if e.part == index)
@@ -701,15 +709,23 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
 def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
               authors: Sequence[str] = (), formats: Sequence[str] = ("epub", "pdf"),
               out: str | Path = "dist", language: str = "en",
-              warn: Callable[[str], None] | None = None) -> list[Path]:
+              warn: Callable[[str], None] | None = None,
+              licence_reason: str | None = None) -> list[Path]:
     """Build a one-off book from article files, in the order given, without a spec.
 
     Writes `<out>/<slug of title>.<suffix>` for each format; returns the paths.
+    The articles' licences must allow one book, unless `licence_reason` says
+    why the editor may go ahead (it is printed in the imprint).
     """
     from .readers import read_article
 
     chosen = [get_writer(f) for f in formats]  # fail early on an unknown writer
     read = [read_article(a) for a in articles]
+    check_book_licences([(a.attribution.origin or a.title, a.attribution.licence, licence_reason)
+                         for a in read])
+    if licence_reason:
+        read = [replace(a, attribution=replace(a.attribution, licence_reason=licence_reason))
+                for a in read]
     metadata = Metadata(title=title, language=language,
                         authors=tuple(Person(a) for a in authors))
     book = assemble(read, metadata)

@@ -143,15 +143,18 @@ def build_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None, 
 @click.option("--format", "formats", default="epub,pdf", help="Writers, comma-separated.")
 @click.option("--out", default="dist", type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--language", default="en", help="The book's language (BCP 47).")
+@click.option("--licence-reason", default=None, metavar="TEXT",
+              help="Build even when the articles' licences forbid it (no statement, "
+                   "no derivatives, …), for this written reason, printed in the imprint.")
 @_flags
 @click.pass_obj
 @_guard
 def book_cmd(ctx: _Ctx, articles: tuple[str, ...], title: str, authors: tuple[str, ...],
-             formats: str, out: str, language: str) -> None:
+             formats: str, out: str, language: str, licence_reason: str | None) -> None:
     """Build a one-off book from ARTICLES, in the order given, without a spec."""
     names = [f.strip() for f in formats.split(",") if f.strip()]
     for path in make_book(articles, title=title, authors=authors, formats=names, out=out,
-                          language=language, warn=ctx.warn):
+                          language=language, warn=ctx.warn, licence_reason=licence_reason):
         ctx.info(f"wrote {path}")
 
 

@@ -106,7 +106,8 @@ def _article(p: Path) -> None:
 
 def _new_article(p: Path) -> None:
     (p / "content" / "sample" / "zzz.txt").write_text(
-        "Leon Trotsky\n\nA New One\n\n(1933)\n\nText of the new one.\n", encoding="utf-8")
+        "Leon Trotsky\n\nA New One\n\n(1933)\n\nCopyleft: Creative Commons Attribution-ShareAlike 2.0."
+        "\n\nText of the new one.\n", encoding="utf-8")
 
 
 def _spec(p: Path) -> None:
@@ -614,7 +615,8 @@ def test_spec_overrides_apply(tmp_path: Path) -> None:
 def test_markdown_articles_build(tmp_path: Path) -> None:
     spec = SPEC.replace('path = "sample/*.txt"', 'path = "new.md"')
     root = make_project(tmp_path / "p", spec)
-    (root / "content" / "new.md").write_text("+++\ntitle = \"New\"\nauthor = \"Me\"\n+++\n"
+    (root / "content" / "new.md").write_text("+++\ntitle = \"New\"\nauthor = \"Me\"\n"
+                                            "licence = \"CC-BY-4.0\"\n+++\n"
                                             "Some <b>text</b>.\n", encoding="utf-8")
     [outcome] = build(root)
     assert outcome.status == "built"

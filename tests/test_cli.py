@@ -61,7 +61,8 @@ def test_markup_in_a_source_stays_literal_text(tmp_path: Path) -> None:
                       "Source: Somewhere.\n\n"
                       "The page said <script>alert(1)</script> and AT&T and <b> plainly.\n\n"
                       "Last updated on: 1.1.2000", encoding="utf-8")
-    code, _, err = run("book", str(source), "--title", "Markup <i>Test</i>", "--format",
+    code, _, err = run("book", str(source), "--title", "Markup <i>Test</i>",
+                       "--licence-reason", "a test text, never distributed", "--format",
                        "epub,pdf,html", "--out", str(tmp_path / "out"))
     assert code == 0, err
     epub = next((tmp_path / "out").glob("*.epub"))
@@ -247,9 +248,24 @@ def test_exit_6_when_the_output_cannot_be_written(tmp_path: Path) -> None:
 
 def test_book_reads_markdown_articles(tmp_path: Path) -> None:
     article = tmp_path / "essay.md"
-    article.write_text("# An Essay\n\nWith <i>markup</i> kept as text.\n", encoding="utf-8")
+    article.write_text("---\nlicence: CC-BY-SA-2.0\n---\n# An Essay\n\nWith <i>markup</i> kept as text.\n",
+                       encoding="utf-8")
     code, _, err = run("book", str(article), str(SAMPLE / "offensive.txt"), "--title", "Mixed",
                        "--author", "Editor", "--format", "html", "--out", str(tmp_path / "out"))
     assert code == 0, err
     html = (tmp_path / "out" / "mixed.html").read_text()
     assert "An Essay" in html and "&lt;i&gt;markup&lt;/i&gt;" in html
+
+
+def test_an_article_without_a_licence_stops_a_one_off_book(tmp_path: Path) -> None:
+    source = tmp_path / "free.txt"
+    source.write_text("A. Writer\n\nUnlicensed\n\n(May 1930)\n\nSource: Somewhere.\n\n"
+                      "A paragraph of text.", encoding="utf-8")
+    code, _, err = run("book", str(source), "--title", "X", "--format", "epub", "--out", str(tmp_path / "o"))
+    assert code == 5 and "free.txt" in err and "no licence statement" in err
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").iterdir())
+    code, _, err = run("book", str(source), "--title", "X", "--format", "epub", "--out",
+                       str(tmp_path / "o"), "--licence-reason", "the author's written permission")
+    assert code == 0, err
+    imprint = epub_docs(next((tmp_path / "o").glob("*.epub")))["EPUB/imprint.xhtml"]
+    assert "the author's written permission" in "".join(imprint.itertext())

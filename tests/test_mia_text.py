@@ -81,7 +81,7 @@ def test_author_line() -> None:
 def test_no_author_line_is_not_invented() -> None:
     article = seed("impossible")
     assert article.authors == ()
-    assert "no author line: the book's author applies" in article.warnings
+    assert "no-author: no author line: the book's author applies" in article.warnings
 
 
 def test_titles_including_two_lines() -> None:

@@ -119,7 +119,11 @@ class _Renderer:
         if isinstance(node, LineBreak):
             return "<br/>"
         if isinstance(node, Link):
-            return f'<a href="{escape(node.href)}">{self.inlines(node.children)}</a>'
+            # External links are marked: print shows their address after the text.
+            external = node.href.startswith(("http://", "https://"))
+            bare = plain_text(node.children).strip() in (node.href, node.href.split("://", 1)[-1])
+            cls = f' class="external{" bare" if bare else ""}"' if external else ""
+            return f'<a href="{escape(node.href)}"{cls}>{self.inlines(node.children)}</a>'
         if isinstance(node, NoteRef):
             return self.noteref(node)
         raise TypeError(f"not an inline: {node!r}")

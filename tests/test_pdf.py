@@ -272,3 +272,15 @@ def test_footnote_stress_book(variant: int, tmp_path: Path) -> None:
     last = len(article.notes)
     tail = [i for i, t in enumerate(pages) if "lastbit" in t][0]
     assert tail >= placed[-1][2]  # the long note runs on, in order, never before its call
+
+
+def test_external_links_show_their_address_in_print(tmp_path: Path) -> None:
+    from bookmaker.model import Link
+
+    article = Article(title="Links", authors=(Person("A. Writer"),), blocks=(Paragraph((
+        Text("See "), Link("https://www.marxists.org/archive/", (Text("the archive"),)),
+        Text(" and "), Link("https://example.org", (Text("https://example.org"),)), Text(".")),),))
+    out = write_book(assemble([article], Metadata(title="T")), tmp_path / "l.pdf", "pdf")
+    text = " ".join(" ".join(pdf_pages(out)).split())
+    assert "the archive (https://www.marxists.org/archive/)" in text
+    assert "https://example.org (" not in text  # a bare address is not repeated

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from .model import (Article, Block, Book, Chapter, FrontMatter, Heading, Inline, ListBlock,
                     Metadata, Note, NoteRef, Paragraph, Part, Quote, Speech, Dateline,
-                    Signature, Emphasis, Strong, SmallCaps, Link, Figure, plain_text)
+                    Signature, Emphasis, Strong, SmallCaps, Link, Figure)
 
 __all__ = ["assemble", "derive_identifier", "build_timestamp"]
 
@@ -156,6 +156,3 @@ def assemble(articles: Sequence[Article], metadata: Metadata, *,
                 parts=tuple(Part(title) for title, _ in parts),
                 front_matter=tuple(front_matter), warnings=tuple(warnings))
 
-
-def heading_texts(article: Article) -> list[str]:
-    return [plain_text(b.content) for b in article.blocks if isinstance(b, Heading)]

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from .model import (Article, Block, Book, Chapter, FrontMatter, Dateline, Emphasis, Figure, Heading, Inline,
                     LineBreak, Link, ListBlock, Note, NoteRef, Paragraph, Person,
                     Preformatted, Quote, Separator, Signature, SmallCaps, Speech, Strong,
-                    Text, plain_text)
+                    Text, blocks_text, plain_text)
 from .theme import Theme
 from .typography import smarten, tie
 
@@ -162,7 +162,6 @@ class _Renderer:
             return self.inlines(block.content)
         if isinstance(block, Speech):
             return f"{escape(block.label)} {self.inlines(block.content)}"
-        from .model import blocks_text
         return str(escape(blocks_text(block)))
 
     # blocks

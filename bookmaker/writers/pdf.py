@@ -156,7 +156,7 @@ def _epoch(stamp: str) -> int:
     return int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
 
 
-def _page_labels(pdf_bytes: bytes, front_pages: int, variant: str | None) -> bytes:
+def _page_labels(pdf_bytes: bytes, front_pages: int) -> bytes:
     """Label front matter i, ii, … and the body 1, 2, … as the folios are."""
     import pikepdf
 
@@ -228,7 +228,7 @@ class PdfWriter:
                 del os.environ["SOURCE_DATE_EPOCH"]
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = epoch
-        return _page_labels(pdf, front, settings["variant"])
+        return _page_labels(pdf, front)
 
     def render_html(self, book: Book, options: WriteOptions,
                     resources: LocalResources | None = None) -> str:

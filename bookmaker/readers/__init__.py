@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import SourceError
 from ..model import Article
 
-__all__ = ["Reader", "read_article", "reader_for", "known_suffixes"]
+__all__ = ["Reader", "read_article", "read_source", "reader_for", "known_suffixes"]
 
 Reader = Callable[..., Article]
 
@@ -53,13 +53,17 @@ def reader_for(path: str | os.PathLike[str]) -> Reader:
     return getattr(import_module(module), attr or "read")
 
 
-def read_article(path: str | os.PathLike[str]) -> Article:
-    """Read one article file with the reader its suffix selects."""
-    reader = reader_for(path)
+def read_source(path: str | os.PathLike[str]) -> bytes:
+    """A source file's bytes; a missing or unreadable file is a SourceError naming it."""
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise SourceError("file not found", path=path) from None
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    return reader(data, name=str(path))
+
+
+def read_article(path: str | os.PathLike[str]) -> Article:
+    """Read one article file with the reader its suffix selects."""
+    reader = reader_for(path)
+    return reader(read_source(path), name=str(path))

@@ -273,12 +273,8 @@ def read(data: bytes, *, name: str = "<bytes>") -> Article:
 
 def read_front_matter(path: str | Path, kind: str) -> FrontMatter:
     """A preface, dedication or epigraph (`kind`) from a Markdown file."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise SourceError("file not found", path=path) from None
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    _, title, blocks, _ = parse(data, name=str(path))
+    from . import read_source
+
+    _, title, blocks, _ = parse(read_source(path), name=str(path))
     return FrontMatter(kind=kind, title=title or FRONT_TITLES.get(kind, kind.title()),
                        blocks=blocks)

@@ -42,6 +42,7 @@ from typing import Any, NamedTuple
 from .assemble import assemble
 from .errors import (BookmakerError, LicenceError, SourceError, SpecError, WriterError,
                      EXIT_INTERNAL)
+from .files import sha256_file
 from .licences import check_book_licences
 from .model import Article, Book, FrontMatter, Metadata, Person
 from .spec import ArticleEntry, BookSpec, find_specs, load_spec, slugify
@@ -206,14 +207,6 @@ def write_options(spec: BookSpec, fmt: str, cache_dir: Path | None = None) -> Wr
 
 # --- hashing with a stat cache -------------------------------------------------------
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _valid_entry(entry: Any) -> bool:
     return (isinstance(entry, list) and len(entry) == 4
             and all(isinstance(v, int) for v in entry[:3])
@@ -238,7 +231,7 @@ class _Hasher:
         entry: Any = self.cache.get(key)
         if _valid_entry(entry) and entry[:3] == sig:
             return str(entry[3])
-        digest = _sha256(path)
+        digest = sha256_file(path)
         if self.now - sig[1] > _RACY_NS:
             self.cache[key] = [*sig, digest]
         else:
@@ -374,7 +367,7 @@ def _stale_reason(entry: dict[str, Any] | None, new: dict[str, str], output: Pat
     except OSError:
         return "output missing"
     recorded = entry["output"]
-    if sig != recorded[:3] and _sha256(output) != recorded[3]:
+    if sig != recorded[:3] and sha256_file(output) != recorded[3]:
         return "output changed since it was built"
     old: dict[str, str] = entry["deps"]
     changed = [k for k, v in new.items() if k in old and old[k] != v]
@@ -676,7 +669,7 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
                 try:
                     sig = hasher.signature(step.target.output)
                     state["targets"][key] = {"deps": step.deps,
-                                             "output": [*sig, _sha256(step.target.output)]}
+                                             "output": [*sig, sha256_file(step.target.output)]}
                 except OSError:
                     state["targets"].pop(key, None)
                 outcome = Outcome(step.target, "built", step.reason or "", result.warnings,

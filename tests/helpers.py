@@ -71,3 +71,30 @@ def pdf_pages(path: Path, body_only: bool = False) -> list[str]:
         page.extract_text(visitor_text=keep)
         pages.append("".join(parts))
     return pages
+
+
+def load_bench(name: str):  # noqa: ANN201 - a module
+    """A script of bench/ imported as a module (bench/ is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_article(article: object) -> None:
+    """What any article a reader accepts must be: titled, every call tied to a
+    note, and JSON-ready for `bookmaker inspect --json`."""
+    import json
+
+    from bookmaker.inspect import article_to_dict
+    from bookmaker.model import Article, Heading, NoteRef, Paragraph, Speech
+
+    assert isinstance(article, Article) and article.title.strip()
+    ids = {n.id for n in article.notes}
+    for block in article.blocks:
+        if isinstance(block, (Paragraph, Heading, Speech)):
+            assert all(i.note_id in ids for i in block.content if isinstance(i, NoteRef))
+    json.dumps(article_to_dict(article))

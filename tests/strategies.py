@@ -56,7 +56,7 @@ def _html_block(draw: st.DrawFn, notes: int) -> str:
         "link": f'<p><a href="http://example.org/{n}">{text}</a> <a href="../x.htm">y</a></p>',
         "blockquote": f"<blockquote><p>{text}</p><p>{text}</p></blockquote>",
         "c1": f"<p>&#145;{text}&#146; &#150; &#151;</p>",
-        "sig": f'<p class="date">Prinkipo, August 6th, 1932</p><p class="author">L. Trotsky</p>',
+        "sig": '<p class="date">Prinkipo, August 6th, 1932</p><p class="author">L. Trotsky</p>',
     }[kind]
 
 

@@ -4,26 +4,18 @@ one-article EPUBs through EPUBCheck. The whole corpus is `bench/corpus.py`."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from bookmaker.errors import BookmakerError
 from bookmaker.readers import mia_html, mia_text
-from conftest import ROOT, SHARED
+from conftest import SHARED
+from helpers import load_bench
 
 CORPUS = SHARED / "corpus"
 pytestmark = pytest.mark.skipif(not (CORPUS / "mia" / "MANIFEST.tsv").is_file(),
                                 reason="no shared corpus here")
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 SAMPLE = [
@@ -73,7 +65,7 @@ EPUB_SAMPLE = SAMPLE[:5]
 
 @pytest.fixture(scope="module")
 def bench():
-    return _bench()
+    return load_bench("corpus")
 
 
 @pytest.mark.parametrize("rel", SAMPLE)

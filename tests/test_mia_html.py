@@ -3,7 +3,6 @@ variant, furniture; and robustness on any bytes (issue 6, points 1-3 and 7)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -14,11 +13,11 @@ from hypothesis import strategies as st
 import bookmaker
 from bookmaker.errors import BookmakerError, SourceError
 from bookmaker.inspect import article_to_dict
-from bookmaker.model import (Article, Dateline, Emphasis, Figure, Heading, LineBreak, Link,
+from bookmaker.model import (Article, Dateline, Emphasis, Figure, LineBreak, Link,
                              ListBlock, NoteRef, Paragraph, Preformatted,
                              Signature, SmallCaps, Speech, Strong, Text, blocks_text, plain_text)
 from bookmaker.readers import mia_html, mia_text, reader_for
-from conftest import ROOT
+from helpers import check_article, load_bench
 from strategies import any_bytes, mia_html_pages, mia_text_pages
 
 
@@ -195,12 +194,7 @@ def article_or_error(reader, data: bytes, name: str) -> Article | None:
     except BookmakerError as error:
         assert error.path == name
         return None
-    assert isinstance(article, Article) and article.title.strip()
-    ids = {n.id for n in article.notes}
-    for block in article.blocks:
-        if isinstance(block, (Paragraph, Heading, Speech)):
-            assert all(i.note_id in ids for i in block.content if isinstance(i, NoteRef))
-    json.dumps(article_to_dict(article))
+    check_article(article)
     return article
 
 
@@ -228,14 +222,6 @@ def test_mia_like_text(data: bytes) -> None:
     article_or_error(mia_text.read, data, "fuzz.txt")
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @settings(max_examples=1, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(mia_html_pages(), min_size=5, max_size=5))
@@ -243,7 +229,7 @@ def test_generated_articles_pass_epubcheck(pages: list[bytes]) -> None:
     """Five generated pages that the reader accepts, each as a one-article EPUB,
     checked in one EPUBCheck run."""
     import tempfile
-    bench = _bench()
+    bench = load_bench("corpus")
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for i, data in enumerate(pages):

@@ -17,6 +17,7 @@ from bookmaker.model import (
     Signature, Speech, Text, blocks_text, plain_text,
 )
 from bookmaker.readers.mia_text import read
+from helpers import check_article
 from conftest import GOLDEN, ROOT, SEEDS, SHARED
 
 STEMS = ["offensive", "impossible"]
@@ -334,12 +335,7 @@ def article_or_source_error(data: bytes) -> None:
     except SourceError as error:
         assert error.path == "fuzz.txt" and error.line is not None
         return
-    assert isinstance(article, Article) and article.title.strip()
-    ids = {n.id for n in article.notes}
-    for block in article.blocks:
-        if isinstance(block, (Paragraph, Heading, Speech)):
-            assert all(i.note_id in ids for i in block.content if isinstance(i, NoteRef))
-    json.dumps(article_to_dict(article))
+    check_article(article)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

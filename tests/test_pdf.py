@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 import pytest
@@ -269,7 +268,6 @@ def test_footnote_stress_book(variant: int, tmp_path: Path) -> None:
     ten = [k for k, call, body in placed if 2 <= k <= 11]
     assert len(ten) == 10
     pages = pdf_pages(out)
-    last = len(article.notes)
     tail = [i for i, t in enumerate(pages) if "lastbit" in t][0]
     assert tail >= placed[-1][2]  # the long note runs on, in order, never before its call
 

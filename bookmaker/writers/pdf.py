@@ -12,17 +12,18 @@ Options (`[options.pdf]` in a spec, `WriteOptions.trim` and `.extra`):
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
-import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from ..errors import WriterError
+from ..files import source_date_epoch
 from ..model import Book
 from ..render import book_context, chapter_views, front_view, make_environment, toc_tree
 from ..resources import MAX_DATA_URL, LocalResources
@@ -152,6 +153,20 @@ def _fetcher(theme: Theme, base_dir: Path | None) -> "URLFetcher":
     return LocalOnly(allowed_protocols={"file", "data"}, timeout=5)
 
 
+@contextlib.contextmanager
+def laying_out(epoch: int) -> Iterator[None]:
+    """While WeasyPrint works: its own warnings quiet (refused URLs are reported by
+    the fetcher), and font subsets stamped with the book's date, not the clock."""
+    quiet = logging.getLogger("weasyprint")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        with source_date_epoch(epoch):
+            yield
+    finally:
+        quiet.setLevel(level)
+
+
 def _epoch(stamp: str) -> int:
     return int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
 
@@ -206,13 +221,7 @@ class PdfWriter:
         css = [CSS(string=theme_css, base_url=theme.path.as_uri() + "/", url_fetcher=fetcher,
                    font_config=fonts),
                CSS(string=page_rules, font_config=fonts)]
-        quiet = logging.getLogger("weasyprint")
-        level = quiet.level
-        quiet.setLevel(logging.ERROR)  # refused URLs are reported by the fetcher
-        # fontTools stamps font subsets with the current time unless this is set.
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        os.environ["SOURCE_DATE_EPOCH"] = str(_epoch(book.metadata.modified))
-        try:
+        with laying_out(_epoch(book.metadata.modified)):
             document = HTML(string=html, base_url=Path(base).resolve().as_uri() + "/",
                             url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
             front = next((i for i, page in enumerate(document.pages)
@@ -222,12 +231,6 @@ class PdfWriter:
                                      output_intent="srgb" if settings["variant"] == "pdf/x-4" else None,
                                      pdf_tags=settings["variant"] is not None,
                                      uncompressed_pdf=False)
-        finally:
-            quiet.setLevel(level)
-            if epoch is None:
-                del os.environ["SOURCE_DATE_EPOCH"]
-            else:
-                os.environ["SOURCE_DATE_EPOCH"] = epoch
         return _page_labels(pdf, front)
 
     def render_html(self, book: Book, options: WriteOptions,

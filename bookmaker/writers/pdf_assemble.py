@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 
 import pikepdf
 
+from ..files import source_date_epoch
 from .pdf_parts import Segment
 
 __all__ = ["Placed", "OutlineNode", "assemble_pdf", "page_labels"]
@@ -99,15 +99,8 @@ class _Fonts:
         subsetter.populate(gids=gids)
         subsetter.subset(font)
         buffer = io.BytesIO()
-        previous = os.environ.get("SOURCE_DATE_EPOCH")
-        os.environ["SOURCE_DATE_EPOCH"] = str(self.epoch)  # fontTools stamps 'head'
-        try:
+        with source_date_epoch(self.epoch):  # fontTools stamps 'head' with the time
             font.save(buffer)
-        finally:
-            if previous is None:
-                os.environ.pop("SOURCE_DATE_EPOCH", None)
-            else:
-                os.environ["SOURCE_DATE_EPOCH"] = previous
         program = buffer.getvalue()
         order = font.getGlyphOrder()
         widths: list[Any] = []

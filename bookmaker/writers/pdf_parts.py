@@ -14,11 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from ..files import sha256_file
+from . import atomic_path
 
 __all__ = ["SegmentJob", "Segment", "SegmentCache", "render_segment"]
 
@@ -92,10 +94,10 @@ class SegmentCache:
                               fonts={str(f): {int(g): str(t) for g, t in glyphs.items()}
                                      for f, glyphs in data["fonts"].items()},
                               font_names={str(k): str(v) for k, v in data["font_names"].items()})
-            if _digest(pdf) != segment.digest or segment.pages < 1:
+            if sha256_file(pdf) != segment.digest or segment.pages < 1:
                 raise ValueError("digest mismatch")
             for font in segment.fonts:
-                if _digest(segment.font_file(font)) != font:
+                if sha256_file(segment.font_file(font)) != font:
                     raise ValueError("font file missing or damaged")
             return segment
         except (OSError, ValueError, KeyError, TypeError):
@@ -104,19 +106,9 @@ class SegmentCache:
             return None
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
 
 
 _STYLES: dict[tuple[str, str, str, str | None], tuple[Any, list[Any]]] = {}
@@ -128,7 +120,7 @@ def render_segment(job: SegmentJob, cache_root: str) -> Segment:
     from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 
     from ..theme import load_theme
-    from .pdf import _fetcher
+    from .pdf import _fetcher, laying_out
 
     cache = SegmentCache(Path(cache_root))
     key = job.key()
@@ -150,12 +142,7 @@ def render_segment(job: SegmentJob, cache_root: str) -> Segment:
         _STYLES[style_key] = (fonts, css)
     fonts, css = _STYLES[style_key]
     base = (base_dir or theme.path).resolve().as_uri() + "/"
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(job.epoch)
-    quiet = logging.getLogger("weasyprint")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)
-    try:
+    with laying_out(job.epoch):
         document = HTML(string=job.html, base_url=base, url_fetcher=fetcher).render(
             stylesheets=css, font_config=fonts)
         anchors: dict[str, int] = {}
@@ -179,12 +166,6 @@ def render_segment(job: SegmentJob, cache_root: str) -> Segment:
             fonts.setdefault(digest, {}).update(
                 {int(g): str(t) for g, t in font.to_unicode.items()})
             tags[font.name.decode().lstrip("/")] = digest
-    finally:
-        quiet.setLevel(level)
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
     pdf_path, meta_path = cache.paths(key)
     _atomic_write(pdf_path, data)
     segment = Segment(path=str(pdf_path), pages=len(document.pages), anchors=anchors,

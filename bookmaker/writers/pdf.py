@@ -197,10 +197,9 @@ class PdfWriter:
         if layout == "parallel":
             from .pdf_book import write_in_parts
 
-            data = write_in_parts(self, book, options, settings, options.executor)
+            write_in_parts(self, book, options, settings, Path(target), options.executor)
         else:
-            data = self._write_single(book, options, settings)
-        Path(target).write_bytes(data)
+            Path(target).write_bytes(self._write_single(book, options, settings))
 
     def _css(self, theme: Theme, options: WriteOptions, settings: dict[str, Any]) -> tuple[str, str]:
         return (theme.css("common.css") + theme.css("print.css"),

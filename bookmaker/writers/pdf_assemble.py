@@ -2,7 +2,13 @@
 out in one piece: pages in order with blank versos where a part must open on a
 recto, folios renumbered, one subset of each font for the whole book, one
 structure tree (tags), one set of named destinations, the outline, page labels
-and the document's metadata."""
+and the document's metadata.
+
+The book is streamed to its file part by part (see pdf_objects): one part is
+open at a time, and only object numbers and small book-wide tables (pages,
+parent-tree keys, destinations) are kept, so memory does not grow with the
+book's tagged content.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +23,13 @@ from typing import Any
 import pikepdf
 
 from ..files import source_date_epoch
+from .pdf_objects import REFERENCE, ObjectWriter
 from .pdf_parts import Segment
 
 __all__ = ["Placed", "OutlineNode", "assemble_pdf", "page_labels"]
 
 _DIGITS = "0123456789"
+_ObjGen = tuple[int, int]
 
 
 @dataclass
@@ -44,8 +52,7 @@ class OutlineNode:
 class _Fonts:
     """One merged, subset font per font file, for every part of the book."""
 
-    def __init__(self, out: pikepdf.Pdf, placed: Sequence[Placed], epoch: int) -> None:
-        self.out = out
+    def __init__(self, placed: Sequence[Placed], epoch: int) -> None:
         self.glyphs: dict[str, dict[int, str]] = {}
         self.files: dict[str, Path] = {}
         for p in placed:
@@ -53,16 +60,11 @@ class _Fonts:
                 self.glyphs.setdefault(digest, {}).update(glyphs)
                 self.files.setdefault(digest, p.segment.font_file(digest))
         self.epoch = epoch
-        self.merged: dict[str, pikepdf.Object] = {}
+        self.numbers: dict[str, int] = {}  # font file digest -> the merged font's object
         self.digit_gids: dict[str, dict[str, int]] = {}
         self.digit_widths: dict[str, dict[int, float]] = {}
         for digest in sorted(self.glyphs):
             self.digits(digest)  # folios may need any digit: every subset carries all ten
-
-    def note_template(self, digest: str, font: pikepdf.Dictionary) -> None:
-        """The first font dictionary seen for a file becomes the merged font (once)."""
-        if digest not in self.merged and digest in self.glyphs:
-            self.merged[digest] = self._merge(digest, font)
 
     def digits(self, digest: str) -> dict[str, int]:
         if digest not in self.digit_gids:
@@ -79,8 +81,9 @@ class _Fonts:
                 self.glyphs[digest].setdefault(g, d)
         return self.digit_gids[digest]
 
-    def _merge(self, digest: str, template: pikepdf.Dictionary) -> pikepdf.Object:
-        """The font subset once to every glyph any part uses (glyph ids kept)."""
+    def merge_into(self, digest: str, template: pikepdf.Dictionary, pdf: pikepdf.Pdf) -> None:
+        """Turn a part's font (in place, in its own part) into the font subset
+        once to every glyph any part uses (glyph ids kept)."""
         from fontTools import subset
         from fontTools.ttLib import TTFont
 
@@ -110,32 +113,19 @@ class _Fonts:
         tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(
             digest.encode() + repr(gids).encode()).digest()[:6])
 
-        merged = self.out.copy_foreign(template)
-        descendant = merged.DescendantFonts[0]
-        name = str(merged.BaseFont).split("+", 1)[-1]
-        merged.BaseFont = pikepdf.Name(f"/{tag}+{name}")
-        descendant.BaseFont = merged.BaseFont
+        descendant = template.DescendantFonts[0]
+        name = str(template.BaseFont).split("+", 1)[-1]
+        template.BaseFont = pikepdf.Name(f"/{tag}+{name}")
+        descendant.BaseFont = template.BaseFont
         descendant.W = pikepdf.Array(widths)
         descriptor = descendant.FontDescriptor
-        descriptor.FontName = merged.BaseFont
-        for key in ("/BookmakerFont", "/CIDSet", "/FontFile3", "/FontFile"):
+        descriptor.FontName = template.BaseFont
+        for key in ("/CIDSet", "/FontFile3", "/FontFile"):
             if key in descriptor:
                 del descriptor[key]
-        descriptor.FontFile2 = pikepdf.Stream(self.out, program)
+        descriptor.FontFile2 = pikepdf.Stream(pdf, program)
         descriptor.FontFile2.Length1 = len(program)
-        merged.ToUnicode = pikepdf.Stream(self.out, _to_unicode(glyphs))
-        return self.out.make_indirect(merged)
-
-
-def _copy(out: pikepdf.Pdf, obj: Any) -> Any:
-    """Copy an object from another PDF into `out`, direct or indirect."""
-    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-        return out.copy_foreign(obj)
-    if isinstance(obj, pikepdf.Array):
-        return pikepdf.Array([_copy(out, x) for x in obj])
-    if isinstance(obj, pikepdf.Dictionary):
-        return pikepdf.Dictionary({k: _copy(out, v) for k, v in obj.items()})
-    return obj
+        template.ToUnicode = pikepdf.Stream(pdf, _to_unicode(glyphs))
 
 
 def _to_unicode(glyphs: dict[int, str]) -> bytes:
@@ -154,6 +144,75 @@ def _to_unicode(glyphs: dict[int, str]) -> bytes:
         lines.append(b"endbfchar")
     lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
     return b"\n".join(lines)
+
+
+_LENGTH = re.compile(rb"/Length \d+(?: \d+ R)?(?![\d.])")
+
+
+class _Copier:
+    """Copies the objects of one part, renumbered, as they are reached from the
+    references it is asked for. `fixed` sends some of the part's objects to
+    objects of the book instead (its page tree, its structure root, its fonts)."""
+
+    def __init__(self, out: ObjectWriter, pdf: pikepdf.Pdf, fixed: dict[_ObjGen, int]) -> None:
+        self.out = out
+        self.pdf = pdf
+        self.numbers = dict(fixed)
+        self.todo: list[_ObjGen] = []
+        self.contents: dict[_ObjGen, bytes] = {}  # new (decoded) data for some streams
+
+    def ref(self, objgen: _ObjGen) -> int:
+        number = self.numbers.get(objgen)
+        if number is None:
+            number = self.numbers[objgen] = self.out.new()
+            self.todo.append(objgen)
+        return number
+
+    def write_as(self, obj: pikepdf.Object, number: int) -> None:
+        """Copy this object under a number the book gave it already."""
+        self.numbers[obj.objgen] = number
+        self.todo.append(obj.objgen)
+
+    def _renumber(self, match: re.Match[bytes]) -> bytes:
+        if match.group(1) is None:
+            return match.group(0)
+        return b"%d 0 R" % self.ref((int(match.group(1)), int(match.group(2))))
+
+    def value(self, obj: Any) -> bytes:
+        """An object as it is written in the book: a reference, or its text."""
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            return b"%d 0 R" % self.ref(obj.objgen)
+        return REFERENCE.sub(self._renumber, _text(obj))
+
+    def drain(self) -> None:
+        """Write every object reached so far, and those they reach."""
+        while self.todo:
+            objgen = self.todo.pop()
+            obj = self.pdf.get_object(objgen)
+            number = self.numbers[objgen]
+            if isinstance(obj, pikepdf.Stream):
+                entries = obj.stream_dict
+                new = self.contents.get(objgen)
+                if new is not None:
+                    for key in ("/Filter", "/DecodeParms"):
+                        if key in entries:
+                            del entries[key]
+                    data, compressed = new, False
+                else:
+                    data, compressed = obj.read_raw_bytes(), "/Filter" in entries
+                text = _LENGTH.sub(b"", entries.unparse())[2:-2].strip()
+                self.out.add_stream(number, REFERENCE.sub(self._renumber, text), data,
+                                    compressed=compressed)
+            elif obj is None:
+                self.out.add(number, b"null")
+            else:
+                self.out.add(number, REFERENCE.sub(self._renumber, obj.unparse(resolved=True)))
+
+
+def _text(obj: Any) -> bytes:
+    if isinstance(obj, pikepdf.Object):
+        return obj.unparse(resolved=True)
+    return pikepdf.Array([obj]).unparse()[1:-1].strip()  # a number or a boolean
 
 
 def _font_tables(resources: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
@@ -178,36 +237,17 @@ def _font_tables(resources: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
                     pending.append(xobject.Resources)
 
 
-def _swap_fonts(resources: pikepdf.Object, fonts: _Fonts, names: dict[str, str]) -> None:
-    """Before a page is copied: mark each font by its file, so that no part's
-    font is copied; the marks are replaced by the merged fonts afterwards."""
-    for table in _font_tables(resources):
-        for name in list(table.keys()):
-            digest = names.get(str(table[name].get("/BaseFont", "")).lstrip("/"))
-            if digest:
-                fonts.note_template(digest, table[name])
-                table[name] = pikepdf.Dictionary(Type=pikepdf.Name.Font,
-                                                 BookmakerMark=pikepdf.String(digest))
-
-
-def _restore_fonts(resources: pikepdf.Object, fonts: _Fonts) -> None:
-    for table in _font_tables(resources):
-        for name in list(table.keys()):
-            mark = table[name].get("/BookmakerMark")
-            if mark is not None:
-                table[name] = fonts.merged[str(mark)]
-
-
 _START = re.compile(rb"^1 0 0 -1 0 ([\d.]+) cm\nq\n([\d.]+) 0 0 ([\d.]+) 0 0 cm\n")
 _TEXT = re.compile(rb"BT\n1 0 0 -1 ([-\d.]+) ([-\d.]+) Tm\n/(\S+) ([\d.]+) Tf\n"
                    rb"\[((?:<[0-9a-fA-F]*>-?[\d.]*)+)\] TJ\nET")
 _GLYPHS = re.compile(rb"<([0-9a-fA-F]*)>")
 
 
-def _renumber_folio(out: pikepdf.Pdf, page: pikepdf.Page, number: int, fonts: _Fonts,
-                    bottom: float) -> None:
-    """Rewrite the page's folio (the last text shown below `bottom`, in points
-    from the page's foot) to `number`, keeping its alignment.
+def _renumber_folio(page: pikepdf.Page, number: int, fonts: _Fonts, digests: dict[_ObjGen, str],
+                    bottom: float) -> bytes | None:
+    """The page's content with its folio (the last text shown below `bottom`,
+    in points from the page's foot) set to `number`, keeping its alignment; or
+    None to leave the page as it is.
 
     WeasyPrint writes every page the same way (a flip, a scale, then one text
     object per run), so the folio is found in the raw content stream; a page
@@ -215,29 +255,29 @@ def _renumber_folio(out: pikepdf.Pdf, page: pikepdf.Page, number: int, fonts: _F
     """
     stream = page.obj.Contents
     if isinstance(stream, pikepdf.Array):
-        return
+        return None
     data = stream.read_bytes()
     start = _START.match(data)
     if start is None:
-        return
+        return None
     height, scale = float(start.group(1)), float(start.group(3))
     folio = None
     for match in _TEXT.finditer(data):
         if height - float(match.group(2)) * scale < bottom:
             folio = match
     if folio is None:
-        return
+        return None
     font_name = "/" + folio.group(3).decode()
     resources = page.obj.Resources.Font
-    mark = resources[font_name].get("/BookmakerMark") if font_name in resources else None
-    if mark is None:
-        return
-    digest = str(mark)
+    font = resources[font_name] if font_name in resources else None
+    digest = digests.get(font.objgen) if font is not None and font.is_indirect else None
+    if digest is None:
+        return None
     gids = fonts.digits(digest)
     widths = fonts.digit_widths[digest]
     old_gids = [int(h[i:i + 4], 16) for h in _GLYPHS.findall(folio.group(5)) for i in range(0, len(h), 4)]
     if not old_gids or not all(g in widths for g in old_gids) or any(d not in gids for d in str(number)):
-        return  # not a number: leave the page alone
+        return None  # not a number: leave the page alone
     new_gids = [gids[d] for d in str(number)]
     size = float(folio.group(4))
     x = float(folio.group(1))
@@ -246,162 +286,206 @@ def _renumber_folio(out: pikepdf.Pdf, page: pikepdf.Page, number: int, fonts: _F
     text = (b"BT\n1 0 0 -1 %s %s Tm\n/%s %s Tf\n[<%s>] TJ\nET" % (
         f"{x:.6f}".rstrip("0").rstrip(".").encode(), folio.group(2), folio.group(3),
         folio.group(4), "".join(f"{g:04x}" for g in new_gids).encode()))
-    page.obj.Contents = out.make_stream(data[:folio.start()] + text + data[folio.end():])
+    return data[:folio.start()] + text + data[folio.end():]
 
 
-def _own(stream: pikepdf.Object) -> None:
-    """Give a copied stream its own data, so that the part it came from may close."""
-    stream.write(stream.read_raw_bytes(), filter=stream.get("/Filter"),
-                 decode_parms=stream.get("/DecodeParms"), type_check=False)
+def _as_list(obj: Any) -> list[Any]:
+    return list(obj) if isinstance(obj, pikepdf.Array) else [obj]
 
 
-def _own_streams(page: pikepdf.Page) -> None:
-    contents = page.obj.get("/Contents")
-    for stream in (contents if isinstance(contents, pikepdf.Array) else [contents]):
-        if isinstance(stream, pikepdf.Stream):
-            _own(stream)
-    seen: set[tuple[int, int]] = set()
-    pending = [page.obj.get("/Resources")]
-    while pending:
-        resources = pending.pop()
-        if not isinstance(resources, pikepdf.Dictionary):
-            continue
-        for group in ("/XObject", "/Pattern", "/Shading"):
-            table = resources.get(group)
-            if not isinstance(table, pikepdf.Dictionary):
-                continue
-            for obj in table.values():
-                if not isinstance(obj, pikepdf.Stream) or obj.objgen in seen:
-                    continue
-                seen.add(obj.objgen)
-                _own(obj)
-                pending.append(obj.get("/Resources"))
-    for annot in page.obj.get("/Annots", []):
-        appearance = annot.get("/AP")
-        if isinstance(appearance, pikepdf.Dictionary):
-            for stream in appearance.values():
-                if isinstance(stream, pikepdf.Stream):
-                    _own(stream)
+class _Book:
+    """What the book keeps while its parts go by: object numbers and small tables."""
 
+    def __init__(self, out: ObjectWriter, fonts: _Fonts, bottom: float) -> None:
+        self.out = out
+        self.fonts = fonts
+        self.bottom = bottom
+        self.catalog = out.new()
+        self.pages_root = out.new()
+        self.pages: list[int] = []
+        self.document: int | None = None    # the structure tree's Document element
+        self.struct_kids: list[bytes] = []
+        self.parent_nums: list[bytes] = []
+        self.next_key = 0
+        self.role_map: dict[bytes, bytes] = {}
+        self.dests: dict[str, bytes] = {}
+        self.catalog_entries: dict[str, bytes] = {}
+        self.info: int | None = None
+        self.identifier = b"()"
 
-def _blank_like(out: pikepdf.Pdf, model: pikepdf.Page) -> pikepdf.Dictionary:
-    page = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=model.obj.MediaBox,
-                              Resources=pikepdf.Dictionary(),
-                              Contents=pikepdf.Stream(out, b""))
-    for box in ("/TrimBox", "/BleedBox", "/CropBox"):
-        if box in model.obj:
-            page[box] = model.obj[box]
-    return page
+    def add_part(self, p: Placed, src: pikepdf.Pdf, first: bool) -> None:
+        root = src.Root
+        fixed: dict[_ObjGen, int] = {root.objgen: self.catalog, root.Pages.objgen: self.pages_root}
+        tree = root.get("/StructTreeRoot")
+        children: list[Any] = []
+        if tree is not None:
+            if self.document is None:
+                self.document = self.out.new()
+            fixed[tree.objgen] = self.document
+            for kid in _as_list(tree.K):
+                # WeasyPrint wraps each part in a Document element: keep its children.
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Document" and "/K" in kid:
+                    fixed[kid.objgen] = self.document
+                    children += _as_list(kid.K)
+                else:
+                    children.append(kid)
+        copier = _Copier(self.out, src, fixed)
 
+        # Fonts: each part's subset of a font file becomes the book's one subset.
+        digests: dict[_ObjGen, str] = {}
+        for page in src.pages:
+            for table in _font_tables(page.obj.get("/Resources")):
+                for font in table.values():
+                    digest = p.segment.font_names.get(str(font.get("/BaseFont", "")).lstrip("/"))
+                    if digest in self.fonts.glyphs and font.is_indirect:
+                        digests[font.objgen] = digest
+        for objgen, digest in digests.items():
+            number = self.fonts.numbers.get(digest)
+            if number is None:
+                number = self.fonts.numbers[digest] = self.out.new()
+                template = src.get_object(objgen)
+                self.fonts.merge_into(digest, template, src)
+                copier.write_as(template, number)
+            else:
+                copier.numbers[objgen] = number
 
-def assemble_pdf(placed: Sequence[Placed], outline: Sequence[OutlineNode], *, front_pages: int,
-                 epoch: int, bottom_margin: float) -> bytes:
-    """One PDF from the parts, in order. `front_pages` is how many pages carry
-    roman folios; `bottom_margin` (points) is where folios live."""
-    out = pikepdf.new()
-    fonts = _Fonts(out, placed, epoch)
-    first = pikepdf.open(placed[0].segment.path)
-    try:
-        struct_children: list[Any] = []
-        parent_nums: list[Any] = []
-        role_map = pikepdf.Dictionary()
-        dests: dict[str, Any] = {}
-        key_offset = 0
-        for p in placed:
-            # One part at a time, closed once its pages are ours: memory stays bounded
-            # by the book being made, not by every part at once.
-            src = first if p is placed[0] else pikepdf.open(p.segment.path)
-            for page in src.pages:
-                _swap_fonts(page.obj.Resources, fonts, p.segment.font_names)
-            if p.blank_before:
-                out.pages.append(pikepdf.Page(_blank_like(out, src.pages[0])))
-            start = len(out.pages)
-            for page in src.pages:
-                out.pages.append(page)
-            copied = out.pages[start:]
-            root = src.Root
-            # Tags: one tree for the book; parent-tree keys renumbered per part.
-            tree = root.get("/StructTreeRoot")
-            shift = key_offset
-            if tree is not None:
-                highest = -1
-                for page in copied:
-                    if "/StructParents" in page.obj:
-                        page.obj.StructParents = int(page.obj.StructParents) + shift
-                        highest = max(highest, int(page.obj.StructParents))
-                    for annot in page.obj.get("/Annots", []):
-                        if "/StructParent" in annot:
-                            annot.StructParent = int(annot.StructParent) + shift
-                            highest = max(highest, int(annot.StructParent))
-                foreign = _copy(out, tree)
-                nums = foreign.ParentTree.get("/Nums", pikepdf.Array())
-                for i in range(0, len(nums), 2):
-                    parent_nums += [int(nums[i]) + shift, nums[i + 1]]
-                    highest = max(highest, int(nums[i]) + shift)
-                kids = foreign.K if isinstance(foreign.K, pikepdf.Array) else pikepdf.Array([foreign.K])
-                for kid in kids:
-                    # WeasyPrint wraps each part in a Document element: keep its children.
-                    inner = kid.get("/K") if kid.get("/S") == "/Document" else None
-                    if inner is not None:
-                        struct_children += list(inner) if isinstance(inner, pikepdf.Array) else [inner]
-                    else:
-                        struct_children.append(kid)
-                for name, value in foreign.get("/RoleMap", pikepdf.Dictionary()).items():
-                    role_map[name] = value
-                key_offset = highest + 1
-            # Named destinations: a part's own anchors win over the stand-ins
-            # that the contents page carries for them.
-            names = root.get("/Names")
-            if names is not None and "/Dests" in names:
-                array = names.Dests.get("/Names", pikepdf.Array())
-                for i in range(0, len(array), 2):
-                    dest_name = str(array[i])
-                    if dest_name not in dests or p.first_number is not None:
-                        dests[dest_name] = _copy(out, array[i + 1])
-            # Folios (found through the font marks), then the merged fonts.
+        if p.blank_before:
+            self._blank_like(src.pages[0])
+        shift = self.next_key
+        highest = shift - 1
+        for offset, page in enumerate(src.pages):
+            obj = page.obj
+            parent = obj.get("/Parent")
+            if parent is None or parent.objgen != root.Pages.objgen:
+                obj.Parent = root.Pages
+            if "/StructParents" in obj:
+                obj.StructParents = int(obj.StructParents) + shift
+                highest = max(highest, int(obj.StructParents))
+            for annot in obj.get("/Annots", []):
+                if "/StructParent" in annot:
+                    annot.StructParent = int(annot.StructParent) + shift
+                    highest = max(highest, int(annot.StructParent))
             if p.first_number is not None and p.first_number != 1:
-                for offset, page in enumerate(copied):
-                    _renumber_folio(out, page, p.first_number + offset, fonts, bottom_margin)
-            for page in copied:
-                _restore_fonts(page.obj.Resources, fonts)
-                _own_streams(page)
-            if src is not first:
-                src.close()
-        # The document: metadata, language, tags, destinations, outline, labels.
-        for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents", "/Metadata"):
-            if key in first.Root:
-                out.Root[key] = _copy(out, first.Root[key])
-        out.docinfo = out.copy_foreign(first.trailer.Info) if "/Info" in first.trailer else out.docinfo
-        if struct_children:
-            document = out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem,
-                                                            S=pikepdf.Name.Document,
-                                                            K=pikepdf.Array(struct_children)))
-            tree_root = out.make_indirect(pikepdf.Dictionary(
-                Type=pikepdf.Name.StructTreeRoot, K=pikepdf.Array([document]),
-                ParentTree=out.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(parent_nums))),
-                ParentTreeNextKey=key_offset))
-            if len(role_map):
-                tree_root.RoleMap = role_map
-            for kid in struct_children:
-                if isinstance(kid, pikepdf.Dictionary):
-                    kid.P = tree_root.K[0]
-            document.P = tree_root
-            out.Root.StructTreeRoot = tree_root
-        names_array = pikepdf.Array()
-        for name in sorted(dests):
-            names_array.append(pikepdf.String(name))
-            names_array.append(dests[name])
-        out.Root.Names = pikepdf.Dictionary(Dests=out.make_indirect(
-            pikepdf.Dictionary(Names=names_array)))
-        with out.open_outline() as tree:
-            tree.root.extend(_outline_items(outline, dests))
-        out.Root.PageLabels = page_labels(front_pages)
-        buffer = io.BytesIO()
-        out.save(buffer, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return buffer.getvalue()
-    finally:
-        first.close()
+                new = _renumber_folio(page, p.first_number + offset, self.fonts, digests, self.bottom)
+                if new is not None:
+                    copier.contents[obj.Contents.objgen] = new
+            self.pages.append(copier.ref(obj.objgen))
+
+        # Tags: one tree for the book; parent-tree keys renumbered per part.
+        if tree is not None:
+            self.struct_kids += [copier.value(kid) for kid in children]
+            nums = tree.ParentTree.get("/Nums", pikepdf.Array())
+            for i in range(0, len(nums), 2):
+                key = int(nums[i]) + shift
+                self.parent_nums.append(b"%d %s" % (key, copier.value(nums[i + 1])))
+                highest = max(highest, key)
+            for name, value in tree.get("/RoleMap", pikepdf.Dictionary()).items():
+                self.role_map[pikepdf.Name(name).unparse()] = copier.value(value)
+            self.next_key = highest + 1
+
+        # Named destinations: a part's own anchors win over the stand-ins
+        # that the contents page carries for them.
+        names = root.get("/Names")
+        if names is not None and "/Dests" in names:
+            array = names.Dests.get("/Names", pikepdf.Array())
+            for i in range(0, len(array), 2):
+                name = str(array[i])
+                if name not in self.dests or p.first_number is not None:
+                    self.dests[name] = copier.value(array[i + 1])
+
+        if first:  # the document: metadata, language, viewer preferences, output intents
+            for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents", "/Metadata"):
+                if key in root:
+                    self.catalog_entries[key] = copier.value(root[key])
+            if "/Info" in src.trailer:
+                self.info = copier.ref(src.trailer.Info.objgen)
+            ident = src.trailer.get("/ID")
+            if isinstance(ident, pikepdf.Array) and len(ident):
+                self.identifier = ident[0].unparse()
+        copier.drain()
+
+    def _blank_like(self, model: pikepdf.Page) -> None:
+        number, contents = self.out.new(), self.out.new()
+        boxes = b"".join(b" %s %s" % (box.encode(), model.obj[box].unparse(resolved=True))
+                         for box in ("/MediaBox", "/TrimBox", "/BleedBox", "/CropBox")
+                         if box in model.obj)
+        self.out.add_stream(contents, b"", b"", compressed=False)
+        self.out.add(number, b"<< /Type /Page /Parent %d 0 R%s /Resources << >> /Contents %d 0 R >>"
+                     % (self.pages_root, boxes, contents))
+        self.pages.append(number)
+
+    def finish(self, outline: Sequence[OutlineNode], front_pages: int) -> None:
+        out = self.out
+        out.add(self.pages_root, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (
+            len(self.pages), b" ".join(b"%d 0 R" % n for n in self.pages)))
+        entries = [b"/Type /Catalog", b"/Pages %d 0 R" % self.pages_root]
+        if self.document is not None:
+            tree, parent_tree = out.new(), out.new()
+            out.add(self.document, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ] >>" % (
+                tree, b" ".join(self.struct_kids)))
+            out.add(parent_tree, b"<< /Nums [ %s ] >>" % b" ".join(self.parent_nums))
+            role_map = (b" /RoleMap << %s >>" % b" ".join(b"%s %s" % kv for kv in self.role_map.items())
+                        if self.role_map else b"")
+            out.add(tree, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R"
+                    b" /ParentTreeNextKey %d%s >>" % (self.document, parent_tree, self.next_key, role_map))
+            entries.append(b"/StructTreeRoot %d 0 R" % tree)
+        dests = out.new()
+        out.add(dests, b"<< /Names [ %s ] >>" % b" ".join(
+            b"%s %s" % (pikepdf.String(name).unparse(), self.dests[name]) for name in sorted(self.dests)))
+        entries.append(b"/Names << /Dests %d 0 R >>" % dests)
+        outlines = self._outline(outline)
+        if outlines is not None:
+            entries.append(b"/Outlines %d 0 R" % outlines)
+        entries.append(b"/PageLabels " + page_labels(front_pages).unparse())
+        entries += [b"%s %s" % (key.encode(), value) for key, value in self.catalog_entries.items()]
+        out.add(self.catalog, b"<< %s >>" % b" ".join(entries))
+        out.finish(self.catalog, self.info, self.identifier)
+
+    def _outline(self, nodes: Sequence[OutlineNode]) -> int | None:
+        root = self.out.new()
+        first, last, count = self._outline_level(root, nodes)
+        if first is None:
+            self.out.add(root, b"<< /Type /Outlines /Count 0 >>")
+        else:
+            self.out.add(root, b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>"
+                         % (first, last, count))
+        return root
+
+    def _outline_level(self, parent: int, nodes: Sequence[OutlineNode]) -> tuple[int | None, int | None, int]:
+        items = [node for node in nodes if node.dest in self.dests]
+        numbers = [self.out.new() for _ in items]
+        total = 0
+        for i, (node, number) in enumerate(zip(items, numbers)):
+            first, last, count = self._outline_level(number, node.children)
+            entries = [b"/Title " + pikepdf.String(node.title).unparse(),
+                       b"/Parent %d 0 R" % parent, b"/Dest " + self.dests[node.dest]]
+            if i:
+                entries.append(b"/Prev %d 0 R" % numbers[i - 1])
+            if i + 1 < len(numbers):
+                entries.append(b"/Next %d 0 R" % numbers[i + 1])
+            if first is not None:
+                entries.append(b"/First %d 0 R /Last %d 0 R /Count %d" % (first, last, count))
+            self.out.add(number, b"<< %s >>" % b" ".join(entries))
+            total += 1 + count
+        return (numbers[0] if numbers else None), (numbers[-1] if numbers else None), total
+
+
+def assemble_pdf(placed: Sequence[Placed], outline: Sequence[OutlineNode], target: Path, *,
+                 front_pages: int, epoch: int, bottom_margin: float) -> None:
+    """Write one PDF from the parts, in order, to `target`. `front_pages` is how
+    many pages carry roman folios; `bottom_margin` (points) is where folios live."""
+    fonts = _Fonts(placed, epoch)
+    with open(target, "wb") as file:
+        book: _Book | None = None
+        for index, p in enumerate(placed):
+            # One part at a time, closed once its objects are written.
+            with pikepdf.open(p.segment.path) as src:
+                if book is None:
+                    book = _Book(ObjectWriter(file, src.pdf_version), fonts, bottom_margin)
+                book.add_part(p, src, first=index == 0)
+        if book is None:
+            raise ValueError("a book needs at least one part")
+        book.finish(outline, front_pages)
 
 
 def page_labels(front_pages: int) -> pikepdf.Dictionary:
@@ -411,16 +495,3 @@ def page_labels(front_pages: int) -> pikepdf.Dictionary:
         nums += [0, pikepdf.Dictionary(S=pikepdf.Name.r)]
     nums += [front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)]
     return pikepdf.Dictionary(Nums=pikepdf.Array(nums))
-
-
-def _outline_items(nodes: Sequence[OutlineNode], dests: dict[str, Any]) -> list[pikepdf.OutlineItem]:
-    items = []
-    for node in nodes:
-        dest = dests.get(node.dest)
-        if dest is None:
-            continue
-        item = pikepdf.OutlineItem(node.title)
-        item.destination = dest
-        item.children.extend(_outline_items(node.children, dests))
-        items.append(item)
-    return items

@@ -14,6 +14,7 @@ import logging
 import os
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
@@ -47,7 +48,7 @@ def _outline(toc: list[TocEntry]) -> list[OutlineNode]:
 
 
 def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
-                   settings: dict[str, Any], executor: Executor | None = None) -> bytes:
+                   settings: dict[str, Any], target: Path, executor: Executor | None = None) -> None:
     from .pdf import _epoch, _margins, _points
 
     started = time.perf_counter()
@@ -136,9 +137,8 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
         placed[1].blank_before = True
     top, bottom, _, _ = _margins(options.trim)
     try:
-        data = assemble_pdf(placed, _outline(toc), front_pages=front_pages, epoch=epoch,
-                            bottom_margin=bottom * 72 / 25.4 + _points(settings["bleed"]))
+        assemble_pdf(placed, _outline(toc), target, front_pages=front_pages, epoch=epoch,
+                     bottom_margin=bottom * 72 / 25.4 + _points(settings["bleed"]))
         note(f"{len(placed)} parts assembled")
-        return data
     finally:
         cache.close()

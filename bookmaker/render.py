@@ -293,8 +293,17 @@ def book_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
         "family": theme.family,
         "show_credits": True,
         "notes_here": True,
-        "segment": None,       # print books laid out in parts: "front", "body" or "back"
+        # Print books laid out in parts (see writers/pdf_book): which segment
+        # ("front-head", "front-toc", "body", "back"), and which piece of the
+        # contents or credits; and where the single layout breaks them.
+        "segment": None,
         "toc_targets": (),
+        "toc_continued": False,
+        "toc_breaks": (),
+        "credit_chapters": None,
+        "credits_continued": False,
+        "credit_breaks": (),
+        "colophon": True,
     }
     ctx.update(extra)
     return ctx

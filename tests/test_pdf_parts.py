@@ -10,17 +10,17 @@ from pypdf import PdfReader
 
 from bookmaker import Metadata, Person, assemble, read_article, write_book
 from bookmaker.model import FrontMatter, Paragraph, Text
-from bookmaker.writers import WriteOptions
+from bookmaker.writers import WriteOptions, pdf
 
 from helpers import ROOT
 
 SAMPLE = ROOT / "content" / "sample"
 
 
-def small_book(parts: bool = False):
+def small_book(parts: bool = False, title: str = "Four Articles", preface_title: str = "Preface"):
     articles = [read_article(SAMPLE / "offensive.txt"), read_article(SAMPLE / "impossible.txt")] * 2
-    preface = FrontMatter("preface", "Preface", (Paragraph((Text("A word before the articles."),)),))
-    return assemble(articles, Metadata(title="Four Articles", authors=(Person("Leon Trotsky"),),
+    preface = FrontMatter("preface", preface_title, (Paragraph((Text("A word before the articles."),)),))
+    return assemble(articles, Metadata(title=title, authors=(Person("Leon Trotsky"),),
                                        date="2016-01-05", description="A test book.",
                                        subjects=("Comintern",)),
                     parts=[("Part One", 0), ("Part Two", 2)] if parts else (),
@@ -40,14 +40,34 @@ def outline(reader: PdfReader) -> list[str]:
     return walk(reader.outline, 0)
 
 
-@pytest.fixture(scope="module", params=[False, True], ids=["chapters", "parts"])
+@pytest.fixture(scope="module", params=["chapters", "parts", "pieces"])
 def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     tmp = tmp_path_factory.mktemp("pair")
-    book = small_book(parts=request.param)
-    single = write_book(book, tmp / "single.pdf", "pdf", WriteOptions(extra={"layout": "single"}))
-    parallel = write_book(book, tmp / "parallel.pdf", "pdf",
-                          WriteOptions(extra={"layout": "parallel"}, jobs=2))
+    book = small_book(parts=request.param == "parts")
+    with pytest.MonkeyPatch.context() as mp:
+        if request.param == "pieces":
+            # Contents and credits in pieces (as in a long book), and text that
+            # looks like PDF syntax, which the assembly must copy as it is.
+            mp.setattr(pdf, "TOC_PIECE_ROWS", 3)
+            mp.setattr(pdf, "CREDITS_PIECE", 1)
+            book = small_book(title="Four Articles (1 0 R) \\ [2 0 R]",
+                              preface_title="Preface (3 0 R) <<")
+        single = write_book(book, tmp / "single.pdf", "pdf", WriteOptions(extra={"layout": "single"}))
+        parallel = write_book(book, tmp / "parallel.pdf", "pdf",
+                              WriteOptions(extra={"layout": "parallel"}, jobs=2))
     return single, parallel
+
+
+def test_long_contents_and_credits_come_in_pieces(pair: tuple[Path, Path]) -> None:
+    reader = PdfReader(str(pair[1]))
+    texts = [page.extract_text() for page in reader.pages]
+    contents = [t for t in texts if "....." in t]
+    credits = [t for t, label in zip(texts, reader.page_labels) if "Licence:" in t and label.isdigit()]
+    if "(1 0 R)" in reader.metadata["/Title"]:
+        assert len(contents) >= 3 and len(credits) >= 4
+        assert "Preface (3 0 R) <<" in outline(reader)
+    else:
+        assert len(contents) <= 2 and len(credits) < 4
 
 
 def test_same_pages_text_and_labels(pair: tuple[Path, Path]) -> None:
@@ -100,7 +120,7 @@ def test_cached_parts_are_reused_and_bad_ones_rebuilt(tmp_path: Path) -> None:
     options = WriteOptions(extra={"layout": "parallel"}, jobs=2, cache_dir=tmp_path / "cache")
     first = write_book(book, tmp_path / "a.pdf", "pdf", options).read_bytes()
     parts = sorted((tmp_path / "cache" / "pdf").glob("*.pdf"))
-    assert len(parts) == 6  # four chapters, the back matter and the front matter
+    assert len(parts) == 7  # four chapters, the back matter, the front matter (two parts)
     stamps = {p: p.stat().st_mtime_ns for p in parts}
     assert write_book(book, tmp_path / "b.pdf", "pdf", options).read_bytes() == first
     assert {p: p.stat().st_mtime_ns for p in parts} == stamps  # nothing laid out again

@@ -18,8 +18,8 @@ import logging
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from ..errors import WriterError
@@ -48,6 +48,11 @@ TRIM_SIZES: dict[str, tuple[float, float]] = {
 VARIANTS = {"ua": "pdf/ua-1", "a": "pdf/a-3b", "x": "pdf/x-4", "none": None}
 LAYOUTS = ("auto", "single", "parallel")
 PARALLEL_FROM = 4  # chapters: below this, one document is as fast
+# Long contents and credits are laid out in pieces that each start a page, so
+# that no process holds more than a few pages of them (see pdf_book); the
+# single-document layout breaks them at the same places.
+TOC_PIECE_ROWS = 150    # contents lines (articles, parts and sections) in a piece
+CREDITS_PIECE = 40      # articles in a piece of the credits
 _OPTIONS = {"variant", "bleed", "marks", "layout"}
 _CUSTOM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|in)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|in)?\s*$")
 _LENGTH = re.compile(r"^\s*\d+(\.\d+)?\s*(mm|pt|in|cm)\s*$")
@@ -252,6 +257,32 @@ class PdfWriter:
         views = chapter_views(book, notes="footnote", hbase=hbase, images=image)
         fronts = [front_view(fm, hbase=2) for fm in book.front_matter]
         toc = toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")])
+        toc_pieces = pieces(toc, TOC_PIECE_ROWS, lambda e: sum(1 for _ in e.walk()))
+        credit_pieces = pieces(views, CREDITS_PIECE, lambda v: 1)
         ctx = book_context(book, theme, views, toc, fronts, inline_css=[], print=True,
-                           html_class="print-edition", notes_here=False)
+                           html_class="print-edition", notes_here=False,
+                           toc_pieces=toc_pieces, credit_pieces=credit_pieces,
+                           toc_breaks={p[0].href for p in toc_pieces[1:]},
+                           credit_breaks={p[0].id for p in credit_pieces[1:]})
         return env, ctx
+
+
+_T = TypeVar("_T")
+
+
+def pieces(items: Sequence[_T], limit: int, size: Callable[[_T], int]) -> list[list[_T]]:
+    """Items in order, in pieces of at most `limit` in size (an item larger than
+    that is a piece of its own)."""
+    out: list[list[_T]] = []
+    current: list[_T] = []
+    total = 0
+    for item in items:
+        n = size(item)
+        if current and total + n > limit:
+            out.append(current)
+            current, total = [], 0
+        current.append(item)
+        total += n
+    if current:
+        out.append(current)
+    return out

@@ -57,7 +57,12 @@ class _Fonts:
         self.files: dict[str, Path] = {}
         for p in placed:
             for digest, glyphs in sorted(p.segment.fonts.items()):  # the same order every time
-                self.glyphs.setdefault(digest, {}).update(glyphs)
+                known = self.glyphs.setdefault(digest, {})
+                for gid, text in glyphs.items():
+                    # A glyph drawn for two texts: the text's own character wins
+                    # over the hyphen that line breaking added.
+                    if known.get(gid) in (None, "\u2010", "\u00ad"):
+                        known[gid] = text
                 self.files.setdefault(digest, p.segment.font_file(digest))
         self.epoch = epoch
         self.numbers: dict[str, int] = {}  # font file digest -> the merged font's object

@@ -1,11 +1,17 @@
 """A print book laid out in parts, in parallel, and put together as one PDF.
 
-1. Every chapter (with the part page that opens it) and the back matter are
-   laid out in worker processes, each as its own document (cached on disk).
+1. The front matter up to the contents, every chapter (with the part page that
+   opens it) and the credits are laid out in worker processes, each as its own
+   document (cached on disk).
 2. Their page counts give every folio: chapters open on rectos, a blank verso
    goes before a chapter that would otherwise open on the left.
-3. The front matter is laid out last, its contents page given those folios.
+3. The contents are laid out last, given those folios.
 4. The parts are assembled: see pdf_assemble.
+
+Long contents and credits are laid out in pieces of a few pages (see
+pieces() in pdf), so that no process holds a long document. A piece opens
+where the one before it ends, on a left or a right page: the pieces of one
+list are laid out one after another, each ahead of the chapters still waiting.
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ from __future__ import annotations
 import logging
 import os
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +41,8 @@ __all__ = ["write_in_parts"]
 
 log = logging.getLogger("bookmaker")
 
+_Done = Callable[[Segment], None]
+
 
 def _engine() -> str:
     from importlib.metadata import version
@@ -45,6 +55,67 @@ def _outline(toc: list[TocEntry]) -> list[OutlineNode]:
         return OutlineNode(e.title, e.href.split("#", 1)[-1], [node(c) for c in e.children])
 
     return [OutlineNode("Contents", "toc-title", [])] + [node(e) for e in toc]
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _opening(first_page: int, counter: int | None = None) -> str:
+    """Page rules for a piece whose first page is the book's `first_page`: a
+    left page when that is even; `counter` restarts its own folios there."""
+    rules = "html { break-before: left; }\n" if first_page % 2 == 0 else ""
+    if counter is not None:
+        rules += f"@page :first {{ counter-reset: page {counter}; }}\n"
+    return rules
+
+
+class _Queue:
+    """Lays parts out on the pool, cached ones at once. Only a few are handed to
+    the pool at a time, so that a part made ready by another (the next piece
+    of the contents or credits) goes before the chapters still waiting."""
+
+    def __init__(self, pool: Executor | None, cache: SegmentCache, in_flight: int) -> None:
+        self.pool = pool
+        self.cache = cache
+        self.limit = in_flight
+        self.waiting: deque[tuple[SegmentJob, _Done]] = deque()
+        self.urgent: deque[tuple[SegmentJob, _Done]] = deque()
+        self.running: dict[Future[Segment], _Done] = {}
+
+    def add(self, job: SegmentJob, done: _Done, *, urgent: bool = False) -> None:
+        (self.urgent if urgent else self.waiting).append((job, done))
+
+    def _start(self, job: SegmentJob, done: _Done) -> None:
+        found = self.cache.get(job.key())
+        if found is not None:
+            done(found)
+            return
+        if self.pool is not None:
+            try:
+                self.running[self.pool.submit(render_segment, job, str(self.cache.root))] = done
+                return
+            except (AssertionError, OSError, RuntimeError):  # no children here: lay out in turn
+                self.pool = None
+        done(render_segment(job, str(self.cache.root)))
+
+    def run(self) -> None:
+        while True:
+            while len(self.running) < self.limit and (self.urgent or self.waiting):
+                self._start(*(self.urgent or self.waiting).popleft())
+            if not self.running:
+                if not (self.urgent or self.waiting):
+                    return
+                continue
+            finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                self.running.pop(future)(future.result())
 
 
 def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
@@ -65,79 +136,139 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
     epoch = _epoch(book.metadata.modified)
     engine = _engine()
 
-    def job(html: str) -> SegmentJob:
+    def job(html: str, opening: str = "") -> SegmentJob:
         return SegmentJob(html=html, theme=str(theme.path), theme_css=theme_css,
-                          page_css=page_rules,
+                          page_css=page_rules + opening,
                           base_dir=str(options.base_dir) if options.base_dir else None,
                           variant=settings["variant"], identifier=book.metadata.identifier,
                           epoch=epoch, engine=engine)
 
     chapters = ctx["chapters"]
-    body_jobs = [job(template.render(ctx, segment="body", chapters=[view])) for view in chapters]
-    back_job = job(template.render(ctx, segment="back"))
-    note(f"{len(body_jobs) + 1} parts rendered to HTML")
+    toc: list[TocEntry] = ctx["toc"]
+    toc_pieces: list[list[TocEntry]] = ctx["toc_pieces"]
+    credit_pieces: list[list[Any]] = ctx["credit_pieces"]
     cache = SegmentCache(options.cache_dir / "pdf" if options.cache_dir else None)
     workers = options.jobs or os.cpu_count() or 1
-    own = executor is None and workers > 1 and len(body_jobs) > 1
+    own = executor is None and workers > 1 and len(chapters) > 1
     pool: Executor | None = ProcessPoolExecutor(max_workers=workers) if own else executor
-    try:
-        def run(jobs: list[SegmentJob]) -> list[Segment]:
-            # Cached parts are checked here, so only what changed reaches a worker.
-            found = [cache.get(j.key()) for j in jobs]
-            todo = [i for i, f in enumerate(found) if f is None]
-            futures = {}
-            if pool is not None and todo:  # even one part: the workers have the styles loaded
-                try:
-                    futures = {i: pool.submit(render_segment, jobs[i], str(cache.root)) for i in todo}
-                except (AssertionError, OSError, RuntimeError):  # no children here: lay out in turn
-                    futures = {}
-            for i in todo:
-                found[i] = futures[i].result() if i in futures else render_segment(jobs[i], str(cache.root))
-            return [f for f in found if f is not None]
+    queue = _Queue(pool, cache, workers + 1 if own else 1 << 20)
 
-        # The back matter (credits for every article) is the longest part: first in line.
-        back, *body = run([back_job] + body_jobs)
+    head: list[Segment] = []
+    body: list[Segment | None] = [None] * len(chapters)
+    back: list[Segment] = []
+    contents: list[Segment] = []
+    folio: dict[str, str] = {}
+    placed_body: list[Placed] = []
+    placed_back: list[Placed] = []
+
+    def back_piece(i: int, first_page: int) -> None:
+        html = template.render(ctx, segment="back", credit_chapters=credit_pieces[i],
+                               credits_continued=i > 0, colophon=i == len(credit_pieces) - 1)
+
+        def done(segment: Segment) -> None:
+            back.append(segment)
+            if i + 1 < len(credit_pieces):
+                back_piece(i + 1, first_page + segment.pages)
+            else:
+                ready()
+
+        queue.add(job(html, _opening(first_page)), done, urgent=True)
+
+    prefaces = [e for e in toc if e.kind == "front"]
+    attempts = [0]
+
+    def contents_piece(i: int, first_page: int, targets: set[str], preface: int | None) -> None:
+        last = i == len(toc_pieces) - 1
+        for e in prefaces:
+            e.page = _roman(preface) if preface else ""
+        html = template.render(ctx, segment="front-toc", toc=toc_pieces[i], toc_continued=i > 0,
+                               toc_targets=targets, front=ctx["front"] if last else [])
+
+        def done(segment: Segment) -> None:
+            if i < len(contents) and contents[i].pages == segment.pages:
+                contents[i] = segment  # laid out again with the preface's folio: nothing moves
+                return
+            del contents[i:]
+            contents.append(segment)
+            if not last:
+                contents_piece(i + 1, first_page + segment.pages, targets, preface)
+                return
+            # The preface comes after the last piece, but the first piece lists
+            # it: once its folio is known, that piece is laid out again with it.
+            found = [first_page + segment.anchors[e.href.split("#", 1)[-1]] for e in prefaces
+                     if e.href.split("#", 1)[-1] in segment.anchors]
+            if i > 0 and found and found[0] != preface and attempts[0] < 3:
+                attempts[0] += 1
+                contents_piece(0, contents_start[0], targets, found[0])
+
+        queue.add(job(html, _opening(first_page, first_page)), done, urgent=True)
+
+    contents_start = [0]
+
+    def ready() -> None:
+        """Once the chapters and the credits' length are known: the contents."""
+        if not head or None in body or len(back) < len(credit_pieces):
+            return
         note(f"{len(body)} chapters and the back matter laid out")
-
         # Folios: the body counts from 1 on its first recto; blank versos count too.
         number = 1
-        placed_body: list[Placed] = []
-        folio: dict[str, str] = {}
         for segment in body:
+            assert segment is not None
             blank = number % 2 == 0
             number += blank
             placed_body.append(Placed(segment, number, blank))
             for anchor, index in segment.anchors.items():
                 folio.setdefault(anchor, str(number + index))
             number += segment.pages
-        blank = number % 2 == 0
-        number += blank
-        placed_back = Placed(back, number, blank)
-        for anchor, index in back.anchors.items():
-            folio.setdefault(anchor, str(number + index))
-
-        toc: list[TocEntry] = ctx["toc"]
-        targets: list[str] = []
+        for i, segment in enumerate(back):
+            blank = i == 0 and number % 2 == 0
+            number += blank
+            placed_back.append(Placed(segment, number, blank))
+            for anchor, index in segment.anchors.items():
+                folio.setdefault(anchor, str(number + index))
+            number += segment.pages
+        targets: set[str] = set()
         for entry in toc:
             for e in entry.walk():
                 anchor = e.href.split("#", 1)[-1]
                 if anchor in folio:
                     e.page = folio[anchor]
-                    targets.append(anchor)
-        front_html = template.render(ctx, segment="front", toc=toc, toc_targets=targets)
-        (front,) = run([job(front_html)])
-        note("front matter laid out")
+                    targets.add(anchor)
+        contents_start[0] = head[0].pages + 1 + head[0].pages % 2  # the contents open on a recto
+        contents_piece(0, contents_start[0], targets, None)
+
+    def chapter_done(i: int) -> _Done:
+        def done(segment: Segment) -> None:
+            body[i] = segment
+            ready()
+        return done
+
+    def head_done(segment: Segment) -> None:
+        head.append(segment)
+        ready()
+
+    try:
+        # The credits (longest) first, then what comes before the contents, then the chapters.
+        back_piece(0, 1)
+        queue.add(job(template.render(ctx, segment="front-head")), head_done)
+        for i, view in enumerate(chapters):
+            queue.add(job(template.render(ctx, segment="body", chapters=[view])), chapter_done(i))
+        note(f"{len(chapters) + 2} parts rendered to HTML")
+        queue.run()
+        note("contents laid out")
     finally:
         if own and pool is not None:
             pool.shutdown()
 
-    front_pages = front.pages + (front.pages % 2)  # the body opens on a recto
-    placed = [Placed(front, None), *placed_body, placed_back]
-    if front.pages % 2:
-        placed[1].blank_before = True
+    placed = [Placed(head[0], None)]
+    placed += [Placed(s, None, i == 0 and head[0].pages % 2 == 1) for i, s in enumerate(contents)]
+    front = sum(p.segment.pages + p.blank_before for p in placed)
+    if front % 2:
+        placed_body[0].blank_before = True  # the body opens on a recto
+    placed += placed_body + placed_back
     top, bottom, _, _ = _margins(options.trim)
     try:
-        assemble_pdf(placed, _outline(toc), target, front_pages=front_pages, epoch=epoch,
+        assemble_pdf(placed, _outline(toc), target, front_pages=front + front % 2, epoch=epoch,
                      bottom_margin=bottom * 72 / 25.4 + _points(settings["bleed"]))
         note(f"{len(placed)} parts assembled")
     finally:

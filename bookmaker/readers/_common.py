@@ -25,7 +25,7 @@ from ..licences import recognise_licence
 from ..model import (
     Article, Attribution, Block, Licence, Dateline, Emphasis, Heading, Inline, LineBreak, Link,
     ListBlock, Note, NoteRef, Paragraph, Person, Separator, Signature, SmallCaps, Speech,
-    Strong, Text,
+    Strong, Table, Text,
 )
 
 __all__ = ["Unit", "build_article", "WARNING_KINDS", "warning_kind", "split_calls",
@@ -817,4 +817,9 @@ def _refs(unit: Unit) -> list[str]:
             elif isinstance(b, ListBlock):
                 for item in b.items:
                     blocks.extend(item)
+            elif isinstance(b, Table):
+                walk(b.caption)
+                for row in b.rows:
+                    for cell in row:
+                        walk(cell.content)
     return found

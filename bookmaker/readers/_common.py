@@ -59,9 +59,9 @@ FURNITURE = re.compile(r"(?i)(?:(?:return|back|next)\s*){2,}|natalia in red|"
 CALL = re.compile(r"\[(\d{1,3}[a-z]?|\*{1,3})\]")
 NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3})\]\s*)(?=\S)")
 # after a "Notes" heading, looser numbers: "1 An organisation", "* This is", "A. The", "1*. "
-NOTE_LOOSE = re.compile(r"(?:(\d{1,3}\*?|\*{1,3}|[A-Z])[.)]?\s+|\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*)"
-                        r"(?=\S)")
-NOTES_HEADING = re.compile(r"(?i)(?:(?:translator|author|editor|publisher)s?[’']?s?\s+)?"
+NOTE_LOOSE = re.compile(r"(?:(\d{1,3}\*?|\*{1,3}|[A-Z])[.)]?\s+|\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*|"
+                        r"\((\d{1,3}\*?|\*{1,3}|[A-Z])\)\s*)(?=\S)")
+NOTES_HEADING = re.compile(r"(?i)(?:(?:translator|transcriber|author|editor|publisher)s?[’']?s?\s+)?"
                            r"(?:end|foot|editorial\s+|editors?[’']?s?\s+)?(?:notes?|remarks)"
                            r"(?:\s+\(?(?:by|to|and|of)\b.{0,40})?\s*:?|references:?")
 LIST_ITEM = re.compile(r"((?:  )+)(?:(\d+)\.|•)\s+(.*)")
@@ -702,7 +702,7 @@ def note_number(unit: Unit, loose: bool = False) -> str | None:
     if unit.block is not None or not unit.lines:
         return None
     match = (NOTE_LOOSE if loose else NOTE_START).match(unit.lines[0])
-    return (match.group(1) or match.group(2)) if match else None
+    return next(g for g in match.groups() if g) if match else None
 
 
 def is_notes_heading(unit: Unit) -> bool:
@@ -721,8 +721,8 @@ def notes_start(units: list[Unit], header_calls: list[str]) -> int:
         after_heading = i > 0 and is_notes_heading(units[i - 1])
         number = note_number(unit, loose=after_heading)
         first_note = number in called and (not number.isdigit() or int(number) == lowest)
-        if number is not None and after_heading:
-            start, headed = i - 1, True
+        if number is not None and after_heading and not headed:
+            start, headed = i - 1, True  # a later notes heading starts a second section
         elif number is not None and first_note and not headed:
             start = i  # a numbered note without a heading, unless a "Notes" heading came first
         for call in _calls([unit]):
@@ -753,6 +753,8 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
             loose = True  # a second notes section ("Translator's Remarks")
             continue
         following = units[index + 1] if index + 1 < len(units) else None
+        if _section_break(unit, following):
+            continue
         if (number is None and notes and following is not None and is_heading(unit)
                 and note_number(following, loose) is None):
             after.append(unit)  # a heading and text that are not notes: the body goes on
@@ -772,6 +774,12 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
             _note_warnings(ids, calls))
 
 
+def _section_break(unit: Unit, following: Unit | None) -> bool:
+    """A separator ("*") between two notes sections: it ends neither."""
+    return (following is not None and is_notes_heading(following) and unit.block is None
+            and len(unit.lines) == 1 and bool(SEPARATOR.fullmatch(unit.joined)))
+
+
 def read_anchored_notes(note_units: list[Unit], all_units: list[Unit]
                         ) -> tuple[tuple[Note, ...], list[Unit], list[str]]:
     """Notes whose first unit the HTML reader found by its anchor; a note runs on
@@ -780,7 +788,12 @@ def read_anchored_notes(note_units: list[Unit], all_units: list[Unit]
     notes: list[tuple[str, str, list[Block]]] = []
     after: list[Unit] = []
     after_note = True
-    for unit in note_units:
+    for index, unit in enumerate(note_units):
+        following = note_units[index + 1] if index + 1 < len(note_units) else None
+        if is_notes_heading(unit) and following is not None and following.note is not None:
+            continue  # the heading of a second notes section
+        if _section_break(unit, following):
+            continue
         if unit.note is not None:
             notes.append((unit.note, unit.note_label, []))
             after_note = True

@@ -91,7 +91,7 @@ _QUOTE_CLASSES = re.compile(r"(?i)^(?:quote\w*|indent\w*|wuoteb|fst quoteb|\w+ q
 _FURNITURE_CLASS = re.compile(r"(?i)link|toplink|footer|updat|^skip$|^next$")
 _MIA_ROOT = re.compile(r"(?:^|/)((?:archive|history|reference|subject|glossary|admin|"
                        r"espanol|italiano|ebooks|encyclopedia)/.*)$")
-_LABEL = re.compile(r"\s*[\[(]?\s*(\d{1,3}[a-z]?|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
+_LABEL = re.compile(r"\s*[\[(]?\s*(\d{1,3}[a-z]?\*?|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
                     r"\s*[\])]?\s*[.:)]?\s*")
 
 
@@ -868,7 +868,7 @@ def _strip_nbsp(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
 def _drop_label(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """A note's text without its number ("1.", "[1]") at the start."""
     text = plain_text(content)
-    match = re.match(r"\s*[\[(]?\s*(?:\d{1,3}[a-z]?(?!\d)|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
+    match = re.match(r"\s*[\[(]?\s*(?:\d{1,3}[a-z]?(?!\d)\*?|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
                      r"\s*[\])]?\s*[.:)]?\s*(?=\S)", text)
     if match and not text[:match.end()].strip().isalpha():
         from ._common import strip_prefix

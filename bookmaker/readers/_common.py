@@ -46,7 +46,7 @@ DATELINE = re.compile(rf"(?:[A-Z][\w.’'-]*(?:[ ,]+[A-Z][\w.’'-]*){{0,4}},\s*
 _DATE_WORDS = re.compile(rf"(?i)\b(?:{MONTH}|\d+(?:st|nd|rd|th)?|spring|summer|autumn|fall|"
                          r"winter|early|late|mid|end|beginning|of|and|to|or|c\.|circa)(?!\w)")
 FURNITURE = re.compile(r"(?i)(?:(?:return|back|next)\s*){2,}|natalia in red|"
-                       r"(?:last\s+)?updated(?:\s+on)?\s*:?\s*\S.{0,40}|"
+                       r"(?:last\s+update|(?:last\s+)?updated)(?:\s+on)?\s*:?\s*\S.{0,40}|"
                        # navigation lines: "Contents | Top of the page", "Previous: 1917 | Next: 1919"
                        r"(?:[^|\n]{0,60}\|\s*)*top of (?:the )?page(?:\s*\|[^|\n]{0,60})*|"
                        r"(?:previous|prev|back)\s*:?[^|\n]{0,80}\|\s*next\s*:?[^|\n]{0,80}"
@@ -553,9 +553,9 @@ def read_body(units: list[Unit], header_calls: list[str], anchored: bool = False
         note_units = note_units[1:]  # the "Notes" heading belongs to the notes
         loose = True
     after: list[Unit] = []
+    while body and is_notes_heading(body[-1]):
+        body = body[:-1]  # a notes heading repeated, or with no notes after it (elsewhere)
     if anchored:
-        while body and is_notes_heading(body[-1]):
-            body = body[:-1]
         notes, after, warnings = read_anchored_notes(note_units, units)
         body = body + after
     else:

@@ -66,7 +66,7 @@ from ..model import (
     Article, Block, Cell, Emphasis, Figure, Inline, LineBreak, Link, ListBlock, NoteRef,
     Paragraph, Preformatted, Quote, SmallCaps, Strong, Table, Text, plain_text,
 )
-from ._common import NOTE_START, Unit, build_article, is_furniture, lstrip
+from ._common import DATELINE, NOTE_START, Unit, build_article, is_furniture, lstrip
 
 __all__ = ["read"]
 
@@ -255,7 +255,7 @@ def _strip_furniture(body: etree._Element) -> list[str]:
         tag = el.tag.lower()
         cls = _classes(el)
         if tag in _DROP or (tag in _BLOCK and tag != "body" and cls
-                            and _FURNITURE_CLASS.search(cls)):
+                            and _FURNITURE_CLASS.search(cls) and not _dated(el, cls)):
             doomed.append(el)
             if cls.lower() == "next":  # the rendering keeps these ("Next: Chapter IV")
                 kept.append(_visible(el))
@@ -270,6 +270,12 @@ def _strip_furniture(body: etree._Element) -> list[str]:
 
 
 _TRAILER_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "center", "table", "tr", "td")
+
+
+def _dated(el: etree._Element, cls: str) -> bool:
+    """A block of class "updat" that holds a date line, not "Last updated …": the
+    article's date in the wrong class ("February 24, 1946"); the rendering keeps it."""
+    return "updat" in cls.lower() and bool(DATELINE.fullmatch(_visible(el)))
 
 
 def _strip_link_trailer(body: etree._Element) -> list[str]:

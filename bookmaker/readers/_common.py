@@ -59,7 +59,7 @@ FURNITURE = re.compile(r"(?i)(?:(?:return|back|next)\s*){2,}|natalia in red|"
 CALL = re.compile(r"\[(\d{1,3}[a-z]?|\*{1,3})\]")
 NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3})\]\s*)(?=\S)")
 # after a "Notes" heading, looser numbers: "1 An organisation", "* This is", "A. The", "1*. "
-NOTE_LOOSE = re.compile(r"(?:(\d{1,3}\*?|\*{1,3}|[A-Z])[.)]?\s+|\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*|"
+NOTE_LOOSE = re.compile(r"(?:(\d{1,3}[a-z]?\*?|\*{1,3}|[A-Z])[.)]?\s+|\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*|"
                         r"\((\d{1,3}\*?|\*{1,3}|[A-Z])\)\s*)(?=\S)")
 NOTES_HEADING = re.compile(r"(?i)(?:(?:translator|transcriber|author|editor|publisher)s?[’']?s?\s+)?"
                            r"(?:end|foot|editorial\s+|editors?[’']?s?\s+)?(?:notes?|remarks)"
@@ -794,9 +794,20 @@ def read_anchored_notes(note_units: list[Unit], all_units: list[Unit]
             continue  # the heading of a second notes section
         if _section_break(unit, following):
             continue
+        number = note_number(unit) if unit.note is None and after_note else None
         if unit.note is not None:
             notes.append((unit.note, unit.note_label, []))
             after_note = True
+        elif number is not None and "rule" not in unit.extra:
+            # a numbered note without an anchor ("8. …" that nothing calls, "3a. Ibid.")
+            match = NOTE_START.match(unit.lines[0])
+            assert match is not None
+            taken = {i for i, _, _ in notes}
+            note_id = next(f"note-{number}{s}" for s in ("", *map(str, range(2, 999)))
+                           if f"note-{number}{s}" not in taken)
+            notes.append((note_id, number, [Paragraph(strip_prefix(unit_inlines(unit),
+                                                                    match.end()))]))
+            continue
         elif after_note is False or "rule" in unit.extra or re.fullmatch(r"h[1-4]", unit.tag):
             after.append(unit)
             after_note = False

@@ -56,12 +56,12 @@ FURNITURE = re.compile(r"(?i)(?:(?:return|back|next)\s*){2,}|natalia in red|"
                        r"|next|previous|home)[^|\n]{0,30}|[^|\n]{1,40}\s\||"
                        # "Next: Chapter IV", "Isaac Deutscher Archive" alone on a line
                        r"next:\s.{1,80}|next|previous|prev|back|home|write (?:to )?(?:the )?.{0,60}administ\w*|(?-i:(?:[A-Z][\w’'.-]*\s){1,4}(?:Internet\s)?Archive)")
-CALL = re.compile(r"\[(\d{1,3}[a-z]?|\*{1,3})\]")
-NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3})\]\s*)(?=\S)")
+CALL = re.compile(r"\[(\d{1,3}[a-z]?\*?|\*{1,3})\]")  # [1], [23a], [1*], [*]
+NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?\*?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3})\]\s*)(?=\S)")
 # after a "Notes" heading, looser numbers: "1 An organisation", "* This is", "A. The", "1*. "
 NOTE_LOOSE = re.compile(r"(?:(\d{1,3}[a-z]?\*?|\*{1,3}|[A-Z])[.)]?\s+|\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*|"
                         r"\((\d{1,3}\*?|\*{1,3}|[A-Z])\)\s*)(?=\S)")
-NOTES_HEADING = re.compile(r"(?i)(?:(?:translator|transcriber|author|editor|publisher)s?[’']?s?\s+)?"
+NOTES_HEADING = re.compile(r"(?i)(?:(?:translator|author|editor|publisher)s?[’']?s?\s+)?"
                            r"(?:end|foot|editorial\s+|editors?[’']?s?\s+)?(?:notes?|remarks)"
                            r"(?:\s+\(?(?:by|to|and|of)\b.{0,40})?\s*:?|references:?")
 LIST_ITEM = re.compile(r"((?:  )+)(?:(\d+)\.|•)\s+(.*)")
@@ -711,7 +711,8 @@ def is_notes_heading(unit: Unit) -> bool:
 
 
 def notes_start(units: list[Unit], header_calls: list[str]) -> int:
-    """Notes begin at the last numbered block that follows a "Notes" heading, or
+    """Notes begin at the first numbered block that follows a "Notes" heading (a
+    later heading starts a second section of notes), or
     whose number is called before it and is the lowest call (as a first note's
     is); numbered points elsewhere stay paragraphs."""
     start, called = len(units), set(header_calls)
@@ -784,7 +785,9 @@ def read_anchored_notes(note_units: list[Unit], all_units: list[Unit]
                         ) -> tuple[tuple[Note, ...], list[Unit], list[str]]:
     """Notes whose first unit the HTML reader found by its anchor; a note runs on
     to the next note's first unit, or to a rule (<hr>) or heading that ends the notes.
-    What follows the notes goes back to the body."""
+    A block that starts with a note number but has no anchor starts a note too, and
+    a notes heading (or separator) between two sections of notes is dropped. What
+    follows the notes goes back to the body."""
     notes: list[tuple[str, str, list[Block]]] = []
     after: list[Unit] = []
     after_note = True

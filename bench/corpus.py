@@ -199,6 +199,9 @@ def _refs(blocks: Any, kind: type) -> list[str]:
         for item in getattr(node, "items", ()) or ():
             for child in item:
                 walk(child)
+        for row in getattr(node, "rows", ()) or ():  # a table's cells
+            for cell in row:
+                walk(cell)
 
     for block in blocks:
         walk(block)

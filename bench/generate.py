@@ -264,6 +264,11 @@ class _Markdown:
         if isinstance(b, m.Figure):  # the benchmark's books have none; keep the text
             words = self.text(b.caption, " ") or _esc(b.alt)
             return self.para(f"*{words}*") if words.strip() else []
+        if isinstance(b, m.Table):  # the benchmark's books have none; a paragraph a row
+            rows = [b.caption] if b.caption else []
+            rows += [tuple(n for c in row for n in (m.Text("\u2003"), *c.content))[1:]
+                     for row in b.rows]
+            return [line for row in rows for line in [*self.para(self.text(row)), ""]][:-1]
         raise TypeError(f"no Markdown for {type(b).__name__}")
 
     def notes(self, notes: Iterable[Any]) -> list[str]:

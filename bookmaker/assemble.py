@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from .model import (Article, Block, Book, Chapter, FrontMatter, Heading, Inline, ListBlock,
                     Metadata, Note, NoteRef, Paragraph, Part, Quote, Speech, Dateline,
-                    Signature, Emphasis, Strong, SmallCaps, Link, Figure)
+                    Signature, Emphasis, Strong, SmallCaps, Link, Figure, Table)
 
 __all__ = ["assemble", "derive_identifier", "build_timestamp"]
 
@@ -66,6 +66,11 @@ def _call_order(blocks: Sequence[Block]) -> list[str]:
                     walk(item)
             elif isinstance(b, Figure):
                 walk_inlines(b.caption)
+            elif isinstance(b, Table):
+                walk_inlines(b.caption)
+                for row in b.rows:
+                    for cell in row:
+                        walk_inlines(cell.content)
 
     walk(blocks)
     return order
@@ -96,6 +101,10 @@ def _relabel(blocks: Sequence[Block], labels: dict[str, str]) -> tuple[Block, ..
             out.append(replace(b, items=tuple(_relabel(i, labels) for i in b.items)))
         elif isinstance(b, Figure):
             out.append(replace(b, caption=_relabel_inlines(b.caption, labels)))
+        elif isinstance(b, Table):
+            rows = tuple(tuple(replace(c, content=_relabel_inlines(c.content, labels)) for c in row)
+                         for row in b.rows)
+            out.append(Table(rows, _relabel_inlines(b.caption, labels)))
         else:
             out.append(b)
     return tuple(out)

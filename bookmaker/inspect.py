@@ -6,7 +6,7 @@ from typing import Any
 
 from .model import (
     Article, Block, Dateline, Figure, Heading, ListBlock, Paragraph, Preformatted, Quote,
-    Separator, Signature, Speech, blocks_text,
+    Separator, Signature, Speech, Table, blocks_text, plain_text,
 )
 
 __all__ = ["article_to_dict"]
@@ -14,7 +14,7 @@ __all__ = ["article_to_dict"]
 _TYPES: dict[type, str] = {
     Heading: "heading", Paragraph: "paragraph", Quote: "quote", ListBlock: "list",
     Speech: "speech", Dateline: "dateline", Signature: "signature", Separator: "separator",
-    Preformatted: "preformatted", Figure: "figure",
+    Preformatted: "preformatted", Figure: "figure", Table: "table",
 }
 
 
@@ -51,4 +51,8 @@ def _block(block: Block) -> dict[str, Any]:
         out["label"] = block.label
     if isinstance(block, Heading):
         out["level"] = block.level
+    if isinstance(block, Table):
+        out["caption"] = plain_text(block.caption)
+        out["rows"] = [[{"text": plain_text(c.content), "header": c.header} for c in row]
+                       for row in block.rows]
     return out

@@ -12,7 +12,7 @@ from typing import Union
 __all__ = [
     "Text", "Emphasis", "Strong", "SmallCaps", "NoteRef", "Link", "LineBreak", "Inline",
     "Heading", "Paragraph", "Quote", "ListBlock", "Speech", "Dateline", "Signature",
-    "Separator", "Preformatted", "Figure", "Block",
+    "Separator", "Preformatted", "Figure", "Cell", "Table", "Block",
     "Note", "Licence", "Attribution", "Person", "Article", "Metadata", "Chapter", "Part",
     "FrontMatter", "Book", "plain_text", "blocks_text",
 ]
@@ -131,8 +131,26 @@ class Figure:
     caption: tuple[Inline, ...] = ()
 
 
+@dataclass(**_frozen)
+class Cell:
+    """A table cell. `header` marks a heading cell (`<th>`); spans are as the source set them."""
+
+    content: tuple[Inline, ...]
+    header: bool = False
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(**_frozen)
+class Table:
+    """A data table: rows of cells, in source order, and an optional caption."""
+
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: tuple[Inline, ...] = ()
+
+
 Block = Union[Heading, Paragraph, Quote, ListBlock, Speech, Dateline, Signature,
-              Separator, Preformatted, Figure]
+              Separator, Preformatted, Figure, Table]
 
 
 # --- notes, people, licences ---------------------------------------------------
@@ -279,4 +297,9 @@ def blocks_text(block: Block) -> str:
         return block.text
     if isinstance(block, Figure):
         return plain_text(block.caption) or block.alt
+    if isinstance(block, Table):  # a caption line, then one line a row, cells split by tabs
+        rows = ["\t".join(plain_text(c.content).replace("\n", " ") for c in row)
+                for row in block.rows]
+        caption = [plain_text(block.caption).replace("\n", " ")] if block.caption else []
+        return "\n".join(caption + rows)
     raise TypeError(f"not a block: {block!r}")

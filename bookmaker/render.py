@@ -17,10 +17,10 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .model import (Article, Block, Book, Chapter, FrontMatter, Dateline, Emphasis, Figure, Heading, Inline,
+from .model import (Article, Block, Book, Cell, Chapter, FrontMatter, Dateline, Emphasis, Figure, Heading, Inline,
                     LineBreak, Link, ListBlock, Note, NoteRef, Paragraph, Person,
                     Preformatted, Quote, Separator, Signature, SmallCaps, Speech, Strong,
-                    Text, blocks_text, plain_text)
+                    Table, Text, blocks_text, plain_text)
 from .theme import Theme
 from .typography import smarten, tie
 
@@ -205,13 +205,48 @@ class _Renderer:
             caption_html = f"<figcaption>{caption}</figcaption>" if caption else ""
             return (f'<figure class="figure"><img src="{escape(href)}" alt="{escape(b.alt)}"/>'
                     f"{caption_html}</figure>")
+        if isinstance(b, Table):
+            return self.table(b)
         raise TypeError(f"not a block: {b!r}")
+
+    def table(self, t: Table) -> str:
+        """A data table. Leading rows of header cells form the head; a header cell
+        heads its column when its row's cells with text are all header cells, else
+        its row. No widths: the reader's screen or the page decides."""
+        head = 0
+        while head < len(t.rows) - 1 and _heads_columns(t.rows[head]):
+            head += 1
+        out = ['<div class="table"><table>']
+        if t.caption:
+            out.append(f"<caption>{self.inlines(t.caption)}</caption>")
+        for index, row in enumerate(t.rows):
+            if index == 0 and head:
+                out.append("<thead>")
+            if index == head:
+                out.append("<tbody>")
+            scope = "col" if _heads_columns(row) else "row"
+            out.append("<tr>" + "".join(self.cell(c, scope) for c in row) + "</tr>")
+            if index == head - 1:
+                out.append("</thead>")
+        out.append("</tbody></table></div>")
+        return "\n".join(out)
+
+    def cell(self, cell: Cell, scope: str) -> str:
+        spans = "".join(f' {name}="{n}"' for name, n in (("colspan", cell.colspan),
+                                                        ("rowspan", cell.rowspan)) if n > 1)
+        tag, scoped = ("th", f' scope="{scope}"') if cell.header else ("td", "")
+        return f"<{tag}{scoped}{spans}>{self.inlines(cell.content)}</{tag}>"
 
     def list_item(self, item: Sequence[Block]) -> str:
         # A one-paragraph item renders without a <p>, as lists usually do.
         if len(item) == 1 and isinstance(item[0], Paragraph):
             return self.inlines(item[0].content)
         return self.blocks(item)
+
+
+def _heads_columns(row: Sequence[Cell]) -> bool:
+    filled = [c for c in row if c.content]
+    return bool(filled) and all(c.header for c in filled)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:…])\s+(?=\S)")

@@ -90,11 +90,14 @@ def check_article(article: object) -> None:
     import json
 
     from bookmaker.inspect import article_to_dict
-    from bookmaker.model import Article, Heading, NoteRef, Paragraph, Speech
+    from bookmaker.model import Article, Heading, NoteRef, Paragraph, Speech, Table
 
     assert isinstance(article, Article) and article.title.strip()
     ids = {n.id for n in article.notes}
     for block in article.blocks:
-        if isinstance(block, (Paragraph, Heading, Speech)):
-            assert all(i.note_id in ids for i in block.content if isinstance(i, NoteRef))
+        contents = [block.content] if isinstance(block, (Paragraph, Heading, Speech)) else []
+        if isinstance(block, Table):
+            contents = [block.caption] + [cell.content for row in block.rows for cell in row]
+        for content in contents:
+            assert all(i.note_id in ids for i in content if isinstance(i, NoteRef))
     json.dumps(article_to_dict(article))

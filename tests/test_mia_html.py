@@ -80,11 +80,11 @@ def test_body_blocks() -> None:
         "<ol start=\"3\"><li>three</li><li>four</li></ol><ul><li>bullet</li></ul>"
         "<pre>  kept\n    as is</pre>"
         "<p>&#160;&#160;Roses are red,<br />&#160;&#160;&#160;violets blue.</p>"
-        "<table><tr><td>a</td><td>b</td></tr></table>"
+        "<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>"
         '<p><img src="../img/photo.jpg" alt="A photo" /></p>')
     kinds = [type(b).__name__ for b in article.blocks]
     assert kinds == ["Paragraph", "Heading", "Quote", "Quote", "Separator", "ListBlock",
-                     "ListBlock", "Preformatted", "Paragraph", "Paragraph", "Figure"]
+                     "ListBlock", "Preformatted", "Paragraph", "Table", "Figure"]
     ol = article.blocks[5]
     assert isinstance(ol, ListBlock) and ol.ordered and ol.start == 3
     assert article.blocks[7] == Preformatted("  kept\n    as is")

@@ -25,7 +25,7 @@ from ..licences import recognise_licence
 from ..model import (
     Article, Attribution, Block, Licence, Dateline, Emphasis, Heading, Inline, LineBreak, Link,
     ListBlock, Note, NoteRef, Paragraph, Person, Separator, Signature, SmallCaps, Speech,
-    Strong, Text,
+    Strong, Table, Text,
 )
 
 __all__ = ["Unit", "build_article", "WARNING_KINDS", "warning_kind", "split_calls",
@@ -46,7 +46,7 @@ DATELINE = re.compile(rf"(?:[A-Z][\w.’'-]*(?:[ ,]+[A-Z][\w.’'-]*){{0,4}},\s*
 _DATE_WORDS = re.compile(rf"(?i)\b(?:{MONTH}|\d+(?:st|nd|rd|th)?|spring|summer|autumn|fall|"
                          r"winter|early|late|mid|end|beginning|of|and|to|or|c\.|circa)(?!\w)")
 FURNITURE = re.compile(r"(?i)(?:(?:return|back|next)\s*){2,}|natalia in red|"
-                       r"(?:last\s+)?updated(?:\s+on)?\s*:?\s*\S.{0,40}|"
+                       r"(?:last\s+update|(?:last\s+)?updated)(?:\s+on)?\s*:?\s*\S.{0,40}|"
                        # navigation lines: "Contents | Top of the page", "Previous: 1917 | Next: 1919"
                        r"(?:[^|\n]{0,60}\|\s*)*top of (?:the )?page(?:\s*\|[^|\n]{0,60})*|"
                        r"(?:previous|prev|back)\s*:?[^|\n]{0,80}\|\s*next\s*:?[^|\n]{0,80}"
@@ -56,11 +56,11 @@ FURNITURE = re.compile(r"(?i)(?:(?:return|back|next)\s*){2,}|natalia in red|"
                        r"|next|previous|home)[^|\n]{0,30}|[^|\n]{1,40}\s\||"
                        # "Next: Chapter IV", "Isaac Deutscher Archive" alone on a line
                        r"next:\s.{1,80}|next|previous|prev|back|home|write (?:to )?(?:the )?.{0,60}administ\w*|(?-i:(?:[A-Z][\w’'.-]*\s){1,4}(?:Internet\s)?Archive)")
-CALL = re.compile(r"\[(\d{1,3}[a-z]?|\*{1,3})\]")
-NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3})\]\s*)(?=\S)")
+CALL = re.compile(r"\[(\d{1,3}[a-z]?\*?|\*{1,3})\]")  # [1], [23a], [1*], [*]
+NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?\*?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3})\]\s*)(?=\S)")
 # after a "Notes" heading, looser numbers: "1 An organisation", "* This is", "A. The", "1*. "
-NOTE_LOOSE = re.compile(r"(?:(\d{1,3}\*?|\*{1,3}|[A-Z])[.)]?\s+|\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*)"
-                        r"(?=\S)")
+NOTE_LOOSE = re.compile(r"(?:(\d{1,3}[a-z]?\*?|\*{1,3}|[A-Z])[.)]?\s+|\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*|"
+                        r"\((\d{1,3}\*?|\*{1,3}|[A-Z])\)\s*)(?=\S)")
 NOTES_HEADING = re.compile(r"(?i)(?:(?:translator|author|editor|publisher)s?[’']?s?\s+)?"
                            r"(?:end|foot|editorial\s+|editors?[’']?s?\s+)?(?:notes?|remarks)"
                            r"(?:\s+\(?(?:by|to|and|of)\b.{0,40})?\s*:?|references:?")
@@ -553,9 +553,9 @@ def read_body(units: list[Unit], header_calls: list[str], anchored: bool = False
         note_units = note_units[1:]  # the "Notes" heading belongs to the notes
         loose = True
     after: list[Unit] = []
+    while body and is_notes_heading(body[-1]):
+        body = body[:-1]  # a notes heading repeated, or with no notes after it (elsewhere)
     if anchored:
-        while body and is_notes_heading(body[-1]):
-            body = body[:-1]
         notes, after, warnings = read_anchored_notes(note_units, units)
         body = body + after
     else:
@@ -702,7 +702,7 @@ def note_number(unit: Unit, loose: bool = False) -> str | None:
     if unit.block is not None or not unit.lines:
         return None
     match = (NOTE_LOOSE if loose else NOTE_START).match(unit.lines[0])
-    return (match.group(1) or match.group(2)) if match else None
+    return next(g for g in match.groups() if g) if match else None
 
 
 def is_notes_heading(unit: Unit) -> bool:
@@ -711,7 +711,8 @@ def is_notes_heading(unit: Unit) -> bool:
 
 
 def notes_start(units: list[Unit], header_calls: list[str]) -> int:
-    """Notes begin at the last numbered block that follows a "Notes" heading, or
+    """Notes begin at the first numbered block that follows a "Notes" heading (a
+    later heading starts a second section of notes), or
     whose number is called before it and is the lowest call (as a first note's
     is); numbered points elsewhere stay paragraphs."""
     start, called = len(units), set(header_calls)
@@ -721,8 +722,8 @@ def notes_start(units: list[Unit], header_calls: list[str]) -> int:
         after_heading = i > 0 and is_notes_heading(units[i - 1])
         number = note_number(unit, loose=after_heading)
         first_note = number in called and (not number.isdigit() or int(number) == lowest)
-        if number is not None and after_heading:
-            start, headed = i - 1, True
+        if number is not None and after_heading and not headed:
+            start, headed = i - 1, True  # a later notes heading starts a second section
         elif number is not None and first_note and not headed:
             start = i  # a numbered note without a heading, unless a "Notes" heading came first
         for call in _calls([unit]):
@@ -753,6 +754,8 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
             loose = True  # a second notes section ("Translator's Remarks")
             continue
         following = units[index + 1] if index + 1 < len(units) else None
+        if _section_break(unit, following):
+            continue
         if (number is None and notes and following is not None and is_heading(unit)
                 and note_number(following, loose) is None):
             after.append(unit)  # a heading and text that are not notes: the body goes on
@@ -772,18 +775,42 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
             _note_warnings(ids, calls))
 
 
+def _section_break(unit: Unit, following: Unit | None) -> bool:
+    """A separator ("*") between two notes sections: it ends neither."""
+    return (following is not None and is_notes_heading(following) and unit.block is None
+            and len(unit.lines) == 1 and bool(SEPARATOR.fullmatch(unit.joined)))
+
+
 def read_anchored_notes(note_units: list[Unit], all_units: list[Unit]
                         ) -> tuple[tuple[Note, ...], list[Unit], list[str]]:
     """Notes whose first unit the HTML reader found by its anchor; a note runs on
     to the next note's first unit, or to a rule (<hr>) or heading that ends the notes.
-    What follows the notes goes back to the body."""
+    A block that starts with a note number but has no anchor starts a note too, and
+    a notes heading (or separator) between two sections of notes is dropped. What
+    follows the notes goes back to the body."""
     notes: list[tuple[str, str, list[Block]]] = []
     after: list[Unit] = []
     after_note = True
-    for unit in note_units:
+    for index, unit in enumerate(note_units):
+        following = note_units[index + 1] if index + 1 < len(note_units) else None
+        if is_notes_heading(unit) and following is not None and following.note is not None:
+            continue  # the heading of a second notes section
+        if _section_break(unit, following):
+            continue
+        number = note_number(unit) if unit.note is None and after_note else None
         if unit.note is not None:
             notes.append((unit.note, unit.note_label, []))
             after_note = True
+        elif number is not None and "rule" not in unit.extra:
+            # a numbered note without an anchor ("8. …" that nothing calls, "3a. Ibid.")
+            match = NOTE_START.match(unit.lines[0])
+            assert match is not None
+            taken = {i for i, _, _ in notes}
+            note_id = next(f"note-{number}{s}" for s in ("", *map(str, range(2, 999)))
+                           if f"note-{number}{s}" not in taken)
+            notes.append((note_id, number, [Paragraph(strip_prefix(unit_inlines(unit),
+                                                                    match.end()))]))
+            continue
         elif after_note is False or "rule" in unit.extra or re.fullmatch(r"h[1-4]", unit.tag):
             after.append(unit)
             after_note = False
@@ -817,4 +844,9 @@ def _refs(unit: Unit) -> list[str]:
             elif isinstance(b, ListBlock):
                 for item in b.items:
                     blocks.extend(item)
+            elif isinstance(b, Table):
+                walk(b.caption)
+                for row in b.rows:
+                    for cell in row:
+                        walk(cell.content)
     return found

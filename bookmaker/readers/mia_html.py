@@ -30,9 +30,25 @@ Decisions:
   later in the page is a note call, whatever the anchors are called (`#n1`,
   `#f1`/`#b1`, `#bk01`/`#fw01`, `#_ftn1`, …); the block the target starts is
   the note, and it runs on until the next note starts.
-* **Tables.** A table whose cells hold paragraphs is layout: its cells are read
-  as a run of blocks. Any other table is data: each row becomes one paragraph,
-  its cells separated by an em space (the model has no table block).
+* **Tables.** Many pages use `<table>` for layout: a one-cell box around an
+  introduction, a signature beside a date, a photo gallery, the page's
+  navigation, a formula set out in cells. A table is read as data (a `Table`
+  block) only when all of these hold (`_is_data_table`):
+
+  1. it holds no other table (an outer table is layout; an inner one is
+     judged on its own);
+  2. at least two rows have two or more cells with text (so not one row, one
+     column or a box);
+  3. no cell holds a heading, list, quotation, `pre` or image, nor more than
+     one paragraph (`p` or `div`): those are prose or pictures laid out in
+     columns. A first row of a single cell is exempt: it is the table's title.
+
+  Any other table is layout: its captions and cells, row by row, are read as a
+  run of blocks, as if the table were not there. In a data table a cell's
+  paragraphs and line breaks become line breaks inside the cell, `th` cells
+  (and the cells of `thead`) are header cells, and a `caption` or else a
+  first row of a single cell over several columns becomes the caption. Rows
+  whose cells are all empty (spacers) are left out.
 """
 
 from __future__ import annotations
@@ -47,10 +63,10 @@ from lxml import etree
 
 from ..errors import SourceError
 from ..model import (
-    Article, Block, Emphasis, Figure, Inline, LineBreak, Link, ListBlock, NoteRef,
-    Paragraph, Preformatted, Quote, SmallCaps, Strong, Text, plain_text,
+    Article, Block, Cell, Emphasis, Figure, Inline, LineBreak, Link, ListBlock, NoteRef,
+    Paragraph, Preformatted, Quote, SmallCaps, Strong, Table, Text, plain_text,
 )
-from ._common import NOTE_START, Unit, build_article, is_furniture, lstrip
+from ._common import DATELINE, NOTE_START, Unit, build_article, is_furniture, lstrip
 
 __all__ = ["read"]
 
@@ -75,7 +91,7 @@ _QUOTE_CLASSES = re.compile(r"(?i)^(?:quote\w*|indent\w*|wuoteb|fst quoteb|\w+ q
 _FURNITURE_CLASS = re.compile(r"(?i)link|toplink|footer|updat|^skip$|^next$")
 _MIA_ROOT = re.compile(r"(?:^|/)((?:archive|history|reference|subject|glossary|admin|"
                        r"espanol|italiano|ebooks|encyclopedia)/.*)$")
-_LABEL = re.compile(r"\s*[\[(]?\s*(\d{1,3}[a-z]?|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
+_LABEL = re.compile(r"\s*[\[(]?\s*(\d{1,3}[a-z]?\*?|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
                     r"\s*[\])]?\s*[.:)]?\s*")
 
 
@@ -239,7 +255,7 @@ def _strip_furniture(body: etree._Element) -> list[str]:
         tag = el.tag.lower()
         cls = _classes(el)
         if tag in _DROP or (tag in _BLOCK and tag != "body" and cls
-                            and _FURNITURE_CLASS.search(cls)):
+                            and _FURNITURE_CLASS.search(cls) and not _dated(el, cls)):
             doomed.append(el)
             if cls.lower() == "next":  # the rendering keeps these ("Next: Chapter IV")
                 kept.append(_visible(el))
@@ -254,6 +270,12 @@ def _strip_furniture(body: etree._Element) -> list[str]:
 
 
 _TRAILER_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "center", "table", "tr", "td")
+
+
+def _dated(el: etree._Element, cls: str) -> bool:
+    """A block of class "updat" that holds a date line, not "Last updated …": the
+    article's date in the wrong class ("February 24, 1946"); the rendering keeps it."""
+    return "updat" in cls.lower() and bool(DATELINE.fullmatch(_visible(el)))
 
 
 def _strip_link_trailer(body: etree._Element) -> list[str]:
@@ -451,36 +473,41 @@ class _Page:
                          start=int(start) if start.isdigit() else 1)
 
     def _table(self, el: etree._Element) -> Iterator[Unit]:
-        cells = [c for c in el.iter("td", "th")]
-        layout = any(isinstance(d.tag, str) and d.tag.lower() in _BLOCK - {"br"}
-                     for c in cells for d in c.iterdescendants())
-        if layout:
-            for cell in cells:
-                if _nearest_table(cell) is el:
-                    yield from self.units(cell)
+        if not _is_data_table(el):  # layout: the content as if the table were not there
+            for part in el.iter("caption", "td", "th"):
+                if _nearest_table(part) is el:
+                    yield from self.units(part)
             return
-        for caption in el.iter("caption"):
-            if _nearest_table(caption) is el:
-                yield from self._inline_units(_children(caption), caption, tag="caption")
+        caption: tuple[Inline, ...] = ()
+        for found in el.iter("caption"):
+            if _nearest_table(found) is el:
+                caption = self._cell_content(found)
+                break
+        rows: list[tuple[Cell, ...]] = []
         for row in el.iter("tr"):
-            if _nearest_table(row) is not el:
-                continue
-            content: list[Inline] = []
-            cells = [c for c in row if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
-            figures = [f for c in cells if (f := _standalone_figure(_children(c))) is not None]
-            if figures and len(figures) == len([c for c in cells if len(c) or (c.text or "")
-                                                .strip(" \t\n\xa0")]):
-                for img in figures:
-                    yield self._figure(img)
-                continue
-            for cell in cells:
-                inl = _trim(self.inlines(cell))
-                if inl:
-                    if content:
-                        content.append(Text("\u2003"))
-                    content.extend(inl)
-            if content:
-                yield self._unit(tuple(content), row, "tr", "")
+            cells = tuple(Cell(self._cell_content(c),
+                               header=c.tag.lower() == "th" or row.getparent().tag == "thead",
+                               colspan=_span(c.get("colspan")), rowspan=_span(c.get("rowspan")))
+                          for c in _cells(row))
+            if any(c.content or c.rowspan > 1 for c in cells):
+                rows.append(cells)
+        if not caption and len(rows) > 1 and len(rows[0]) == 1 and max(map(len, rows)) > 1:
+            caption = rows.pop(0)[0].content  # a title row across the table
+        if rows:
+            yield self._ready(Table(tuple(rows), caption), el)
+
+    def _cell_content(self, cell: etree._Element) -> tuple[Inline, ...]:
+        """A cell's inlines: its paragraphs and lines joined by single line breaks."""
+        nodes = [n for n in self.inlines(cell) if not isinstance(n, _Target)]
+        joined: list[Inline] = []
+        for piece in _split_paragraphs(nodes):
+            if joined:
+                joined.append(LineBreak())
+            joined.extend(piece)
+        content = _merge(tuple(joined))
+        if not plain_text(content).strip(" \t\n\xa0"):
+            return ()
+        return _strip_nbsp(content)
 
     def _inline_units(self, run: list, parent: etree._Element, *, tag: str = "",
                       cls: str = "") -> Iterator[Unit]:
@@ -622,6 +649,40 @@ def _children(el: etree._Element) -> list:
         if child.tail:
             run.append(child.tail)
     return run
+
+
+_LAYOUT_IN_CELL = {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "dir", "menu",
+                   "blockquote", "pre", "img"}
+
+
+def _is_data_table(table: etree._Element) -> bool:
+    """The layout-vs-data rule of the module docstring."""
+    if any(d.tag == "table" for d in table.iterdescendants()):
+        return False
+    rows = list(table.iter("tr"))
+    filled = sum(1 for row in rows
+                 if sum(1 for c in _cells(row) if c.text_content().strip(" \t\n\xa0")) >= 2)
+    if filled < 2:
+        return False
+    for index, row in enumerate(rows):
+        cells = _cells(row)
+        if index == 0 and len(cells) == 1:
+            continue  # the table's title may be a heading
+        for cell in cells:
+            tags = [d.tag.lower() for d in cell.iterdescendants() if isinstance(d.tag, str)]
+            if _LAYOUT_IN_CELL.intersection(tags) or sum(t in ("p", "div") for t in tags) > 1:
+                return False
+    return True
+
+
+def _cells(row: etree._Element) -> list[etree._Element]:
+    return [c for c in row if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
+
+
+def _span(value: str | None) -> int:
+    """A colspan or rowspan as a number from 1 to 100 (bad values count as 1)."""
+    value = (value or "").strip()
+    return min(int(value), 100) if value.isdigit() and int(value) > 0 else 1
 
 
 def _nearest_table(el: etree._Element) -> etree._Element | None:
@@ -799,10 +860,21 @@ def _ends_space(node: Inline) -> bool:
     return False
 
 
+def _strip_nbsp(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """A cell without the no-break spaces that aligned it at its start and end."""
+    out = list(content)
+    for index in (0, -1):
+        node = out[index]
+        if isinstance(node, Text):
+            text = node.text.lstrip("\xa0 ") if index == 0 else node.text.rstrip("\xa0 ")
+            out[index] = Text(text)
+    return _merge(tuple(n for n in out if not (isinstance(n, Text) and not n.text)))
+
+
 def _drop_label(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """A note's text without its number ("1.", "[1]") at the start."""
     text = plain_text(content)
-    match = re.match(r"\s*[\[(]?\s*(?:\d{1,3}[a-z]?(?!\d)|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
+    match = re.match(r"\s*[\[(]?\s*(?:\d{1,3}[a-z]?(?!\d)\*?|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
                      r"\s*[\])]?\s*[.:)]?\s*(?=\S)", text)
     if match and not text[:match.end()].strip().isalpha():
         from ._common import strip_prefix

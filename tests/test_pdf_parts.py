@@ -61,7 +61,7 @@ def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 def test_long_contents_and_credits_come_in_pieces(pair: tuple[Path, Path]) -> None:
     reader = PdfReader(str(pair[1]))
     texts = [page.extract_text() for page in reader.pages]
-    contents = [t for t in texts if "....." in t]
+    contents = [t for t in texts if ". . . . ." in t]
     credits = [t for t, label in zip(texts, reader.page_labels) if "Licence:" in t and label.isdigit()]
     if "(1 0 R)" in reader.metadata["/Title"]:
         assert len(contents) >= 3 and len(credits) >= 4

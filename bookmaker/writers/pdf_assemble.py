@@ -26,7 +26,7 @@ from ..files import source_date_epoch
 from .pdf_objects import REFERENCE, ObjectWriter
 from .pdf_parts import Segment
 
-__all__ = ["Placed", "OutlineNode", "assemble_pdf", "page_labels"]
+__all__ = ["Placed", "OutlineNode", "Assembler", "assemble_pdf", "page_labels"]
 
 _DIGITS = "0123456789"
 _ObjGen = tuple[int, int]
@@ -50,25 +50,30 @@ class OutlineNode:
 
 
 class _Fonts:
-    """One merged, subset font per font file, for every part of the book."""
+    """One merged, subset font per font file, for every part of the book. Each
+    part's font dictionary points to the merged one's number; the merged fonts
+    are written last, once every part's glyphs are known."""
 
-    def __init__(self, placed: Sequence[Placed], epoch: int) -> None:
+    def __init__(self, out: ObjectWriter, epoch: int) -> None:
+        self.out = out
+        self.epoch = epoch
         self.glyphs: dict[str, dict[int, str]] = {}
         self.files: dict[str, Path] = {}
-        for p in placed:
-            for digest, glyphs in sorted(p.segment.fonts.items()):  # the same order every time
-                known = self.glyphs.setdefault(digest, {})
-                for gid, text in glyphs.items():
-                    # A glyph drawn for two texts: the text's own character wins
-                    # over the hyphen that line breaking added.
-                    if known.get(gid) in (None, "\u2010", "\u00ad"):
-                        known[gid] = text
-                self.files.setdefault(digest, p.segment.font_file(digest))
-        self.epoch = epoch
         self.numbers: dict[str, int] = {}  # font file digest -> the merged font's object
+        self.templates: dict[str, tuple[bytes, bytes, bytes]] = {}
+        self.base_names: dict[str, str] = {}
         self.digit_gids: dict[str, dict[str, int]] = {}
         self.digit_widths: dict[str, dict[int, float]] = {}
-        for digest in sorted(self.glyphs):
+
+    def add_segment(self, segment: Segment) -> None:
+        for digest, glyphs in sorted(segment.fonts.items()):  # the same order every time
+            known = self.glyphs.setdefault(digest, {})
+            for gid, text in sorted(glyphs.items()):
+                # A glyph drawn for two texts: the text's own character wins
+                # over the hyphen that line breaking added.
+                if known.get(gid) in (None, "\u2010", "\u00ad"):
+                    known[gid] = text
+            self.files.setdefault(digest, segment.font_file(digest))
             self.digits(digest)  # folios may need any digit: every subset carries all ten
 
     def digits(self, digest: str) -> dict[str, int]:
@@ -86,9 +91,26 @@ class _Fonts:
                 self.glyphs[digest].setdefault(g, d)
         return self.digit_gids[digest]
 
-    def merge_into(self, digest: str, template: pikepdf.Dictionary, pdf: pikepdf.Pdf) -> None:
-        """Turn a part's font (in place, in its own part) into the font subset
-        once to every glyph any part uses (glyph ids kept)."""
+    def number(self, digest: str, font: pikepdf.Dictionary) -> int:
+        """The merged font's object number; the first part's font dictionary
+        for a file gives the merged one everything but its glyphs."""
+        if digest not in self.numbers:
+            self.numbers[digest] = self.out.new()
+            self.base_names[digest] = str(font.BaseFont).split("+", 1)[-1]
+            descendant = font.DescendantFonts[0]
+            self.templates[digest] = (
+                _entries(font, ("/BaseFont", "/DescendantFonts", "/ToUnicode")),
+                _entries(descendant, ("/BaseFont", "/FontDescriptor", "/W", "/CIDSet")),
+                _entries(descendant.FontDescriptor,
+                         ("/FontName", "/FontFile", "/FontFile2", "/FontFile3", "/CIDSet")))
+        return self.numbers[digest]
+
+    def write(self) -> None:
+        for digest in sorted(self.numbers):
+            self._write(digest)
+
+    def _write(self, digest: str) -> None:
+        """The font subset once to every glyph any part uses (glyph ids kept)."""
         from fontTools import subset
         from fontTools.ttLib import TTFont
 
@@ -111,26 +133,35 @@ class _Fonts:
             font.save(buffer)
         program = buffer.getvalue()
         order = font.getGlyphOrder()
-        widths: list[Any] = []
-        for g in gids:
-            advance = font["hmtx"][order[g]][0] if g < len(order) else 0
-            widths += [g, pikepdf.Array([round(advance * 1000 / upem)])]
+        widths = b" ".join(b"%d [ %d ]" % (g, round((font["hmtx"][order[g]][0] if g < len(order) else 0)
+                                                    * 1000 / upem)) for g in gids)
         tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(
             digest.encode() + repr(gids).encode()).digest()[:6])
+        top, cid, descriptor = self.templates[digest]
+        base = pikepdf.Name(f"/{tag}+{self.base_names[digest]}").unparse()
+        out = self.out
+        program_ref, unicode_ref, descriptor_ref, cid_ref = out.new(), out.new(), out.new(), out.new()
+        out.add_stream(program_ref, b"/Length1 %d" % len(program), program, compressed=False)
+        out.add_stream(unicode_ref, b"", _to_unicode(glyphs), compressed=False)
+        out.add(descriptor_ref, b"<< %s /FontName %s /FontFile2 %d 0 R >>"
+                % (descriptor, base, program_ref))
+        out.add(cid_ref, b"<< %s /BaseFont %s /FontDescriptor %d 0 R /W [ %s ] >>"
+                % (cid, base, descriptor_ref, widths))
+        out.add(self.numbers[digest], b"<< %s /BaseFont %s /DescendantFonts [ %d 0 R ] /ToUnicode %d 0 R >>"
+                % (top, base, cid_ref, unicode_ref))
 
-        descendant = template.DescendantFonts[0]
-        name = str(template.BaseFont).split("+", 1)[-1]
-        template.BaseFont = pikepdf.Name(f"/{tag}+{name}")
-        descendant.BaseFont = template.BaseFont
-        descendant.W = pikepdf.Array(widths)
-        descriptor = descendant.FontDescriptor
-        descriptor.FontName = template.BaseFont
-        for key in ("/CIDSet", "/FontFile3", "/FontFile"):
-            if key in descriptor:
-                del descriptor[key]
-        descriptor.FontFile2 = pikepdf.Stream(pdf, program)
-        descriptor.FontFile2.Length1 = len(program)
-        template.ToUnicode = pikepdf.Stream(pdf, _to_unicode(glyphs))
+
+def _entries(obj: pikepdf.Dictionary, leave: tuple[str, ...]) -> bytes:
+    """A font dictionary's own entries as text, less some (no references)."""
+    out = []
+    for key, value in obj.items():
+        if key in leave:
+            continue
+        text = _text(value)
+        if any(m.group(1) for m in REFERENCE.finditer(text)):
+            continue  # an entry pointing elsewhere: the merged font does without it
+        out.append(pikepdf.Name(key).unparse() + b" " + text)
+    return b" ".join(out)
 
 
 def _to_unicode(glyphs: dict[int, str]) -> bytes:
@@ -298,18 +329,22 @@ def _as_list(obj: Any) -> list[Any]:
     return list(obj) if isinstance(obj, pikepdf.Array) else [obj]
 
 
-class _Book:
-    """What the book keeps while its parts go by: object numbers and small tables."""
+class Assembler:
+    """Streams a book to `target` as its parts arrive, in any order: `order`
+    says where each part's pages go. The merged fonts, the page tree, the
+    structure tree's root, the destinations and the outline are written by
+    finish()."""
 
-    def __init__(self, out: ObjectWriter, fonts: _Fonts, bottom: float) -> None:
-        self.out = out
-        self.fonts = fonts
-        self.bottom = bottom
-        self.catalog = out.new()
-        self.pages_root = out.new()
-        self.pages: list[int] = []
+    def __init__(self, target: Path, *, epoch: int, bottom_margin: float) -> None:
+        self.file = open(target, "wb")
+        self.out = ObjectWriter(self.file, "1.7")
+        self.fonts = _Fonts(self.out, epoch)
+        self.bottom = bottom_margin
+        self.catalog = self.out.new()
+        self.pages_root = self.out.new()
+        self.pages: dict[float, list[int]] = {}      # order -> the part's page objects
         self.document: int | None = None    # the structure tree's Document element
-        self.struct_kids: list[bytes] = []
+        self.struct_kids: dict[float, list[bytes]] = {}
         self.parent_nums: list[bytes] = []
         self.next_key = 0
         self.role_map: dict[bytes, bytes] = {}
@@ -317,8 +352,25 @@ class _Book:
         self.catalog_entries: dict[str, bytes] = {}
         self.info: int | None = None
         self.identifier = b"()"
+        self.boxes = b""
 
-    def add_part(self, p: Placed, src: pikepdf.Pdf, first: bool) -> None:
+    def close(self) -> None:
+        self.file.close()
+
+    def add(self, p: Placed, order: float, *, document: bool = False) -> None:
+        """Copy a part's pages (and a blank page first, if it asks for one).
+        The `document` part gives the book its metadata and language."""
+        with pikepdf.open(p.segment.path) as src:
+            self._add(p, src, order, document)
+
+    def add_blank(self, order: float) -> None:
+        """A blank page (of the size of the pages added so far)."""
+        self.pages[order] = [self._blank()]
+
+    def _add(self, p: Placed, src: pikepdf.Pdf, order: float, document: bool) -> None:
+        if not self.pages:
+            self.out.version = src.pdf_version  # every part is made alike
+        self.fonts.add_segment(p.segment)
         root = src.Root
         fixed: dict[_ObjGen, int] = {root.objgen: self.catalog, root.Pages.objgen: self.pages_root}
         tree = root.get("/StructTreeRoot")
@@ -344,18 +396,14 @@ class _Book:
                     digest = p.segment.font_names.get(str(font.get("/BaseFont", "")).lstrip("/"))
                     if digest in self.fonts.glyphs and font.is_indirect:
                         digests[font.objgen] = digest
-        for objgen, digest in digests.items():
-            number = self.fonts.numbers.get(digest)
-            if number is None:
-                number = self.fonts.numbers[digest] = self.out.new()
-                template = src.get_object(objgen)
-                self.fonts.merge_into(digest, template, src)
-                copier.write_as(template, number)
-            else:
-                copier.numbers[objgen] = number
+                        copier.numbers[font.objgen] = self.fonts.number(digest, font)
 
-        if p.blank_before:
-            self._blank_like(src.pages[0])
+        if not self.boxes:
+            model = src.pages[0].obj
+            self.boxes = b"".join(b" %s %s" % (box.encode(), model[box].unparse(resolved=True))
+                                  for box in ("/MediaBox", "/TrimBox", "/BleedBox", "/CropBox")
+                                  if box in model)
+        pages = self.pages[order] = [self._blank()] if p.blank_before else []
         shift = self.next_key
         highest = shift - 1
         for offset, page in enumerate(src.pages):
@@ -374,11 +422,11 @@ class _Book:
                 new = _renumber_folio(page, p.first_number + offset, self.fonts, digests, self.bottom)
                 if new is not None:
                     copier.contents[obj.Contents.objgen] = new
-            self.pages.append(copier.ref(obj.objgen))
+            pages.append(copier.ref(obj.objgen))
 
         # Tags: one tree for the book; parent-tree keys renumbered per part.
         if tree is not None:
-            self.struct_kids += [copier.value(kid) for kid in children]
+            self.struct_kids[order] = [copier.value(kid) for kid in children]
             nums = tree.ParentTree.get("/Nums", pikepdf.Array())
             for i in range(0, len(nums), 2):
                 key = int(nums[i]) + shift
@@ -386,10 +434,10 @@ class _Book:
                 highest = max(highest, key)
             for name, value in tree.get("/RoleMap", pikepdf.Dictionary()).items():
                 self.role_map[pikepdf.Name(name).unparse()] = copier.value(value)
-            self.next_key = highest + 1
+        self.next_key = highest + 1
 
         # Named destinations: a part's own anchors win over the stand-ins
-        # that the contents page carries for them.
+        # that the contents page carries for them (parts that keep their folios).
         names = root.get("/Names")
         if names is not None and "/Dests" in names:
             array = names.Dests.get("/Names", pikepdf.Array())
@@ -398,7 +446,7 @@ class _Book:
                 if name not in self.dests or p.first_number is not None:
                     self.dests[name] = copier.value(array[i + 1])
 
-        if first:  # the document: metadata, language, viewer preferences, output intents
+        if document:  # the document: metadata, language, viewer preferences, output intents
             for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents", "/Metadata"):
                 if key in root:
                     self.catalog_entries[key] = copier.value(root[key])
@@ -409,27 +457,28 @@ class _Book:
                 self.identifier = ident[0].unparse()
         copier.drain()
 
-    def _blank_like(self, model: pikepdf.Page) -> None:
+    def _blank(self) -> int:
         number, contents = self.out.new(), self.out.new()
-        boxes = b"".join(b" %s %s" % (box.encode(), model.obj[box].unparse(resolved=True))
-                         for box in ("/MediaBox", "/TrimBox", "/BleedBox", "/CropBox")
-                         if box in model.obj)
         self.out.add_stream(contents, b"", b"", compressed=False)
         self.out.add(number, b"<< /Type /Page /Parent %d 0 R%s /Resources << >> /Contents %d 0 R >>"
-                     % (self.pages_root, boxes, contents))
-        self.pages.append(number)
+                     % (self.pages_root, self.boxes, contents))
+        return number
 
     def finish(self, outline: Sequence[OutlineNode], front_pages: int) -> None:
         out = self.out
+        self.fonts.write()
+        pages = [n for order in sorted(self.pages) for n in self.pages[order]]
         out.add(self.pages_root, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (
-            len(self.pages), b" ".join(b"%d 0 R" % n for n in self.pages)))
+            len(pages), b" ".join(b"%d 0 R" % n for n in pages)))
         entries = [b"/Type /Catalog", b"/Pages %d 0 R" % self.pages_root]
         if self.document is not None:
             tree, parent_tree = out.new(), out.new()
+            kids = [k for order in sorted(self.struct_kids) for k in self.struct_kids[order]]
             out.add(self.document, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ] >>" % (
-                tree, b" ".join(self.struct_kids)))
-            out.add(parent_tree, b"<< /Nums [ %s ] >>" % b" ".join(self.parent_nums))
-            role_map = (b" /RoleMap << %s >>" % b" ".join(b"%s %s" % kv for kv in self.role_map.items())
+                tree, b" ".join(kids)))
+            out.add(parent_tree, b"<< /Nums [ %s ] >>" % b" ".join(sorted(
+                self.parent_nums, key=lambda entry: int(entry.split(b" ", 1)[0]))))
+            role_map = (b" /RoleMap << %s >>" % b" ".join(b"%s %s" % kv for kv in sorted(self.role_map.items()))
                         if self.role_map else b"")
             out.add(tree, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R"
                     b" /ParentTreeNextKey %d%s >>" % (self.document, parent_tree, self.next_key, role_map))
@@ -438,15 +487,14 @@ class _Book:
         out.add(dests, b"<< /Names [ %s ] >>" % b" ".join(
             b"%s %s" % (pikepdf.String(name).unparse(), self.dests[name]) for name in sorted(self.dests)))
         entries.append(b"/Names << /Dests %d 0 R >>" % dests)
-        outlines = self._outline(outline)
-        if outlines is not None:
-            entries.append(b"/Outlines %d 0 R" % outlines)
+        entries.append(b"/Outlines %d 0 R" % self._outline(outline))
         entries.append(b"/PageLabels " + page_labels(front_pages).unparse())
         entries += [b"%s %s" % (key.encode(), value) for key, value in self.catalog_entries.items()]
         out.add(self.catalog, b"<< %s >>" % b" ".join(entries))
         out.finish(self.catalog, self.info, self.identifier)
+        self.file.close()
 
-    def _outline(self, nodes: Sequence[OutlineNode]) -> int | None:
+    def _outline(self, nodes: Sequence[OutlineNode]) -> int:
         root = self.out.new()
         first, last, count = self._outline_level(root, nodes)
         if first is None:
@@ -479,18 +527,13 @@ def assemble_pdf(placed: Sequence[Placed], outline: Sequence[OutlineNode], targe
                  front_pages: int, epoch: int, bottom_margin: float) -> None:
     """Write one PDF from the parts, in order, to `target`. `front_pages` is how
     many pages carry roman folios; `bottom_margin` (points) is where folios live."""
-    fonts = _Fonts(placed, epoch)
-    with open(target, "wb") as file:
-        book: _Book | None = None
+    book = Assembler(target, epoch=epoch, bottom_margin=bottom_margin)
+    try:
         for index, p in enumerate(placed):
-            # One part at a time, closed once its objects are written.
-            with pikepdf.open(p.segment.path) as src:
-                if book is None:
-                    book = _Book(ObjectWriter(file, src.pdf_version), fonts, bottom_margin)
-                book.add_part(p, src, first=index == 0)
-        if book is None:
-            raise ValueError("a book needs at least one part")
+            book.add(p, index, document=index == 0)
         book.finish(outline, front_pages)
+    finally:
+        book.close()
 
 
 def page_labels(front_pages: int) -> pikepdf.Dictionary:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from ..render import TocEntry
 from ..resources import LocalResources
 from ..theme import load_theme
 from . import WriteOptions
-from .pdf_assemble import OutlineNode, Placed, assemble_pdf
+from .pdf_assemble import Assembler, OutlineNode, Placed
 from .pdf_parts import Segment, SegmentCache, SegmentJob, render_segment
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ __all__ = ["write_in_parts"]
 log = logging.getLogger("bookmaker")
 
 _Done = Callable[[Segment], None]
+_BODY = 1 << 20  # the assembly's order of the first chapter: the front matter comes before
 
 
 def _engine() -> str:
@@ -236,6 +238,9 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
                     targets.add(anchor)
         contents_start[0] = head[0].pages + 1 + head[0].pages % 2  # the contents open on a recto
         contents_piece(0, contents_start[0], targets, None)
+        # While the contents are laid out (on one core), the chapters and the
+        # credits are put into the book (on the other).
+        assembling.start()
 
     def chapter_done(i: int) -> _Done:
         def done(segment: Segment) -> None:
@@ -247,6 +252,19 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
         head.append(segment)
         ready()
 
+    top, bottom, _, _ = _margins(options.trim)
+    book_file = Assembler(target, epoch=epoch,
+                          bottom_margin=bottom * 72 / 25.4 + _points(settings["bleed"]))
+    failed: list[BaseException] = []
+
+    def assemble_body() -> None:
+        try:
+            for order, p in enumerate(placed_body + placed_back, start=_BODY):
+                book_file.add(p, order)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the main thread
+            failed.append(exc)
+
+    assembling = threading.Thread(target=assemble_body, name="bookmaker-assemble")
     try:
         # The credits (longest) first, then what comes before the contents, then the chapters.
         back_piece(0, 1)
@@ -256,20 +274,27 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
         note(f"{len(chapters) + 2} parts rendered to HTML")
         queue.run()
         note("contents laid out")
+        if assembling.is_alive():
+            assembling.join()
+        if failed:
+            raise failed[0]
+        note("chapters and credits assembled")
+
+        book_file.add(Placed(head[0], None), 0, document=True)
+        front = head[0].pages
+        for i, segment in enumerate(contents):
+            blank = i == 0 and front % 2 == 1
+            book_file.add(Placed(segment, None, blank), 1 + i)
+            front += blank + segment.pages
+        if front % 2:
+            book_file.add_blank(_BODY - 1)  # the body opens on a recto
+            front += 1
+        book_file.finish(_outline(toc), front_pages=front)
+        note(f"{len(placed_body) + len(placed_back) + len(contents) + 1} parts assembled")
     finally:
         if own and pool is not None:
             pool.shutdown()
-
-    placed = [Placed(head[0], None)]
-    placed += [Placed(s, None, i == 0 and head[0].pages % 2 == 1) for i, s in enumerate(contents)]
-    front = sum(p.segment.pages + p.blank_before for p in placed)
-    if front % 2:
-        placed_body[0].blank_before = True  # the body opens on a recto
-    placed += placed_body + placed_back
-    top, bottom, _, _ = _margins(options.trim)
-    try:
-        assemble_pdf(placed, _outline(toc), target, front_pages=front + front % 2, epoch=epoch,
-                     bottom_margin=bottom * 72 / 25.4 + _points(settings["bleed"]))
-        note(f"{len(placed)} parts assembled")
-    finally:
+        if assembling.is_alive():
+            assembling.join()
+        book_file.close()
         cache.close()

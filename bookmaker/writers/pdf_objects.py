@@ -40,9 +40,14 @@ class ObjectWriter:
         self._second = array("l", [65535])
         self._pending: list[tuple[int, bytes]] = []
         self._pending_bytes = 0
-        self._emit(b"%%PDF-%s\n%%\xe2\xe3\xcf\xd3\n" % version.encode("ascii"))
+        self.version = version  # may change until the first object is written
 
     def _emit(self, data: bytes) -> None:
+        if not self._offset:
+            header = b"%%PDF-%s\n%%\xe2\xe3\xcf\xd3\n" % self.version.encode("ascii")
+            self._file.write(header)
+            self._md5.update(header)
+            self._offset = len(header)
         self._file.write(data)
         self._md5.update(data)
         self._offset += len(data)
@@ -75,6 +80,7 @@ class ObjectWriter:
     def _direct(self, number: int, body: bytes) -> None:
         if self._kind[number]:
             raise ValueError(f"object {number} written twice")
+        self._emit(b"")  # the header, before the first object
         self._kind[number], self._first[number], self._second[number] = 1, self._offset, 0
         self._emit(b"%d 0 obj\n%s\nendobj\n" % (number, body))
 

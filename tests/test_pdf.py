@@ -190,8 +190,10 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     ("x", lambda r: "/OutputIntents" in r.trailer["/Root"]),
     ("none", lambda r: "/StructTreeRoot" not in r.trailer["/Root"]),
 ])
-def test_variants_on_request(variant: str, check, tmp_path: Path) -> None:
-    out = write_book(tiny_book(), tmp_path / "v.pdf", "pdf", WriteOptions(extra={"variant": variant}))
+@pytest.mark.parametrize("layout", ["single", "parallel"])
+def test_variants_on_request(variant: str, check, layout: str, tmp_path: Path) -> None:
+    out = write_book(tiny_book(), tmp_path / "v.pdf", "pdf",
+                     WriteOptions(extra={"variant": variant, "layout": layout}))
     assert check(PdfReader(str(out)))
 
 

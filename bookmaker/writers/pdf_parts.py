@@ -153,7 +153,8 @@ def render_segment(job: SegmentJob, cache_root: str) -> Segment:
         # subsets merge into one when the book is put together: each part
         # records which font file (by digest) each of its fonts comes from.
         data = document.write_pdf(pdf_identifier=job.identifier.encode(),
-                                  pdf_variant=job.variant, pdf_tags=job.variant is not None)
+                                  pdf_variant=job.variant, pdf_tags=job.variant is not None,
+                                  output_intent="srgb" if job.variant == "pdf/x-4" else None)
         fonts: dict[str, dict[int, str]] = {}
         tags: dict[str, str] = {}
         for font in document.fonts.values():

@@ -42,6 +42,10 @@ class WriteOptions:
     cache_dir: Path | None = None       # where writers may keep work between builds
     executor: Any = None                # a concurrent.futures Executor for a writer's tasks
                                         # (e.g. a Dask client's get_executor()); default: processes
+    salt: str = ""                      # a digest of all but the book the output depends on
+                                        # (theme, templates, bookmaker, options): keys caches
+    articles: Any = None                # the build's ArticleStore, to a writer that
+                                        # `takes_shells`: chapters come without their text
 
     def fingerprint(self) -> str:
         """What changes the output (jobs and the cache never do)."""

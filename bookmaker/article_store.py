@@ -67,12 +67,11 @@ class ArticleStore:
 
     def shell(self, path: Path) -> Article:
         """The article of a source file without its text (see `body`)."""
-        from .readers import read_source, reader_for
+        from .readers import read_source, reader_for, reader_name
 
-        reader = reader_for(path)
         data = read_source(path)
-        where = f"{getattr(reader, '__module__', '')}.{getattr(reader, '__qualname__', '')}"
-        key = key_of("article", self.salt, where, key_of(data))
+        # the reader by name: its module is imported only to read a file again
+        key = key_of("article", self.salt, reader_name(path), key_of(data))
         payload = self.cache.get("articles", key) if self.cache else None
         if payload is not None:
             try:
@@ -86,7 +85,7 @@ class ArticleStore:
                 return shell
             except Exception:  # noqa: BLE001 - any damage: read the source again
                 log.info("article cache entry for %s is damaged; reading it again", path)
-        article = reader(data, name=str(path))
+        article = reader_for(path)(data, name=str(path))
         self.reads += 1
         log.debug("read %s", path)
         numbered, warnings = number_notes(article, "")

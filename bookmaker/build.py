@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -33,7 +32,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import Executor, Future, wait
 from concurrent.futures import FIRST_COMPLETED
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -149,6 +148,8 @@ def _apply(article: Article, entry: ArticleEntry) -> Article:
 
 
 def _front_matter(spec: BookSpec) -> list[FrontMatter]:
+    if not spec.front:
+        return []  # the Markdown reader is slow to import
     from .readers.markdown import read_front_matter
     return [read_front_matter(path, kind) for kind, path in spec.front]
 
@@ -582,6 +583,9 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
             spec = (specs or {}).get(str(step.target.spec_path))
             done(step, _run_target(step.target, reporter.stage, spec))
         return
+    import multiprocessing  # only for a pool: a one-target build starts without it
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
     queue = listener = None
     own = executor is None
     if own:

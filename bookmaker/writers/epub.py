@@ -172,6 +172,24 @@ def _ebooklib_stamp() -> str:
     return f"{found.origin} {st.st_size} {st.st_mtime_ns}"
 
 
+def _bytecode_cache(blobs: BlobCache) -> Any:
+    """Compiled templates kept in the cache: compiling them is most of what
+    rendering a few documents costs. Jinja2 checks each against its template's
+    source and the Python version; the cache checks it is whole."""
+    from jinja2 import BytecodeCache
+
+    class Cache(BytecodeCache):  # type: ignore[misc]
+        def load_bytecode(self, bucket: Any) -> None:
+            data = blobs.get("templates", key_of(bucket.key))
+            if data is not None:
+                bucket.bytecode_from_string(data)
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            blobs.put("templates", key_of(bucket.key), bucket.bytecode_to_string())
+
+    return Cache()
+
+
 class _Members:
     """Deflated members, through the cache when there is one."""
 
@@ -315,6 +333,8 @@ class _Epub:
         book, options, md = self.book, self.options, self.book.metadata
         theme = load_theme(options.theme)
         env = make_environment(theme, [options.templates] if options.templates else [])
+        if self.cache is not None:
+            env.bytecode_cache = _bytecode_cache(self.cache)
 
         css = theme.css("common.css") + "\n" + theme.css("epub.css")
         self.add_bytes("css", "css/book.css", css.encode("utf-8"), "text/css")

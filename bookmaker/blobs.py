@@ -9,6 +9,7 @@ only a miss.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -31,22 +32,29 @@ class BlobCache:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._root = str(self.root)
         self.hits = 0
         self.misses = 0
 
     def path(self, kind: str, key: str) -> Path:
-        return self.root / kind / key[:2] / key
+        return Path(self._name(kind, key))
+
+    def _name(self, kind: str, key: str) -> str:
+        # plain strings: a rebuild looks up hundreds of entries
+        return os.path.join(self._root, kind, key[:2], key)
 
     def get(self, kind: str, key: str) -> bytes | None:
-        path = self.path(kind, key)
+        name = self._name(kind, key)
         try:
-            data = path.read_bytes()
+            with open(name, "rb") as fh:
+                data = fh.read()
         except OSError:
             self.misses += 1
             return None
         payload = data[32:]
         if len(data) < 32 or hashlib.sha256(payload).digest() != data[:32]:
-            path.unlink(missing_ok=True)  # damaged: made again by the caller
+            with contextlib.suppress(OSError):
+                os.unlink(name)  # damaged: made again by the caller
             self.misses += 1
             return None
         self.hits += 1
@@ -54,6 +62,7 @@ class BlobCache:
 
     def put(self, kind: str, key: str, payload: bytes) -> None:
         path = self.path(kind, key)
+        tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
@@ -62,4 +71,7 @@ class BlobCache:
                 fh.write(payload)
             os.replace(tmp, path)
         except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
+            # a cache that cannot be written only makes the next build slower
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)

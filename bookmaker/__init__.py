@@ -8,22 +8,35 @@ The public API is what `__all__` names; everything else is private.
     bookmaker.write_book(book, "dist/one.epub", "epub")
     bookmaker.build(".")            # every book spec in content/, make-style
     bookmaker.make_book(["a.txt", "b.htm"], title="Two", formats=["epub"])  # no spec
+
+Names are imported on first use, so that `import bookmaker` (and the command
+line) only loads what the work at hand needs.
 """
 
 from __future__ import annotations
 
+import sys
+import types
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .assemble import assemble
-from .build import Outcome, Reporter, Step, Target, build, clean, load_book, make_book, plan
-from .errors import BookmakerError, LicenceError, SourceError, SpecError, WriterError
-from .inspect import article_to_dict  # noqa: E402
-from .licences import recognise_licence
-from .model import (Article, Attribution, Book, Chapter, Licence, Metadata, Note, Part,
-                    Person)
-from .readers import read_article
-from .spec import BookSpec, load_spec
-from .writers import WriteOptions, Writer, get_writer, write_book, writers
+# public name -> the module that defines it
+_WHERE = {
+    "assemble": "assemble",
+    **dict.fromkeys(["Outcome", "Reporter", "Step", "Target", "build", "clean", "load_book",
+                     "make_book", "plan"], "build"),
+    **dict.fromkeys(["BookmakerError", "LicenceError", "SourceError", "SpecError",
+                     "WriterError"], "errors"),
+    "article_to_dict": "inspect",
+    "recognise_licence": "licences",
+    **dict.fromkeys(["Article", "Attribution", "Book", "Chapter", "Licence", "Metadata", "Note",
+                     "Part", "Person"], "model"),
+    "read_article": "readers",
+    **dict.fromkeys(["BookSpec", "load_spec"], "spec"),
+    **dict.fromkeys(["WriteOptions", "Writer", "get_writer", "write_book", "writers"], "writers"),
+}
 
 __all__ = [
     "__version__",
@@ -35,3 +48,43 @@ __all__ = [
     "Part", "Person",
     "BookmakerError", "SpecError", "SourceError", "LicenceError", "WriterError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'bookmaker' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # once found, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """`bookmaker.build`, `.assemble` and `.writers` are functions, as they were
+    when this package imported everything at once: importing the submodules of
+    those names must not replace them (the modules stay in sys.modules)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _WHERE and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+if TYPE_CHECKING:  # for type checkers and editors: the names, eagerly
+    from .assemble import assemble
+    from .build import Outcome, Reporter, Step, Target, build, clean, load_book, make_book, plan
+    from .errors import BookmakerError, LicenceError, SourceError, SpecError, WriterError
+    from .inspect import article_to_dict
+    from .licences import recognise_licence
+    from .model import (Article, Attribution, Book, Chapter, Licence, Metadata, Note, Part,
+                        Person)
+    from .readers import read_article
+    from .spec import BookSpec, load_spec
+    from .writers import WriteOptions, Writer, get_writer, write_book, writers

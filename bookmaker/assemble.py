@@ -12,7 +12,7 @@ from .model import (Article, Block, Book, Chapter, FrontMatter, Heading, Inline,
                     Metadata, Note, NoteRef, Paragraph, Part, Quote, Speech, Dateline,
                     Signature, Emphasis, Strong, SmallCaps, Link, Figure, Table)
 
-__all__ = ["assemble", "derive_identifier", "build_timestamp"]
+__all__ = ["assemble", "derive_identifier", "build_timestamp", "number_notes"]
 
 _FALLBACK_DATE = "1980-01-01T00:00:00Z"  # the zip epoch: a fixed, honest "unknown"
 
@@ -110,7 +110,7 @@ def _relabel(blocks: Sequence[Block], labels: dict[str, str]) -> tuple[Block, ..
     return tuple(out)
 
 
-def _number_notes(article: Article, where: str) -> tuple[Article, list[str]]:
+def number_notes(article: Article, where: str) -> tuple[Article, list[str]]:
     """Number notes 1, 2, … per chapter in the order of their first call."""
     warnings: list[str] = []
     known = {n.id: n for n in article.notes}
@@ -132,11 +132,14 @@ def _number_notes(article: Article, where: str) -> tuple[Article, list[str]]:
 
 def assemble(articles: Sequence[Article], metadata: Metadata, *,
              parts: Sequence[tuple[str, int]] = (),
-             front_matter: Sequence[FrontMatter] = ()) -> Book:
+             front_matter: Sequence[FrontMatter] = (),
+             note_warnings: Sequence[Sequence[str]] | None = None) -> Book:
     """A book from articles in reading order.
 
     `parts` are (title, index of the part's first article) pairs, in order.
     Articles without an author take the book's authors, with a warning.
+    `note_warnings`, one list per article, says the articles' notes are
+    numbered already (`number_notes`), with these warnings.
     """
     warnings: list[str] = []
     if not metadata.identifier:
@@ -147,8 +150,11 @@ def assemble(articles: Sequence[Article], metadata: Metadata, *,
     chapters: list[Chapter] = []
     for number, article in enumerate(articles, start=1):
         where = article.attribution.origin or article.title
-        article, note_warnings = _number_notes(article, where)
-        warnings.extend(note_warnings)
+        if note_warnings is None:
+            article, found = number_notes(article, where)
+        else:
+            found = list(note_warnings[number - 1])
+        warnings.extend(found)
         authors = article.authors
         if not authors:
             authors = metadata.authors

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -33,7 +32,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import Executor, Future, wait
 from concurrent.futures import FIRST_COMPLETED
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -46,6 +45,7 @@ from .files import sha256_file
 from .licences import check_book_licences
 from .model import Article, Book, FrontMatter, Metadata, Person
 from .spec import ArticleEntry, BookSpec, find_specs, load_spec, slugify
+from .article_store import ArticleStore
 from .writers import WriteOptions, atomic_path, get_writer
 
 __all__ = ["Target", "Outcome", "Step", "Reporter", "plan", "build", "clean", "load_book",
@@ -72,6 +72,8 @@ class Target:
     format: str
     output: Path
     cache: Path | None = None  # where writers keep work between builds (laid-out chapters)
+    code: str = ""             # bookmaker's version and code: keys the parsed articles kept
+    salt: str = ""             # everything but the articles the output depends on
 
     @property
     def name(self) -> str:
@@ -146,6 +148,8 @@ def _apply(article: Article, entry: ArticleEntry) -> Article:
 
 
 def _front_matter(spec: BookSpec) -> list[FrontMatter]:
+    if not spec.front:
+        return []  # the Markdown reader is slow to import
     from .readers.markdown import read_front_matter
     return [read_front_matter(path, kind) for kind, path in spec.front]
 
@@ -158,10 +162,14 @@ def _origin(path: Path, spec: BookSpec) -> str:
         return path.name
 
 
-def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = None) -> Book:
+def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = None,
+              store: ArticleStore | None = None) -> Book:
     """Read a spec's articles and front matter, and assemble its book.
 
-    `progress(done, total)` is called after each article is read.
+    `progress(done, total)` is called after each article is read. With a
+    `store`, articles come from its cache when their source did not change,
+    and the book's articles are *shells*, without blocks or notes:
+    `store.full(chapter)` and `store.complete(book)` give the text.
     """
     from .readers import read_article
 
@@ -169,7 +177,8 @@ def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = N
     reader_warnings: list[str] = []
     total = len(spec.articles)
     for done, entry in enumerate(spec.articles, start=1):
-        article = _apply(read_article(entry.path), entry)
+        read = store.shell(entry.path) if store else read_article(entry.path)
+        article = _apply(read, entry)
         # The origin is printed in books: never the machine's absolute path.
         where = _origin(entry.path, spec)
         article = replace(article, attribution=replace(article.attribution, origin=where))
@@ -192,7 +201,15 @@ def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = N
     for index, title in enumerate(spec.parts):
         first = next(i for i, e in enumerate(spec.articles) if e.part == index)
         parts.append((title, first))
-    book = assemble(articles, spec.metadata, parts=parts, front_matter=_front_matter(spec))
+    numbered = None
+    if store:
+        numbered = [store.note_warnings(e.path, a.attribution.origin or a.title)
+                    for a, e in zip(articles, spec.articles)]
+    book = assemble(articles, spec.metadata, parts=parts, front_matter=_front_matter(spec),
+                    note_warnings=numbered)
+    if store:
+        for chapter, entry in zip(book.chapters, spec.articles):
+            store.bind(chapter.id, entry.path)
     return replace(book, warnings=tuple(reader_warnings) + book.warnings)
 
 
@@ -358,6 +375,10 @@ class _Deps:
         return deps
 
 
+def _digest(deps: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(deps, sort_keys=True).encode()).hexdigest()
+
+
 def _stale_reason(entry: dict[str, Any] | None, new: dict[str, str], output: Path,
                   hasher: _Hasher) -> str | None:
     if entry is None:
@@ -387,6 +408,15 @@ def _select(project: Path, books: Sequence[str]) -> list[BookSpec]:
     paths = find_specs(project)
     if not paths and not books:
         raise SpecError("no book specs found (expected content/*.toml)", path=project / "content")
+    if books and all(Path(n).suffix == ".toml" and Path(n).is_file() for n in books):
+        # Spec files named by path: no need to read the project's other specs
+        # (a slug never ends in ".toml", so nothing else could match).
+        specs = []
+        for name in books:
+            spec = load_spec(Path(name))
+            if spec not in specs:
+                specs.append(spec)
+        return _unique_slugs(specs)
     specs = [load_spec(p) for p in paths]
     if books:
         chosen: list[BookSpec] = []
@@ -401,6 +431,10 @@ def _select(project: Path, books: Sequence[str]) -> list[BookSpec]:
                                 path=project / "content")
             chosen += [m for m in match if m not in chosen]
         specs = chosen
+    return _unique_slugs(specs)
+
+
+def _unique_slugs(specs: list[BookSpec]) -> list[BookSpec]:
     slugs: dict[str, Path] = {}
     for spec in specs:
         if spec.slug in slugs:
@@ -422,13 +456,17 @@ def _plan(project: Path, books: Sequence[str], dist: Path, force: bool,
     suffixes: dict[str, str] = {}
     for spec in _select(project, books):
         spec_deps = deps.of_spec(spec)
+        # the spec and its articles reach the writer as the book itself
+        book_inputs = {_label(p, project) for p in spec.inputs()}
         specs[str(spec.path)] = spec
         for fmt in spec.formats:
             if fmt not in suffixes:
                 suffixes[fmt] = get_writer(fmt).suffix
-            target = Target(spec.path, spec.slug, fmt, dist / f"{spec.slug}{suffixes[fmt]}",
-                            _cache_dir(project))
             target_deps = deps.of_target(spec_deps, spec, fmt)
+            target = Target(spec.path, spec.slug, fmt, dist / f"{spec.slug}{suffixes[fmt]}",
+                            _cache_dir(project), code=_digest(deps.tool()),
+                            salt=_digest({k: v for k, v in target_deps.items()
+                                          if k not in book_inputs}))
             reason = "forced" if force else _stale_reason(
                 _target_entry(state, target.output), target_deps, target.output, hasher)
             steps.append(Step(target, reason, target_deps))
@@ -484,7 +522,8 @@ def _write_atomically(target: Target, book: Book, options: WriteOptions) -> None
         raise WriterError(f"cannot write: {exc.strerror or exc}", path=target.output) from None
 
 
-def _run_target(target: Target, sink: Sink | None = None) -> _Result:
+def _run_target(target: Target, sink: Sink | None = None,
+                spec: BookSpec | None = None) -> _Result:
     """Build one target; never raises (errors travel back as data, across processes)."""
     started = time.perf_counter()
     if sink is None and _WORKER_SINK is not None:
@@ -495,10 +534,18 @@ def _run_target(target: Target, sink: Sink | None = None) -> _Result:
     emit = sink or (lambda *_: None)
     try:
         emit(target, "reading", 0, 0)
-        spec = load_spec(target.spec_path)
-        book = load_book(spec, progress=lambda d, n: emit(target, "reading", d, n))
+        if spec is None:
+            spec = load_spec(target.spec_path)
+        store = ArticleStore(target.cache and target.cache / "parsed", target.code)
+        book = load_book(spec, progress=lambda d, n: emit(target, "reading", d, n), store=store)
+        options = replace(write_options(spec, target.format, target.cache), salt=target.salt)
+        if getattr(get_writer(target.format), "takes_shells", False):
+            # the writer asks the store for the text of the chapters it makes again
+            options = replace(options, articles=store)
+        else:
+            book = store.complete(book)
         emit(target, f"writing {target.format}", 0, 0)
-        _write_atomically(target, book, write_options(spec, target.format, target.cache))
+        _write_atomically(target, book, options)
         return _Result(list(book.warnings), None, None, time.perf_counter() - started)
     except BookmakerError as exc:
         return _Result([], (type(exc).__name__, exc.message, exc.path, exc.line, exc.key),
@@ -529,11 +576,16 @@ def _drain(queue: Any, reporter: Reporter) -> None:
 
 
 def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: Reporter,
-             done: Callable[[Step, _Result], None]) -> None:
+             done: Callable[[Step, _Result], None],
+             specs: dict[str, BookSpec] | None = None) -> None:
     if executor is None and (jobs <= 1 or len(todo) <= 1):
-        for step in todo:
-            done(step, _run_target(step.target, reporter.stage))
+        for step in todo:  # in this process: the specs planned are the specs built
+            spec = (specs or {}).get(str(step.target.spec_path))
+            done(step, _run_target(step.target, reporter.stage, spec))
         return
+    import multiprocessing  # only for a pool: a one-target build starts without it
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
     queue = listener = None
     own = executor is None
     if own:
@@ -652,7 +704,7 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
     with _locked(project):
         state = _load_state(project)
         hasher = _Hasher(state["files"])
-        steps, _ = _plan(project, books, dist, force, state, hasher)
+        steps, specs = _plan(project, books, dist, force, state, hasher)
         tell.planned(steps)
         _remove_stale_temporaries(dist)
         _remove_stale_temporaries(_cache_dir(project))
@@ -686,7 +738,7 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
 
         todo = sorted((s for s in steps if s.reason), key=_cost)
         try:
-            _execute(todo, jobs, executor, tell, done)
+            _execute(todo, jobs, executor, tell, done, specs)
         finally:
             if todo or hasher.changed:
                 _save_state(project, state)

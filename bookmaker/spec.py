@@ -179,6 +179,18 @@ def _known_suffixes() -> list[str]:
     return known_suffixes()
 
 
+def _resolved(path: Path, dirs: dict[Path, Path]) -> Path:
+    """`path.resolve()`, resolving each folder once: a book lists hundreds of
+    files from a few folders, and resolving is a system call per component."""
+    if path.name in ("", ".", ".."):
+        return path.resolve()
+    parent = dirs.get(path.parent)
+    if parent is None:
+        parent = dirs[path.parent] = path.parent.resolve()
+    found = parent / path.name
+    return found.resolve() if found.is_symlink() else found
+
+
 def _entries(r: _Reader, items: Any, where: str, part: int | None,
              seen: dict[Path, str]) -> list[ArticleEntry]:
     if not isinstance(items, list) or not items:
@@ -186,6 +198,7 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
                      "([[articles]] tables with a 'path', or paths)")
     out: list[ArticleEntry] = []
     suffixes: list[str] | None = None
+    dirs: dict[Path, Path] = {}
     for i, item in enumerate(items):
         key = f"{where}[{i}]"
         if isinstance(item, str):
@@ -197,14 +210,15 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
         assert pattern is not None
         base = r.path.parent
         if any(ch in pattern for ch in "*?["):
-            found = sorted(Path(p).resolve() for p in glob.glob(str(base / pattern), recursive=True)
+            found = sorted(_resolved(Path(p), dirs)
+                           for p in glob.glob(str(base / pattern), recursive=True)
                            if Path(p).is_file())
             if not found:
                 raise r.fail(key + ".path", f"the pattern {pattern!r} matches no file "
                              f"(paths are relative to {base})")
             matches = [p for p in found if p not in seen]  # a glob skips files listed before
         else:
-            path = (base / pattern).resolve()
+            path = _resolved(base / pattern, dirs)
             if not path.is_file():
                 raise r.fail(key + ".path", f"no such file: {pattern} (paths are relative to {base})")
             if path in seen:

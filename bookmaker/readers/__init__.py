@@ -9,6 +9,7 @@ without the dot).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from importlib import import_module
 from importlib.metadata import entry_points
@@ -17,7 +18,7 @@ from pathlib import Path
 from ..errors import SourceError
 from ..model import Article
 
-__all__ = ["Reader", "read_article", "read_source", "reader_for", "known_suffixes"]
+__all__ = ["Reader", "read_article", "read_source", "reader_for", "reader_name", "known_suffixes"]
 
 Reader = Callable[..., Article]
 
@@ -30,25 +31,39 @@ _BUILTIN = {
 }
 
 
+_FOUND: dict[tuple[str, ...], dict[str, str]] = {}
+
+
 def _plugins() -> dict[str, str]:
-    found: dict[str, str] = {}
-    for ep in entry_points(group="bookmaker.readers"):
-        found["." + ep.name.lstrip(".").lower()] = ep.value
-    return found
+    # Scanning the installed packages takes milliseconds: once per sys.path.
+    where = tuple(sys.path)
+    if where not in _FOUND:
+        found: dict[str, str] = {}
+        for ep in entry_points(group="bookmaker.readers"):
+            found["." + ep.name.lstrip(".").lower()] = ep.value
+        _FOUND[where] = found
+    return _FOUND[where]
 
 
 def known_suffixes() -> list[str]:
     return sorted({*_BUILTIN, *_plugins()})
 
 
-def reader_for(path: str | os.PathLike[str]) -> Reader:
-    """The reader for a file, chosen by its suffix."""
+def reader_name(path: str | os.PathLike[str]) -> str:
+    """The reader a file's suffix selects, as "module" or "module:function",
+    without importing it."""
     suffix = Path(path).suffix.lower()
     target = _BUILTIN.get(suffix) or _plugins().get(suffix)
     if target is None:
         raise SourceError(
             f"no reader for files ending {suffix or '(no suffix)'!r}; "
             f"known: {', '.join(known_suffixes())}", path=path)
+    return target
+
+
+def reader_for(path: str | os.PathLike[str]) -> Reader:
+    """The reader for a file, chosen by its suffix."""
+    target = reader_name(path)
     module, _, attr = target.partition(":")
     return getattr(import_module(module), attr or "read")
 

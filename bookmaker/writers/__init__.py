@@ -8,6 +8,7 @@ package declares under the entry-point group `bookmaker.writers`.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,10 @@ class WriteOptions:
     cache_dir: Path | None = None       # where writers may keep work between builds
     executor: Any = None                # a concurrent.futures Executor for a writer's tasks
                                         # (e.g. a Dask client's get_executor()); default: processes
+    salt: str = ""                      # a digest of all but the book the output depends on
+                                        # (theme, templates, bookmaker, options): keys caches
+    articles: Any = None                # the build's ArticleStore, to a writer that
+                                        # `takes_shells`: chapters come without their text
 
     def fingerprint(self) -> str:
         """What changes the output (jobs and the cache never do)."""
@@ -64,7 +69,18 @@ def _load(spec: str) -> Writer:
     return obj() if isinstance(obj, type) else obj
 
 
+_FOUND: dict[tuple[str, ...], dict[str, str]] = {}
+
+
 def _declared() -> dict[str, str]:
+    # Scanning the installed packages takes milliseconds: once per sys.path.
+    where = tuple(sys.path)
+    if where not in _FOUND:
+        _FOUND[where] = _scan()
+    return dict(_FOUND[where])
+
+
+def _scan() -> dict[str, str]:
     found = dict(_BUILTIN)
     for ep in entry_points(group="bookmaker.writers"):
         if ep.name in found and found[ep.name] != ep.value:

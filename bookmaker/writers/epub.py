@@ -1,27 +1,45 @@
-"""EPUB 3 (with an EPUB 2 NCX) through ebooklib, accessible and byte-for-byte reproducible."""
+"""EPUB 3 (with an EPUB 2 NCX), accessible, byte-for-byte reproducible, and
+rebuilt in a fraction of the time when one article changed.
+
+ebooklib makes the package document and the NCX; every other member is a
+document rendered here. The archive is written by `bookmaker.zipwrite`, each
+member deflated once: through the build (which passes an `ArticleStore` and a
+cache folder), rendered chapters and deflated members are kept in
+`.bookmaker-cache/epub/`, keyed by everything they are made of, so a rebuild
+renders and compresses only what changed. The book-level documents (title
+page, imprint, contents, credits, colophon) are rendered every time, from
+every chapter's metadata, and the package document is remade by ebooklib
+whenever what it lists changed. A cold build and a rebuild write the same
+bytes: both go through the same members in the same order.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import io
-import zipfile
+import logging
+import os
+import pickle
+import struct
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any, BinaryIO
 
-from ebooklib import epub
-from markupsafe import Markup
-
-from ..cover import make_cover
+from ..blobs import BlobCache, key_of
 from ..model import Book, Chapter
-from ..resources import LocalResources
-from ..render import (TocEntry, book_context, chapter_views, front_view, make_environment,
-                      toc_tree, transcribers)
-from ..theme import load_theme
+from ..zipwrite import ENGINE, Member, deflate, stored, write_zip
 from . import WriteOptions
 
 __all__ = ["EpubWriter", "ACCESSIBILITY"]
 
+log = logging.getLogger("bookmaker")
+
 _XHTML = "application/xhtml+xml"
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
+_FOLDER = "EPUB/"            # where ebooklib puts the publication
+_MEMBER = struct.Struct("<IQ")  # a cached member: crc, size, then its deflated bytes
 
 # EPUB Accessibility 1.1 metadata: what is true of every book this writer makes.
 ACCESSIBILITY: list[tuple[str, str]] = [
@@ -41,33 +59,9 @@ ACCESSIBILITY: list[tuple[str, str]] = [
 ]
 
 
-def _item(uid: str, file_name: str, content: bytes | str, media_type: str,
-          properties: list[str] | None = None) -> epub.EpubItem:
-    item = epub.EpubItem(uid=uid, file_name=file_name, media_type=media_type,
-                         content=content.encode("utf-8") if isinstance(content, str) else content)
-    item.properties = properties or []
-    return item
-
-
-def _normalise_zip(data: bytes, when: str) -> bytes:
-    """Rewrite the zip with fixed timestamps and attributes, mimetype first and stored."""
-    stamp = datetime.strptime(when, _STAMP)
-    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute,
-                 stamp.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        names_ = src.namelist()
-        names_.sort(key=lambda n: (n != "mimetype", n != "META-INF/container.xml"))
-        for name in names_:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            dst.writestr(info, src.read(name), compresslevel=9)
-    return out.getvalue()
-
-
 def _ncx(entries: list[TocEntry]) -> list[object]:
+    from ebooklib import epub
+
     out: list[object] = []
     for e in entries:
         uid = e.href.split("#")[-1]
@@ -78,7 +72,9 @@ def _ncx(entries: list[TocEntry]) -> list[object]:
     return out
 
 
-def _metadata(eb: epub.EpubBook, book: Book) -> None:
+def _metadata(eb: Any, book: Book) -> None:
+    from ..render import transcribers
+
     md = book.metadata
     eb.set_identifier(md.identifier)
     eb.set_title(md.title)
@@ -122,55 +118,253 @@ def _metadata(eb: epub.EpubBook, book: Book) -> None:
         eb.add_metadata(None, "meta", value, {"property": prop})
 
 
-class _Writer(epub.EpubWriter):
-    """ebooklib's writer, with xml:lang on <package>: ebooklib writes only
-    <dc:language>, and the package's own language is what DAISY Ace checks."""
 
-    def _write_opf_file(self, root):  # type: ignore[no-untyped-def]
-        if self.book.language:
-            root.set(f"{{{epub.NAMESPACES['XML']}}}lang", self.book.language)
-        super()._write_opf_file(root)
+
+class _Recorder:
+    """Takes what ebooklib would write into its zip file."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def writestr(self, name: str, data: str | bytes, compress_type: object = None) -> None:
+        self.files[name] = data.encode("utf-8") if isinstance(data, str) else data
+
+    def close(self) -> None:
+        pass
+
+
+def _package(eb: Any, modified: str, language: str) -> dict[str, bytes]:
+    """container.xml, the package document and the NCX, as ebooklib makes them."""
+    from ebooklib import epub
+
+    class Writer(epub.EpubWriter):  # type: ignore[misc]
+        # xml:lang on <package>: ebooklib writes only <dc:language>, and the
+        # package's own language is what DAISY Ace checks.
+        def _write_opf_file(self, root):  # type: ignore[no-untyped-def]
+            if language:
+                root.set(f"{{{epub.NAMESPACES['XML']}}}lang", language)
+            super()._write_opf_file(root)
+
+        def write(self) -> None:
+            self.out = _Recorder()
+            self._write_container()
+            self._write_opf()
+            self._write_items()
+
+    writer = Writer(io.BytesIO(), eb, {"mtime": datetime.strptime(modified, _STAMP),
+                                       "epub3_pages": False, "epub2_guide": False,
+                                       "epub3_landmark": False, "raise_exceptions": True})
+    writer.process()
+    writer.write()
+    files = writer.out.files
+    return {name: files[name] for name in ("META-INF/container.xml", f"{_FOLDER}content.opf",
+                                           f"{_FOLDER}toc.ncx")}
+
+
+def _ebooklib_stamp() -> str:
+    """Which ebooklib makes the package document, without importing it."""
+    from importlib.util import find_spec
+
+    found = find_spec("ebooklib")
+    if found is None or not found.origin:
+        return "ebooklib missing"
+    st = os.stat(Path(found.origin).parent / "epub.py")
+    return f"{found.origin} {st.st_size} {st.st_mtime_ns}"
+
+
+def _bytecode_cache(blobs: BlobCache) -> Any:
+    """Compiled templates kept in the cache: compiling them is most of what
+    rendering a few documents costs. Jinja2 checks each against its template's
+    source and the Python version; the cache checks it is whole."""
+    from jinja2 import BytecodeCache
+
+    class Cache(BytecodeCache):  # type: ignore[misc]
+        def load_bytecode(self, bucket: Any) -> None:
+            data = blobs.get("templates", key_of(bucket.key))
+            if data is not None:
+                bucket.bytecode_from_string(data)
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            blobs.put("templates", key_of(bucket.key), bucket.bytecode_to_string())
+
+    return Cache()
+
+
+class _Members:
+    """Deflated members, through the cache when there is one."""
+
+    def __init__(self, cache: BlobCache | None) -> None:
+        self.cache = cache
+        self.made = 0  # members deflated in this build (not taken from the cache)
+
+    def _get(self, name: str, key: str) -> Member | None:
+        payload = self.cache.get("members", key) if self.cache else None
+        if payload is None or len(payload) < _MEMBER.size:
+            return None
+        crc, size = _MEMBER.unpack_from(payload)
+        return Member(name, 8, crc, size, payload[_MEMBER.size:])
+
+    def _put(self, key: str, content: bytes, name: str) -> Member:
+        member = deflate(name, content)
+        self.made += 1
+        if self.cache:
+            self.cache.put("members", key, _MEMBER.pack(member.crc, member.size) + member.data)
+        return member
+
+    def by_content(self, name: str, content: bytes) -> Member:
+        key = key_of("content", ENGINE, hashlib.sha256(content).hexdigest())
+        return self._get(name, key) or self._put(key, content, name)
+
+    def find(self, name: str, key: str) -> Member | None:
+        return self._get(name, key_of("made", ENGINE, key))
+
+    def by_key(self, name: str, key: str, make: Callable[[], bytes]) -> Member:
+        """A member whose content `make` gives, if `key` is not in the cache."""
+        return self.find(name, key) or self._put(key_of("made", ENGINE, key), make(), name)
 
 
 class EpubWriter:
     name = "epub"
     suffix = ".epub"
+    # Through the build, chapters come without their text (`options.articles`
+    # gives it): unchanged chapters are taken from the cache.
+    takes_shells = True
 
     def write(self, book: Book, target: Path, options: WriteOptions) -> None:
-        Path(target).write_bytes(self.render(book, options))
+        with open(target, "wb") as fh:
+            _Epub(book, options).write(fh)
 
     def render(self, book: Book, options: WriteOptions) -> bytes:
+        out = io.BytesIO()
+        _Epub(book, options).write(out)
+        return out.getvalue()
+
+
+class _Epub:
+    """One EPUB being made: its items in manifest order, and their members."""
+
+    def __init__(self, book: Book, options: WriteOptions) -> None:
+        self.book = book
+        self.options = options
+        self.store = options.articles
+        cache = None
+        if self.store is not None and options.cache_dir is not None:
+            cache = BlobCache(Path(options.cache_dir) / "epub")
+        self.cache = cache
+        self.members = _Members(cache)
+        self.salt = key_of(options.salt, options.fingerprint())
+        self.items: list[tuple[str, str, str, list[str]]] = []  # uid, file, media type, properties
+        self.content: list[Member] = []
+        self.rendered: list[str] = []  # chapters rendered in this build (their ids)
+
+    def add(self, uid: str, file_name: str, media_type: str, member: Member,
+            properties: list[str] | None = None) -> None:
+        self.items.append((uid, file_name, media_type, properties or []))
+        self.content.append(member)
+
+    def add_bytes(self, uid: str, file_name: str, content: bytes, media_type: str,
+                  properties: list[str] | None = None) -> None:
+        self.add(uid, file_name, media_type,
+                 self.members.by_content(_FOLDER + file_name, content), properties)
+
+    # --- chapters -------------------------------------------------------------------
+
+    def view(self, ch: Chapter, file: str, notes_file: str, image: Any) -> tuple[Any, str | None]:
+        """The chapter's view (its body possibly left out) and its cache key, if cached."""
+        from ..render import ChapterView, chapter_view
+
+        store, cache = self.store, self.cache
+        if store is None or cache is None or store.has_figures(ch):
+            # images are files of their own: a chapter with figures is made every time
+            full = store.full(ch) if store is not None else ch
+            view = chapter_view(full, notes="link", hbase=1, file=file, notes_file=notes_file,
+                                images=image)
+            self.rendered.append(ch.id)
+            if store is not None:
+                view.chapter = ch
+            return view, None
+        key = key_of("view", self.salt, store.key(ch), repr(ch), file, notes_file)
+        head = cache.get("views", key)
+        if head is not None:
+            try:
+                title, notes, sections, authors = pickle.loads(head)
+                return ChapterView(chapter=ch, id=ch.id, title=title, body=None,  # type: ignore[arg-type]
+                                   notes=notes, sections=sections, authors=authors,
+                                   file=file), key
+            except Exception:  # noqa: BLE001 - a damaged entry: made again below
+                pass
+        view = chapter_view(store.full(ch), notes="link", hbase=1, file=file,
+                            notes_file=notes_file, images=image)
+        self.rendered.append(ch.id)
+        view.chapter = ch
+        cache.put("views", key, pickle.dumps((view.title, view.notes, view.sections,
+                                              view.authors), protocol=pickle.HIGHEST_PROTOCOL))
+        cache.put("bodies", key, str(view.body).encode("utf-8"))
+        return view, key
+
+    def body(self, view: Any, key: str | None) -> None:
+        """Give a view from the cache its body, to render its document."""
+        from markupsafe import Markup
+
+        from ..render import chapter_view
+
+        if view.body is not None:
+            return
+        data = self.cache.get("bodies", key) if self.cache and key else None
+        if data is not None:
+            view.body = Markup(data.decode("utf-8"))
+            return
+        made = chapter_view(self.store.full(view.chapter), notes="link", hbase=1, file=view.file,
+                            notes_file=self.notes_file)
+        self.rendered.append(view.id)
+        view.body = made.body
+        if self.cache and key:
+            self.cache.put("bodies", key, str(made.body).encode("utf-8"))
+
+    # --- the book -------------------------------------------------------------------
+
+    def write(self, out: BinaryIO) -> None:
+        from markupsafe import Markup
+
+        from ..render import book_context, front_view, make_environment, toc_tree
+        from ..resources import LocalResources
+        from ..theme import load_theme
+
+        book, options, md = self.book, self.options, self.book.metadata
         theme = load_theme(options.theme)
         env = make_environment(theme, [options.templates] if options.templates else [])
-        md = book.metadata
-        eb = epub.EpubBook()
-        _metadata(eb, book)
+        if self.cache is not None:
+            env.bytecode_cache = _bytecode_cache(self.cache)
 
         css = theme.css("common.css") + "\n" + theme.css("epub.css")
-        eb.add_item(_item("css", "css/book.css", css, "text/css"))
+        self.add_bytes("css", "css/book.css", css.encode("utf-8"), "text/css")
         for font in theme.font_files(css):
             kind = font.suffix.lower().lstrip(".")
-            eb.add_item(_item(f"font-{font.stem}", f"css/fonts/{font.name}", font.read_bytes(),
-                              f"font/{kind}"))
+            self.add_bytes(f"font-{font.stem}", f"css/fonts/{font.name}", font.read_bytes(),
+                           f"font/{kind}")
         if theme.font_licence:
-            eb.add_item(_item("font-licence", "css/fonts/LICENSE.txt",
-                              theme.font_licence.read_bytes(), "text/plain"))
-        cover_image = _item("cover-image", "images/cover.png", make_cover(md, theme), "image/png",
-                            ["cover-image"])
-        eb.add_item(cover_image)
-        eb.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # EPUB 2 readers
+            self.add_bytes("font-licence", "css/fonts/LICENSE.txt",
+                           theme.font_licence.read_bytes(), "text/plain")
 
-        book_notes = options.notes == "book" and any(ch.article.notes for ch in book.chapters)
-        notes_file = "endnotes.xhtml" if book_notes else ""
+        def cover() -> bytes:
+            from ..cover import make_cover
+            return make_cover(md, theme)
 
-        def file_of(ch: Chapter) -> str:
-            return f"{ch.id}.xhtml"
+        self.add("cover-image", "images/cover.png", "image/png",
+                 self.members.by_key(f"{_FOLDER}images/cover.png",
+                                     key_of("cover", self.salt, repr(md)), cover),
+                 ["cover-image"])
+
+        book_notes = options.notes == "book" and any(
+            ch.article.notes or (self.store is not None and self.store.has_notes(ch))
+            for ch in book.chapters)
+        self.notes_file = notes_file = "endnotes.xhtml" if book_notes else ""
 
         def part_file(index: int) -> str:
             return f"part{index + 1:02d}.xhtml"
 
         resources = LocalResources(options.base_dir)
-        images: dict[str, epub.EpubItem] = {}
+        images: set[str] = set()
 
         def image(src: str, chapter: Chapter) -> str | None:
             found = resources.find(src, chapter)
@@ -178,12 +372,20 @@ class EpubWriter:
                 return None
             name, data, kind = LocalResources.epub_name(found)
             if name not in images:
-                images[name] = _item(f"img-{len(images) + 1}", name, data, kind)
-                eb.add_item(images[name])
+                images.add(name)
+                self.add_bytes(f"img-{len(images)}", name, data, kind)
             return name
 
-        views = chapter_views(book, notes="link", hbase=1, file_of=file_of, notes_file=notes_file,
-                              images=image)
+        views, keys = [], []
+        for ch in book.chapters:
+            view, key = self.view(ch, f"{ch.id}.xhtml", notes_file, image)
+            views.append(view)
+            keys.append(key)
+        previous = None
+        for view in views:
+            part = view.chapter.part
+            view.opens_part = part is not None and part != previous
+            previous = part
         resources.warn()
         fronts = [front_view(fm, hbase=1, file=f"{fm.kind}.xhtml") for fm in book.front_matter]
         back = [("Notes", "endnotes.xhtml#endnotes")] if book_notes else []
@@ -192,22 +394,6 @@ class EpubWriter:
         ctx = book_context(book, theme, views, toc, fronts, cover_src="images/cover.png",
                            notes_here=not book_notes)
         doc = env.get_template("document.xhtml.j2")
-
-        def page(uid: str, file_name: str, title: str, partial: str, body_type: str,
-                 properties: list[str] | None = None, **extra: object) -> epub.EpubItem:
-            content = env.get_template(partial).render(ctx, h=1, **extra)
-            html = doc.render(ctx, title=title, content=Markup(content), body_type=body_type,
-                              stylesheets=["css/book.css"])
-            item = _item(uid, file_name, html, _XHTML, properties)
-            eb.add_item(item)
-            return item
-
-        spine = [page("cover", "cover.xhtml", "Cover", "_cover.j2", "frontmatter"),
-                 page("titlepage", "titlepage.xhtml", md.title, "_titlepage.j2", "frontmatter"),
-                 page("imprint", "imprint.xhtml", "Imprint", "_imprint.j2", "frontmatter")]
-        for fv in fronts:
-            if fv.id != "preface":
-                spine.append(page(fv.id, fv.file, fv.title, "_front.j2", "frontmatter", fm=fv))
         first_chapter = "halftitle.xhtml" if views else "nav.xhtml"
         landmarks = [
             {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
@@ -218,37 +404,95 @@ class EpubWriter:
                         next((f"{v.file}#{v.id}-notes" for v in views if v.notes), None))
         if notes_target:
             landmarks.append({"type": "endnotes", "href": notes_target, "title": "Notes"})
-        spine.append(page("nav", "nav.xhtml", "Contents", "nav.xhtml.j2", "frontmatter", ["nav"],
-                          landmarks=landmarks))
+        # What a chapter's document may show besides its own chapter: a chapter
+        # rendered before is used again while none of this changed.
+        shared = key_of(self.salt, repr(md), repr(book.parts), repr(toc), repr(fronts),
+                        theme.family, book_notes, repr(landmarks))
+
+        def html(title: str, partial: str, body_type: str, **extra: object) -> bytes:
+            content = env.get_template(partial).render(ctx, h=1, **extra)
+            return doc.render(ctx, title=title, content=Markup(content), body_type=body_type,
+                              stylesheets=["css/book.css"]).encode("utf-8")
+
+        spine: list[str] = []
+
+        def page(uid: str, file_name: str, title: str, partial: str, body_type: str,
+                 properties: list[str] | None = None, **extra: object) -> None:
+            self.add_bytes(uid, file_name, html(title, partial, body_type, **extra), _XHTML,
+                           properties)
+            spine.append(uid)
+
+        page("cover", "cover.xhtml", "Cover", "_cover.j2", "frontmatter")
+        page("titlepage", "titlepage.xhtml", md.title, "_titlepage.j2", "frontmatter")
+        page("imprint", "imprint.xhtml", "Imprint", "_imprint.j2", "frontmatter")
+        for fv in fronts:
+            if fv.id != "preface":
+                page(fv.id, fv.file, fv.title, "_front.j2", "frontmatter", fm=fv)
+        page("nav", "nav.xhtml", "Contents", "nav.xhtml.j2", "frontmatter", ["nav"],
+             landmarks=landmarks)
         for fv in fronts:
             if fv.id == "preface":
-                spine.append(page(fv.id, fv.file, fv.title, "_front.j2", "frontmatter", fm=fv))
+                page(fv.id, fv.file, fv.title, "_front.j2", "frontmatter", fm=fv)
         if views:
-            spine.append(page("halftitle", "halftitle.xhtml", md.title, "_halftitle.j2",
-                              "bodymatter"))
+            page("halftitle", "halftitle.xhtml", md.title, "_halftitle.j2", "bodymatter")
         current_part = None
-        for view in views:
+        for view, key in zip(views, keys):
             part = view.chapter.part
             if part is not None and book.parts and part != current_part:
                 current_part = part
-                spine.append(page(f"part{part + 1:02d}", part_file(part), book.parts[part].title,
-                                  "_part.j2", "bodymatter", part_index=part,
-                                  part=book.parts[part]))
-            spine.append(page(view.id, view.file, view.title, "_chapter.j2", "bodymatter", ch=view))
-        if book_notes:
-            spine.append(page("endnotes", "endnotes.xhtml", "Notes", "_endnotes.j2", "backmatter"))
-        spine.append(page("credits", "credits.xhtml", "Sources and Credits", "_credits.j2",
-                          "backmatter"))
-        spine.append(page("colophon", "colophon.xhtml", "Colophon", "_colophon.j2", "backmatter"))
+                page(f"part{part + 1:02d}", part_file(part), book.parts[part].title, "_part.j2",
+                     "bodymatter", part_index=part, part=book.parts[part])
 
+            def chapter_html(view: Any = view, key: str | None = key) -> bytes:
+                self.body(view, key)
+                return html(view.title, "_chapter.j2", "bodymatter", ch=view)
+
+            name = f"{_FOLDER}{view.file}"
+            if key is None:
+                member = self.members.by_content(name, chapter_html())
+            else:
+                member = self.members.by_key(name, key_of("chapter", key, shared,
+                                                          view.opens_part), chapter_html)
+            self.add(view.id, view.file, _XHTML, member)
+            spine.append(view.id)
+        if book_notes:
+            page("endnotes", "endnotes.xhtml", "Notes", "_endnotes.j2", "backmatter")
+        page("credits", "credits.xhtml", "Sources and Credits", "_credits.j2", "backmatter")
+        page("colophon", "colophon.xhtml", "Colophon", "_colophon.j2", "backmatter")
+
+        package = self.package(toc, spine)
+        date_time = datetime.strptime(md.modified, _STAMP).timetuple()[:6]
+        write_zip(out, [stored("mimetype", b"application/epub+zip"), *package[:2],
+                        *self.content, package[2]], date_time)  # type: ignore[arg-type]
+        if self.rendered:
+            log.info("epub: rendered %d of %d chapters: %s", len(self.rendered),
+                     len(book.chapters), " ".join(self.rendered))
+
+    def package(self, toc: list[Any], spine: list[str]) -> list[Member]:
+        """The members container.xml, content.opf and toc.ncx, made by ebooklib
+        when what they list changed."""
+        book, md = self.book, self.book.metadata
+        names = ["META-INF/container.xml", f"{_FOLDER}content.opf", f"{_FOLDER}toc.ncx"]
+        key = key_of("package", self.salt, _ebooklib_stamp(), repr(md),
+                     repr([ch.article.attribution for ch in book.chapters]),
+                     repr(self.items), repr(spine), repr(toc))
+        found = [self.members.find(n, key_of(key, n)) for n in names]
+        if all(found):
+            return found  # type: ignore[return-value]
+        from ebooklib import epub
+
+        eb = epub.EpubBook()
+        _metadata(eb, book)
+        eb.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # EPUB 2
+        by_uid = {}
+        for uid, file_name, media_type, properties in self.items:
+            item = epub.EpubItem(uid=uid, file_name=file_name, media_type=media_type,
+                                 content=b"")  # ebooklib lists the items; the text is ours
+            item.properties = properties
+            eb.add_item(item)
+            by_uid[uid] = item
         eb.add_item(epub.EpubNcx())
         eb.toc = _ncx(toc)
-        eb.spine = spine
-        raw = io.BytesIO()
-        writer = _Writer(raw, eb, {"mtime": datetime.strptime(md.modified, _STAMP),
-                                           "epub3_pages": False, "epub2_guide": False,
-                                           "epub3_landmark": False, "raise_exceptions": True})
-        writer.process()
-        writer.write()
-        writer.out.close()
-        return _normalise_zip(raw.getvalue(), md.modified)
+        eb.spine = [by_uid[uid] for uid in spine]
+        files = _package(eb, md.modified, md.language)
+        return [self.members.by_key(n, key_of(key, n), lambda n=n: files[n]) for n in names]

@@ -338,6 +338,10 @@ def book_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
         "credit_chapters": None,
         "credits_continued": False,
         "credit_breaks": (),
+        "imprint_chapters": None,
+        "imprint_continued": False,
+        "imprint_breaks": (),
+        "front_rest": True,    # the front matter after the imprint (dedication, epigraph)
         "colophon": True,
     }
     ctx.update(extra)

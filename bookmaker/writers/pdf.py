@@ -53,6 +53,7 @@ PARALLEL_FROM = 4  # chapters: below this, one document is as fast
 # single-document layout breaks them at the same places.
 TOC_PIECE_ROWS = 150    # contents lines (articles, parts and sections) in a piece
 CREDITS_PIECE = 40      # articles in a piece of the credits
+IMPRINT_PIECE = 50      # articles in a piece of the imprint's list of sources
 _OPTIONS = {"variant", "bleed", "marks", "layout"}
 _CUSTOM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|in)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|in)?\s*$")
 _LENGTH = re.compile(r"^\s*\d+(\.\d+)?\s*(mm|pt|in|cm)\s*$")
@@ -257,13 +258,16 @@ class PdfWriter:
         views = chapter_views(book, notes="footnote", hbase=hbase, images=image)
         fronts = [front_view(fm, hbase=2) for fm in book.front_matter]
         toc = toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")])
-        toc_pieces = pieces(toc, TOC_PIECE_ROWS, lambda e: sum(1 for _ in e.walk()))
-        credit_pieces = pieces(views, CREDITS_PIECE, lambda v: 1)
+        toc_pieces = pieces(toc, TOC_PIECE_ROWS, lambda e: sum(1 for _ in e.walk())) or [[]]
+        credit_pieces = pieces(views, CREDITS_PIECE, lambda v: 1) or [[]]
+        imprint_pieces = pieces(views, IMPRINT_PIECE, lambda v: 1) or [[]]
         ctx = book_context(book, theme, views, toc, fronts, inline_css=[], print=True,
                            html_class="print-edition", notes_here=False,
                            toc_pieces=toc_pieces, credit_pieces=credit_pieces,
+                           imprint_pieces=imprint_pieces,
                            toc_breaks={p[0].href for p in toc_pieces[1:]},
-                           credit_breaks={p[0].id for p in credit_pieces[1:]})
+                           credit_breaks={p[0].id for p in credit_pieces[1:]},
+                           imprint_breaks={p[0].id for p in imprint_pieces[1:]})
         return env, ctx
 
 

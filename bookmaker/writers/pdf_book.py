@@ -1,17 +1,19 @@
 """A print book laid out in parts, in parallel, and put together as one PDF.
 
-1. The front matter up to the contents, every chapter (with the part page that
-   opens it) and the credits are laid out in worker processes, each as its own
-   document (cached on disk).
+1. The front matter before the contents, every chapter (with the part page
+   that opens it) and the credits are laid out in worker processes, each as its
+   own document (cached on disk).
 2. Their page counts give every folio: chapters open on rectos, a blank verso
    goes before a chapter that would otherwise open on the left.
-3. The contents are laid out last, given those folios.
-4. The parts are assembled: see pdf_assemble.
+3. The contents are laid out last, given those folios; meanwhile the chapters
+   and credits are put into the book (see pdf_assemble), in a thread.
+4. The front matter is put in, and the book finished.
 
-Long contents and credits are laid out in pieces of a few pages (see
-pieces() in pdf), so that no process holds a long document. A piece opens
-where the one before it ends, on a left or a right page: the pieces of one
-list are laid out one after another, each ahead of the chapters still waiting.
+Long lists (the imprint's sources, the contents, the credits) are laid out in
+pieces of a few pages (see pieces() in pdf), so that no process holds a long
+document. A piece opens where the one before it ends, on a left or a right
+page: the pieces of one list are laid out one after another, each ahead of the
+chapters still waiting.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ __all__ = ["write_in_parts"]
 log = logging.getLogger("bookmaker")
 
 _Done = Callable[[Segment], None]
+_Make = Callable[[], SegmentJob]
 _BODY = 1 << 20  # the assembly's order of the first chapter: the front matter comes before
 
 
@@ -78,6 +81,20 @@ def _opening(first_page: int, counter: int | None = None) -> str:
     return rules
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Workers forked from a small server process that has WeasyPrint loaded,
+    not from this one, which holds the whole book: so their memory does not
+    grow with the book, and they start ready."""
+    import multiprocessing
+    import sys
+
+    if sys.platform == "win32":
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bookmaker.writers.pdf_parts", "weasyprint"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
 class _Queue:
     """Lays parts out on the pool, cached ones at once. Only a few are handed to
     the pool at a time, so that a part made ready by another (the next piece
@@ -87,14 +104,17 @@ class _Queue:
         self.pool = pool
         self.cache = cache
         self.limit = in_flight
-        self.waiting: deque[tuple[SegmentJob, _Done]] = deque()
-        self.urgent: deque[tuple[SegmentJob, _Done]] = deque()
+        self.waiting: deque[tuple[_Make, _Done]] = deque()
+        self.urgent: deque[tuple[_Make, _Done]] = deque()
         self.running: dict[Future[Segment], _Done] = {}
 
-    def add(self, job: SegmentJob, done: _Done, *, urgent: bool = False) -> None:
-        (self.urgent if urgent else self.waiting).append((job, done))
+    def add(self, make: _Make, done: _Done, *, urgent: bool = False) -> None:
+        """A part to lay out: `make` gives its job when its turn comes (so that
+        the HTML of a thousand chapters is not all held at once)."""
+        (self.urgent if urgent else self.waiting).append((make, done))
 
-    def _start(self, job: SegmentJob, done: _Done) -> None:
+    def _start(self, make: _Make, done: _Done) -> None:
+        job = make()
         found = self.cache.get(job.key())
         if found is not None:
             done(found)
@@ -149,10 +169,11 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
     toc: list[TocEntry] = ctx["toc"]
     toc_pieces: list[list[TocEntry]] = ctx["toc_pieces"]
     credit_pieces: list[list[Any]] = ctx["credit_pieces"]
+    imprint_pieces: list[list[Any]] = ctx["imprint_pieces"]
     cache = SegmentCache(options.cache_dir / "pdf" if options.cache_dir else None)
     workers = options.jobs or os.cpu_count() or 1
     own = executor is None and workers > 1 and len(chapters) > 1
-    pool: Executor | None = ProcessPoolExecutor(max_workers=workers) if own else executor
+    pool: Executor | None = _pool(workers) if own else executor
     queue = _Queue(pool, cache, workers + 1 if own else 1 << 20)
 
     head: list[Segment] = []
@@ -174,7 +195,21 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
             else:
                 ready()
 
-        queue.add(job(html, _opening(first_page)), done, urgent=True)
+        queue.add(lambda: job(html, _opening(first_page)), done, urgent=True)
+
+    def head_piece(i: int, first_page: int) -> None:
+        last = i == len(imprint_pieces) - 1
+        html = template.render(ctx, segment="front-head", imprint_chapters=imprint_pieces[i],
+                               imprint_continued=i > 0, front_rest=last)
+
+        def done(segment: Segment) -> None:
+            head.append(segment)
+            if not last:
+                head_piece(i + 1, first_page + segment.pages)
+            else:
+                ready()
+
+        queue.add(lambda: job(html, _opening(first_page, first_page if i else None)), done, urgent=True)
 
     prefaces = [e for e in toc if e.kind == "front"]
     attempts = [0]
@@ -203,13 +238,13 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
                 attempts[0] += 1
                 contents_piece(0, contents_start[0], targets, found[0])
 
-        queue.add(job(html, _opening(first_page, first_page)), done, urgent=True)
+        queue.add(lambda: job(html, _opening(first_page, first_page)), done, urgent=True)
 
     contents_start = [0]
 
     def ready() -> None:
         """Once the chapters and the credits' length are known: the contents."""
-        if not head or None in body or len(back) < len(credit_pieces):
+        if len(head) < len(imprint_pieces) or None in body or len(back) < len(credit_pieces):
             return
         note(f"{len(body)} chapters and the back matter laid out")
         # Folios: the body counts from 1 on its first recto; blank versos count too.
@@ -236,7 +271,8 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
                 if anchor in folio:
                     e.page = folio[anchor]
                     targets.add(anchor)
-        contents_start[0] = head[0].pages + 1 + head[0].pages % 2  # the contents open on a recto
+        head_pages = sum(segment.pages for segment in head)
+        contents_start[0] = head_pages + 1 + head_pages % 2  # the contents open on a recto
         contents_piece(0, contents_start[0], targets, None)
         # While the contents are laid out (on one core), the chapters and the
         # credits are put into the book (on the other).
@@ -247,10 +283,6 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
             body[i] = segment
             ready()
         return done
-
-    def head_done(segment: Segment) -> None:
-        head.append(segment)
-        ready()
 
     top, bottom, _, _ = _margins(options.trim)
     book_file = Assembler(target, epoch=epoch,
@@ -266,12 +298,13 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
 
     assembling = threading.Thread(target=assemble_body, name="bookmaker-assemble")
     try:
-        # The credits (longest) first, then what comes before the contents, then the chapters.
+        # The credits and the front matter before the contents (the longest
+        # parts) first, then the chapters.
         back_piece(0, 1)
-        queue.add(job(template.render(ctx, segment="front-head")), head_done)
+        head_piece(0, 1)
         for i, view in enumerate(chapters):
-            queue.add(job(template.render(ctx, segment="body", chapters=[view])), chapter_done(i))
-        note(f"{len(chapters) + 2} parts rendered to HTML")
+            queue.add(lambda view=view: job(template.render(ctx, segment="body", chapters=[view])),
+                      chapter_done(i))
         queue.run()
         note("contents laid out")
         if assembling.is_alive():
@@ -280,17 +313,19 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
             raise failed[0]
         note("chapters and credits assembled")
 
-        book_file.add(Placed(head[0], None), 0, document=True)
-        front = head[0].pages
+        front = 0
+        for i, segment in enumerate(head):
+            book_file.add(Placed(segment, None), i, document=i == 0)
+            front += segment.pages
         for i, segment in enumerate(contents):
             blank = i == 0 and front % 2 == 1
-            book_file.add(Placed(segment, None, blank), 1 + i)
+            book_file.add(Placed(segment, None, blank), len(head) + i)
             front += blank + segment.pages
         if front % 2:
             book_file.add_blank(_BODY - 1)  # the body opens on a recto
             front += 1
         book_file.finish(_outline(toc), front_pages=front)
-        note(f"{len(placed_body) + len(placed_back) + len(contents) + 1} parts assembled")
+        note(f"{len(placed_body) + len(placed_back) + len(contents) + len(head)} parts assembled")
     finally:
         if own and pool is not None:
             pool.shutdown()

@@ -237,6 +237,11 @@ class _Hasher:
         self.cache = cache
         self.changed = False
         self.now = time.time_ns()
+        self._fresh: dict[str, tuple[list[int], str]] = {}  # hashed in this run, however recent
+
+    def known(self, path: Path, sig: list[int], digest: str) -> None:
+        """A digest just computed elsewhere, trusted in this run while the stat agrees."""
+        self._fresh[str(path)] = (sig, digest)
 
     def signature(self, path: Path) -> list[int]:
         st = path.stat()
@@ -248,6 +253,9 @@ class _Hasher:
         entry: Any = self.cache.get(key)
         if _valid_entry(entry) and entry[:3] == sig:
             return str(entry[3])
+        fresh = self._fresh.get(key)
+        if fresh is not None and fresh[0] == sig:
+            return fresh[1]
         digest = sha256_file(path)
         if self.now - sig[1] > _RACY_NS:
             self.cache[key] = [*sig, digest]
@@ -289,7 +297,8 @@ def _target_entry(state: dict[str, Any], output: Path) -> dict[str, Any] | None:
 
 
 def _save_state(project: Path, state: dict[str, Any]) -> None:
-    with atomic_path(_cache_dir(project) / STATE_FILE) as tmp:
+    # not synced to disk: a state lost in a crash only means rebuilding
+    with atomic_path(_cache_dir(project) / STATE_FILE, durable=False) as tmp:
         tmp.write_text(json.dumps(state, separators=(",", ":"), sort_keys=True), encoding="utf-8")
 
 
@@ -720,8 +729,9 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
             if result.error is None:
                 try:
                     sig = hasher.signature(step.target.output)
-                    state["targets"][key] = {"deps": step.deps,
-                                             "output": [*sig, sha256_file(step.target.output)]}
+                    digest = sha256_file(step.target.output)
+                    hasher.known(step.target.output, sig, digest)  # for SHA256SUMS
+                    state["targets"][key] = {"deps": step.deps, "output": [*sig, digest]}
                 except OSError:
                     state["targets"].pop(key, None)
                 outcome = Outcome(step.target, "built", step.reason or "", result.warnings,
@@ -739,13 +749,12 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
         todo = sorted((s for s in steps if s.reason), key=_cost)
         try:
             _execute(todo, jobs, executor, tell, done, specs)
+            rewrote = _write_sums(dist, hasher)
         finally:
-            if todo or hasher.changed:
+            if todo or hasher.changed:  # once: the sums' hashes with the targets'
                 _save_state(project, state)
-        if _write_sums(dist, hasher) and not todo:
+        if rewrote and not todo:
             tell.note(f"{_label(dist / SUMS_FILE, project)} did not match dist/; rewrote it")
-        if hasher.changed:
-            _save_state(project, state)
     return [results[s.target] for s in steps]
 
 

@@ -174,6 +174,20 @@ class _Reader:
         return found
 
 
+def _writer_names(options: dict[str, Any]) -> list[str]:
+    """The writers a spec's options may name: the built-in ones when they are
+    all it names (no scan of the installed packages), else every writer."""
+    from .writers import builtin_writers, writers
+
+    builtin = builtin_writers()
+    named = {k for k in options if k not in _OPTION_KEYS}
+    formats = options.get("formats", _DEFAULT_FORMATS)
+    if not isinstance(formats, (list, tuple)) or not formats:
+        return writers()  # an error follows, naming every writer
+    named |= {f for f in formats if isinstance(f, str)}
+    return builtin if named <= set(builtin) else writers()
+
+
 def _known_suffixes() -> list[str]:
     from .readers import known_suffixes
     return known_suffixes()
@@ -199,6 +213,7 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
     out: list[ArticleEntry] = []
     suffixes: list[str] | None = None
     dirs: dict[Path, Path] = {}
+    from .readers import BUILTIN_SUFFIXES as builtin
     for i, item in enumerate(items):
         key = f"{where}[{i}]"
         if isinstance(item, str):
@@ -225,6 +240,8 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
                 raise r.fail(key + ".path", f"{pattern} is already in the book, at {seen[path]}")
             matches = [path]
         for path in matches:
+            if path.suffix.lower() in builtin:
+                continue  # the installed readers are asked only for other suffixes
             if suffixes is None:
                 suffixes = _known_suffixes()
             if path.suffix.lower() not in suffixes:
@@ -400,8 +417,7 @@ def load_spec(path: str | Path) -> BookSpec:
             front.append((kind, fpath))
 
     options = r.table(data.get("options", {}), "options", '[options] formats = ["epub"]')
-    from .writers import writers
-    known = writers()
+    known = _writer_names(options)
     r.check_keys(options, _OPTION_KEYS | set(known), "options.")
     if "formats" in options and not options["formats"]:
         raise r.fail("options.formats", f"found an empty list; allowed: {', '.join(known)}")

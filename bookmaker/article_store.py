@@ -12,6 +12,7 @@ chapters that changed and no other.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
 import struct
@@ -55,12 +56,16 @@ class ArticleStore:
     """Shells and bodies of the articles of one build, through a cache folder.
 
     `salt` names the code that reads (bookmaker's version and code digest).
+    `digests` are the SHA-256 of source files already hashed (by the build's
+    plan): such a file is read only when its article is not in the cache.
     `reads` counts the articles read from their source (not from the cache).
     """
 
-    def __init__(self, root: Path | None, salt: str) -> None:
+    def __init__(self, root: Path | None, salt: str,
+                 digests: dict[str, str] | None = None) -> None:
         self.cache = BlobCache(root) if root is not None else None
         self.salt = salt
+        self.digests = digests or {}
         self.reads = 0
         self._entries: dict[str, _Entry] = {}      # by source path
         self._chapters: dict[str, _Entry] = {}     # by chapter id
@@ -69,9 +74,14 @@ class ArticleStore:
         """The article of a source file without its text (see `body`)."""
         from .readers import read_source, reader_for, reader_name
 
-        data = read_source(path)
         # the reader by name: its module is imported only to read a file again
-        key = key_of("article", self.salt, reader_name(path), key_of(data))
+        reader = reader_name(path)
+        data = None
+        digest = self.digests.get(str(path)) if self.cache else None
+        if digest is None:
+            data = read_source(path)
+            digest = hashlib.sha256(data).hexdigest()
+        key = key_of("article", self.salt, reader, digest)
         payload = self.cache.get("articles", key) if self.cache else None
         if payload is not None:
             try:
@@ -85,6 +95,10 @@ class ArticleStore:
                 return shell
             except Exception:  # noqa: BLE001 - any damage: read the source again
                 log.info("article cache entry for %s is damaged; reading it again", path)
+        if data is None:
+            # the key of what is read: the file may have changed since it was hashed
+            data = read_source(path)
+            key = key_of("article", self.salt, reader, hashlib.sha256(data).hexdigest())
         article = reader_for(path)(data, name=str(path))
         self.reads += 1
         log.debug("read %s", path)

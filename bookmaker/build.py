@@ -238,6 +238,7 @@ class _Hasher:
         self.changed = False
         self.now = time.time_ns()
         self._fresh: dict[str, tuple[list[int], str]] = {}  # hashed in this run, however recent
+        self.seen: dict[str, str] = {}  # every file hashed in this run: path -> digest
 
     def known(self, path: Path, sig: list[int], digest: str) -> None:
         """A digest just computed elsewhere, trusted in this run while the stat agrees."""
@@ -252,11 +253,13 @@ class _Hasher:
         sig = self.signature(path)
         entry: Any = self.cache.get(key)
         if _valid_entry(entry) and entry[:3] == sig:
+            self.seen[key] = entry[3]
             return str(entry[3])
         fresh = self._fresh.get(key)
         if fresh is not None and fresh[0] == sig:
             return fresh[1]
         digest = sha256_file(path)
+        self.seen[key] = digest
         if self.now - sig[1] > _RACY_NS:
             self.cache[key] = [*sig, digest]
         else:
@@ -328,6 +331,10 @@ def _tool_version() -> str:
 
 
 def _label(path: Path, project: Path) -> str:
+    # plain strings first: a plan labels every article
+    text, root = str(path), str(project)
+    if text.startswith(root) and text[len(root):len(root) + 1] == os.sep and os.sep == "/":
+        return text[len(root) + 1:]
     try:
         return path.relative_to(project).as_posix()
     except ValueError:
@@ -365,8 +372,10 @@ class _Deps:
             self._themes[name] = deps
         return self._themes[name]
 
-    def of_spec(self, spec: BookSpec) -> dict[str, str]:
+    def of_spec(self, spec: BookSpec) -> tuple[dict[str, str], set[str]]:
+        """The spec's dependencies, and the labels of its own inputs among them."""
         deps = {_label(p, self.project): self.hash(p) for p in spec.inputs()}
+        inputs = set(deps)
         if spec.templates:
             for p in sorted(spec.templates.rglob("*")):
                 if p.is_file():
@@ -375,7 +384,7 @@ class _Deps:
         deps.update(self.tool())
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
         deps["SOURCE_DATE_EPOCH"] = epoch
-        return deps
+        return deps, inputs
 
     def of_target(self, spec_deps: dict[str, str], spec: BookSpec, fmt: str) -> dict[str, str]:
         deps = dict(spec_deps)
@@ -464,9 +473,8 @@ def _plan(project: Path, books: Sequence[str], dist: Path, force: bool,
     specs: dict[str, BookSpec] = {}
     suffixes: dict[str, str] = {}
     for spec in _select(project, books):
-        spec_deps = deps.of_spec(spec)
         # the spec and its articles reach the writer as the book itself
-        book_inputs = {_label(p, project) for p in spec.inputs()}
+        spec_deps, book_inputs = deps.of_spec(spec)
         specs[str(spec.path)] = spec
         for fmt in spec.formats:
             if fmt not in suffixes:
@@ -532,7 +540,7 @@ def _write_atomically(target: Target, book: Book, options: WriteOptions) -> None
 
 
 def _run_target(target: Target, sink: Sink | None = None,
-                spec: BookSpec | None = None) -> _Result:
+                spec: BookSpec | None = None, digests: dict[str, str] | None = None) -> _Result:
     """Build one target; never raises (errors travel back as data, across processes)."""
     started = time.perf_counter()
     if sink is None and _WORKER_SINK is not None:
@@ -545,7 +553,8 @@ def _run_target(target: Target, sink: Sink | None = None,
         emit(target, "reading", 0, 0)
         if spec is None:
             spec = load_spec(target.spec_path)
-        store = ArticleStore(target.cache and target.cache / "parsed", target.code)
+        # the sources' digests from the plan: unchanged sources are not read again
+        store = ArticleStore(target.cache and target.cache / "parsed", target.code, digests)
         book = load_book(spec, progress=lambda d, n: emit(target, "reading", d, n), store=store)
         options = replace(write_options(spec, target.format, target.cache), salt=target.salt)
         if getattr(get_writer(target.format), "takes_shells", False):
@@ -586,11 +595,12 @@ def _drain(queue: Any, reporter: Reporter) -> None:
 
 def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: Reporter,
              done: Callable[[Step, _Result], None],
-             specs: dict[str, BookSpec] | None = None) -> None:
+             specs: dict[str, BookSpec] | None = None,
+             digests: dict[str, str] | None = None) -> None:
     if executor is None and (jobs <= 1 or len(todo) <= 1):
         for step in todo:  # in this process: the specs planned are the specs built
             spec = (specs or {}).get(str(step.target.spec_path))
-            done(step, _run_target(step.target, reporter.stage, spec))
+            done(step, _run_target(step.target, reporter.stage, spec, digests))
         return
     import multiprocessing  # only for a pool: a one-target build starts without it
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -608,7 +618,8 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
     sink = reporter.stage if isinstance(executor, ThreadPoolExecutor) else None
     try:
         pending: dict[Future[_Result], Step] = {
-            executor.submit(_run_target, step.target, sink): step for step in todo}
+            executor.submit(_run_target, step.target, sink, None, digests): step
+            for step in todo}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -748,7 +759,7 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
 
         todo = sorted((s for s in steps if s.reason), key=_cost)
         try:
-            _execute(todo, jobs, executor, tell, done, specs)
+            _execute(todo, jobs, executor, tell, done, specs, hasher.seen)
             rewrote = _write_sums(dist, hasher)
         finally:
             if todo or hasher.changed:  # once: the sums' hashes with the targets'

@@ -46,6 +46,7 @@ from .licences import check_book_licences
 from .model import Article, Book, FrontMatter, Metadata, Person
 from .spec import ArticleEntry, BookSpec, find_specs, load_spec, slugify
 from .article_store import ArticleStore
+from .blobs import key_of
 from .writers import WriteOptions, atomic_path, get_writer
 
 __all__ = ["Target", "Outcome", "Step", "Reporter", "plan", "build", "clean", "load_book",
@@ -554,7 +555,8 @@ def _run_target(target: Target, sink: Sink | None = None,
         if spec is None:
             spec = load_spec(target.spec_path)
         # the sources' digests from the plan: unchanged sources are not read again
-        store = ArticleStore(target.cache and target.cache / "parsed", target.code, digests)
+        store = ArticleStore(target.cache and target.cache / "parsed", target.code, digests,
+                             pack=key_of("target", target.output))
         book = load_book(spec, progress=lambda d, n: emit(target, "reading", d, n), store=store)
         options = replace(write_options(spec, target.format, target.cache), salt=target.salt)
         if getattr(get_writer(target.format), "takes_shells", False):
@@ -564,6 +566,7 @@ def _run_target(target: Target, sink: Sink | None = None,
             book = store.complete(book)
         emit(target, f"writing {target.format}", 0, 0)
         _write_atomically(target, book, options)
+        store.close()
         return _Result(list(book.warnings), None, None, time.perf_counter() - started)
     except BookmakerError as exc:
         return _Result([], (type(exc).__name__, exc.message, exc.path, exc.line, exc.key),

@@ -249,7 +249,9 @@ class _Epub:
         self.store = options.articles
         cache = None
         if self.store is not None and options.cache_dir is not None:
-            cache = BlobCache(Path(options.cache_dir) / "epub")
+            # one pack per book: what its last build used, read at once
+            cache = BlobCache(Path(options.cache_dir) / "epub",
+                              pack=key_of("book", book.metadata.identifier, options.fingerprint()))
         self.cache = cache
         self.members = _Members(cache)
         self.salt = key_of(options.salt, options.fingerprint())
@@ -307,7 +309,7 @@ class _Epub:
                             protocol=pickle.HIGHEST_PROTOCOL)
         self.facts.append(key_of(shell, head))
         cache.put("views", key, head)
-        cache.put("bodies", key, str(view.body).encode("utf-8"))
+        cache.put("bodies", key, str(view.body).encode("utf-8"), keep=False)
         return view, key
 
     def body(self, view: Any, key: str | None) -> None:
@@ -318,7 +320,7 @@ class _Epub:
 
         if view.body is not None:
             return
-        data = self.cache.get("bodies", key) if self.cache and key else None
+        data = self.cache.get("bodies", key, keep=False) if self.cache and key else None
         if data is not None:
             view.body = Markup(data.decode("utf-8"))
             return
@@ -327,7 +329,7 @@ class _Epub:
         self.rendered.append(view.id)
         view.body = made.body
         if self.cache and key:
-            self.cache.put("bodies", key, str(made.body).encode("utf-8"))
+            self.cache.put("bodies", key, str(made.body).encode("utf-8"), keep=False)
 
     # --- the book -------------------------------------------------------------------
 
@@ -487,6 +489,8 @@ class _Epub:
         date_time = datetime.strptime(md.modified, _STAMP).timetuple()[:6]
         write_zip(out, [stored("mimetype", b"application/epub+zip"), *package[:2],
                         *self.content, package[2]], date_time)  # type: ignore[arg-type]
+        if self.cache is not None:
+            self.cache.close()
         if self.rendered:
             log.info("epub: rendered %d of %d chapters: %s", len(self.rendered),
                      len(book.chapters), " ".join(self.rendered))

@@ -44,7 +44,7 @@ from .errors import (BookmakerError, LicenceError, SourceError, SpecError, Write
 from .files import sha256_file
 from .licences import check_book_licences
 from .model import Article, Book, FrontMatter, Metadata, Person
-from .spec import ArticleEntry, BookSpec, find_specs, load_spec, slugify
+from .spec import ArticleEntry, BookSpec, _load_spec, find_specs, load_spec, slugify
 from .article_store import ArticleStore
 from .blobs import key_of
 from .writers import WriteOptions, atomic_path, get_writer
@@ -423,7 +423,10 @@ def _stale_reason(entry: dict[str, Any] | None, new: dict[str, str], output: Pat
 
 # --- choosing books --------------------------------------------------------------------
 
-def _select(project: Path, books: Sequence[str]) -> list[BookSpec]:
+def _select(project: Path, books: Sequence[str], keep: bool = False) -> list[BookSpec]:
+    """The specs to build; `keep`: their parsed TOML kept in the cache (not in
+    a dry run, which writes nothing)."""
+    cache = _cache_dir(project) / "specs" if keep else None
     paths = find_specs(project)
     if not paths and not books:
         raise SpecError("no book specs found (expected content/*.toml)", path=project / "content")
@@ -432,11 +435,11 @@ def _select(project: Path, books: Sequence[str]) -> list[BookSpec]:
         # (a slug never ends in ".toml", so nothing else could match).
         specs = []
         for name in books:
-            spec = load_spec(Path(name))
+            spec = _load_spec(Path(name), cache)
             if spec not in specs:
                 specs.append(spec)
         return _unique_slugs(specs)
-    specs = [load_spec(p) for p in paths]
+    specs = [_load_spec(p, cache) for p in paths]
     if books:
         chosen: list[BookSpec] = []
         for name in books:
@@ -468,12 +471,13 @@ def _dist(project: Path, out: str | Path | None) -> Path:
 
 
 def _plan(project: Path, books: Sequence[str], dist: Path, force: bool,
-          state: dict[str, Any], hasher: _Hasher) -> tuple[list[Step], dict[str, BookSpec]]:
+          state: dict[str, Any], hasher: _Hasher,
+          keep: bool = False) -> tuple[list[Step], dict[str, BookSpec]]:
     deps = _Deps(project, hasher)
     steps: list[Step] = []
     specs: dict[str, BookSpec] = {}
     suffixes: dict[str, str] = {}
-    for spec in _select(project, books):
+    for spec in _select(project, books, keep):
         # the spec and its articles reach the writer as the book itself
         spec_deps, book_inputs = deps.of_spec(spec)
         specs[str(spec.path)] = spec
@@ -727,7 +731,7 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
     with _locked(project):
         state = _load_state(project)
         hasher = _Hasher(state["files"])
-        steps, specs = _plan(project, books, dist, force, state, hasher)
+        steps, specs = _plan(project, books, dist, force, state, hasher, keep=True)
         tell.planned(steps)
         _remove_stale_temporaries(dist)
         _remove_stale_temporaries(_cache_dir(project))

@@ -317,15 +317,18 @@ def _writer_options(r: _Reader, options: dict[str, Any],
     return out
 
 
-def _parse(path: Path) -> dict[str, Any]:
+def _parse(path: Path, cache: Path | None = None) -> dict[str, Any]:
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise SpecError("no such book spec", path=path) from None
     except UnicodeDecodeError as exc:
         raise SpecError(f"not UTF-8 text (byte {exc.start})", path=path) from None
     except OSError as exc:
         raise SpecError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    if cache is not None:
+        return _parse_kept(path, raw, text, cache)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -338,6 +341,30 @@ def _parse(path: Path) -> dict[str, Any]:
         raise SpecError(f"not valid TOML: {message}", path=path, line=line) from None
 
 
+def _parse_kept(path: Path, raw: bytes, text: str, cache: Path) -> dict[str, Any]:
+    """The TOML of a spec, kept in a build cache by its bytes: parsing a long
+    spec costs more than loading the tables parsed before."""
+    import hashlib
+    import pickle
+    import sys
+
+    from .blobs import BlobCache, key_of
+
+    blobs = BlobCache(cache)
+    key = key_of("toml", sys.version, hashlib.sha256(raw).hexdigest())
+    payload = blobs.get("toml", key)
+    if payload is not None:
+        try:
+            data = pickle.loads(payload)
+            if isinstance(data, dict):
+                return data
+        except Exception:  # noqa: BLE001 - a damaged entry: parsed again
+            pass
+    data = _parse(path)
+    blobs.put("toml", key, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    return data
+
+
 def _flag(r: "_Reader", table: dict[str, Any], key: str, where: str) -> bool:
     value = table.get(key, False)
     if not isinstance(value, bool):
@@ -347,9 +374,14 @@ def _flag(r: "_Reader", table: dict[str, Any], key: str, where: str) -> bool:
 
 def load_spec(path: str | Path) -> BookSpec:
     """Load and validate one book spec; raise SpecError (or LicenceError) naming the key."""
+    return _load_spec(path)
+
+
+def _load_spec(path: str | Path, cache: Path | None = None) -> BookSpec:
+    """`load_spec`, with the parsed TOML kept in `cache` (a build's cache folder)."""
     path = Path(path).resolve()
     r = _Reader(path)
-    data = _parse(path)
+    data = _parse(path, cache)
     r.check_keys(data, _TOP_KEYS, "")
     if "book" not in data:
         raise r.fail("book", "missing; a [book] table with at least 'title' is required")

@@ -2,31 +2,31 @@
 
 An entry is keyed by the source file's bytes (SHA-256), the reader that read
 it and the bookmaker code, so any change to one of them reads the file again.
-It holds two pickles: the article's *shell* (title, authors, attribution,
+It is two entries: the article's *shell* (title, authors, attribution,
 warnings: everything but the text), with the warnings of its note numbering;
 and its *body* (blocks and notes, numbered as assembly numbers them). A build
-loads every shell, which is quick, and a body only where a writer needs it:
-the EPUB writer, which keeps each chapter it made, needs the body of the
-chapters that changed and no other.
+loads every shell, which is quick (they are packed per book), and a body
+only where a writer needs it: the EPUB writer, which keeps each chapter it
+made, needs the body of the chapters that changed and no other.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
-import struct
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .assemble import number_notes
 from .blobs import BlobCache, key_of
+from .errors import SourceError
 from .model import Article, Block, Book, Chapter, Figure, ListBlock, Note, Quote
 
 __all__ = ["ArticleStore"]
 
 log = logging.getLogger("bookmaker")
-_HEAD = struct.Struct("<Q")
 
 
 @dataclass
@@ -35,8 +35,8 @@ class _Entry:
     note_warnings: tuple[str, ...]   # "note 3 is never called", without the article's name
     has_figures: bool
     has_notes: bool
-    payload: bytes                   # the whole entry: the body is unpickled on demand
-    body_at: int
+    path: Path                       # the source, read again if its body is not in the cache
+    digest: str                      # of the source's bytes
     body: tuple[tuple[Block, ...], tuple[Note, ...]] | None = None
 
 
@@ -55,53 +55,72 @@ class ArticleStore:
     """Shells and bodies of the articles of one build, through a cache folder.
 
     `salt` names the code that reads (bookmaker's version and code digest).
+    `digests` are the SHA-256 of source files already hashed (by the build's
+    plan): such a file is read only when its article is not in the cache.
     `reads` counts the articles read from their source (not from the cache).
     """
 
-    def __init__(self, root: Path | None, salt: str) -> None:
-        self.cache = BlobCache(root) if root is not None else None
+    def __init__(self, root: Path | None, salt: str,
+                 digests: dict[str, str] | None = None, pack: str | None = None) -> None:
+        self.cache = BlobCache(root, pack) if root is not None else None
         self.salt = salt
+        self.digests = digests or {}
         self.reads = 0
         self._entries: dict[str, _Entry] = {}      # by source path
         self._chapters: dict[str, _Entry] = {}     # by chapter id
 
     def shell(self, path: Path) -> Article:
         """The article of a source file without its text (see `body`)."""
-        from .readers import read_source, reader_for, reader_name
+        from .readers import read_source, reader_name
 
-        data = read_source(path)
         # the reader by name: its module is imported only to read a file again
-        key = key_of("article", self.salt, reader_name(path), key_of(data))
-        payload = self.cache.get("articles", key) if self.cache else None
+        reader = reader_name(path)
+        data = None
+        digest = self.digests.get(str(path)) if self.cache else None
+        if digest is None:
+            data = read_source(path)
+            digest = hashlib.sha256(data).hexdigest()
+        key = key_of("article", self.salt, reader, digest)
+        payload = self.cache.get("shells", key) if self.cache else None
         if payload is not None:
             try:
-                (size,) = _HEAD.unpack_from(payload)
-                head = pickle.loads(payload[_HEAD.size:_HEAD.size + size])
-                shell, warnings, figures, notes = head
+                shell, warnings, figures, notes = pickle.loads(payload)
                 if not isinstance(shell, Article):
                     raise TypeError("not an article")
-                self._entries[str(path)] = _Entry(key, warnings, figures, notes, payload,
-                                                  _HEAD.size + size)
+                self._entries[str(path)] = _Entry(key, warnings, figures, notes, path, digest)
                 return shell
             except Exception:  # noqa: BLE001 - any damage: read the source again
                 log.info("article cache entry for %s is damaged; reading it again", path)
+        if data is None:
+            # the key of what is read: the file may have changed since it was hashed
+            data = read_source(path)
+            digest = hashlib.sha256(data).hexdigest()
+            key = key_of("article", self.salt, reader, digest)
+        shell, suffixes, body = self._read(path, data)
+        figures, notes = _has_figures(body[0]), bool(body[1])
+        if self.cache:
+            self.cache.put("shells", key, pickle.dumps((shell, suffixes, figures, notes),
+                                                       protocol=pickle.HIGHEST_PROTOCOL))
+            self.cache.put("texts", key, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL),
+                           keep=False)
+        self._entries[str(path)] = _Entry(key, suffixes, figures, notes, path, digest, body)
+        return shell
+
+    def _read(self, path: Path, data: bytes) -> tuple[Article, tuple[str, ...], Any]:
+        """The shell, the note warnings and the body of a source's bytes."""
+        from .readers import reader_for
+
         article = reader_for(path)(data, name=str(path))
         self.reads += 1
         log.debug("read %s", path)
         numbered, warnings = number_notes(article, "")
         suffixes = tuple(w.split(": ", 1)[1] for w in warnings)
-        shell = replace(article, blocks=(), notes=())
-        body = (numbered.blocks, numbered.notes)
-        figures, notes = _has_figures(numbered.blocks), bool(numbered.notes)
-        head_bytes = pickle.dumps((shell, suffixes, figures, notes),
-                                  protocol=pickle.HIGHEST_PROTOCOL)
-        payload = (_HEAD.pack(len(head_bytes)) + head_bytes
-                   + pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL))
+        return replace(article, blocks=(), notes=()), suffixes, (numbered.blocks, numbered.notes)
+
+    def close(self) -> None:
+        """Keep the shells this build used together, for the next build."""
         if self.cache:
-            self.cache.put("articles", key, payload)
-        self._entries[str(path)] = _Entry(key, suffixes, figures, notes, payload,
-                                          _HEAD.size + len(head_bytes), body)
-        return shell
+            self.cache.close()
 
     def note_warnings(self, path: Path, where: str) -> list[str]:
         return [f"{where}: {w}" for w in self._entries[str(path)].note_warnings]
@@ -123,10 +142,30 @@ class ArticleStore:
         """The chapter with its article's blocks and notes."""
         entry = self._chapters[chapter.id]
         if entry.body is None:
-            body: Any = pickle.loads(entry.payload[entry.body_at:])
-            entry.body = body
+            entry.body = self._body(entry)
         blocks, notes = entry.body
         return replace(chapter, article=replace(chapter.article, blocks=blocks, notes=notes))
+
+    def _body(self, entry: _Entry) -> Any:
+        from .readers import read_source
+
+        payload = self.cache.get("texts", entry.key, keep=False) if self.cache else None
+        if payload is not None:
+            try:
+                blocks, notes = pickle.loads(payload)
+                return blocks, notes
+            except Exception:  # noqa: BLE001 - any damage: read the source again
+                pass
+        log.info("the text of %s is not in the cache; reading it again", entry.path)
+        data = read_source(entry.path)
+        if hashlib.sha256(data).hexdigest() != entry.digest:
+            raise SourceError("changed while the book was being made; build again",
+                              path=entry.path)
+        body = self._read(entry.path, data)[2]
+        if self.cache:
+            self.cache.put("texts", entry.key, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL),
+                           keep=False)
+        return body
 
     def complete(self, book: Book) -> Book:
         """The book with every chapter's text, for writers that need all of it."""

@@ -5,6 +5,11 @@ half-written entry does not match its digest, is removed and counts as a miss,
 so the caller makes it again; it is never trusted. Entries are written to a
 temporary file and renamed, without fsync: a cache entry lost in a crash is
 only a miss.
+
+A cache opened with a `pack` name also keeps, in one file, the entries one
+build used (`close()` writes it): the next build of the same book reads them
+at once instead of file by file. A pack is checked whole, like an entry; a
+damaged pack is ignored and the entries are looked up one by one.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -27,14 +33,50 @@ def key_of(*parts: object) -> str:
     return h.hexdigest()
 
 
-class BlobCache:
-    """Entries in `root/<kind>/<key[:2]>/<key>`."""
+_PACKS = "packs"
 
-    def __init__(self, root: Path) -> None:
+
+class BlobCache:
+    """Entries in `root/<kind>/<key[:2]>/<key>`; packs in `root/packs/<name>`."""
+
+    def __init__(self, root: Path, pack: str | None = None) -> None:
         self.root = Path(root)
         self._root = str(self.root)
         self.hits = 0
         self.misses = 0
+        self._pack = pack
+        self._packed: dict[str, bytes] = self._read_pack() if pack else {}
+        self._used: dict[str, bytes] = {}  # what this build got or put: the next pack
+
+    def _pack_name(self) -> str:
+        return os.path.join(self._root, _PACKS, str(self._pack))
+
+    def _read_pack(self) -> dict[str, bytes]:
+        try:
+            with open(self._pack_name(), "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return {}
+        try:
+            if hashlib.sha256(data[32:]).digest() != data[:32]:
+                raise ValueError("damaged")
+            entries = pickle.loads(data[32:])
+            if not isinstance(entries, dict) or not all(
+                    isinstance(k, str) and isinstance(v, bytes) for k, v in entries.items()):
+                raise ValueError("not a pack")
+            return entries
+        except Exception:  # noqa: BLE001 - any damage: the entries one by one
+            with contextlib.suppress(OSError):
+                os.unlink(self._pack_name())
+            return {}
+
+    def close(self) -> None:
+        """Write the pack of the entries used, when it changed."""
+        if not self._pack or self._used.keys() == self._packed.keys():
+            return
+        body = pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(self._pack_name(), hashlib.sha256(body).digest() + body)
+        self._packed = dict(self._used)
 
     def path(self, kind: str, key: str) -> Path:
         return Path(self._name(kind, key))
@@ -43,7 +85,14 @@ class BlobCache:
         # plain strings: a rebuild looks up hundreds of entries
         return os.path.join(self._root, kind, key[:2], key)
 
-    def get(self, kind: str, key: str) -> bytes | None:
+    def get(self, kind: str, key: str, keep: bool = True) -> bytes | None:
+        """An entry's payload, or None; `keep`: in the pack this build writes."""
+        packed = self._packed.get(kind + "/" + key)
+        if packed is not None:
+            self.hits += 1
+            if keep:
+                self._used[kind + "/" + key] = packed
+            return packed
         name = self._name(kind, key)
         try:
             with open(name, "rb") as fh:
@@ -58,17 +107,24 @@ class BlobCache:
             self.misses += 1
             return None
         self.hits += 1
+        if keep and self._pack:
+            self._used[kind + "/" + key] = payload
         return payload
 
-    def put(self, kind: str, key: str, payload: bytes) -> None:
-        path = self.path(kind, key)
+    def put(self, kind: str, key: str, payload: bytes, keep: bool = True) -> None:
+        if keep and self._pack:
+            self._used[kind + "/" + key] = payload
+        self._write(self._name(kind, key), hashlib.sha256(payload).digest() + payload)
+
+    def _write(self, name: str, data: bytes) -> None:
+        path = Path(name)
         tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:16]}.", suffix=".tmp",
+                                       dir=path.parent)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(hashlib.sha256(payload).digest())
-                fh.write(payload)
+                fh.write(data)
             os.replace(tmp, path)
         except OSError:
             # a cache that cannot be written only makes the next build slower

@@ -44,8 +44,9 @@ from .errors import (BookmakerError, LicenceError, SourceError, SpecError, Write
 from .files import sha256_file
 from .licences import check_book_licences
 from .model import Article, Book, FrontMatter, Metadata, Person
-from .spec import ArticleEntry, BookSpec, find_specs, load_spec, slugify
+from .spec import ArticleEntry, BookSpec, _load_spec, find_specs, load_spec, slugify
 from .article_store import ArticleStore
+from .blobs import key_of
 from .writers import WriteOptions, atomic_path, get_writer
 
 __all__ = ["Target", "Outcome", "Step", "Reporter", "plan", "build", "clean", "load_book",
@@ -237,6 +238,12 @@ class _Hasher:
         self.cache = cache
         self.changed = False
         self.now = time.time_ns()
+        self._fresh: dict[str, tuple[list[int], str]] = {}  # hashed in this run, however recent
+        self.seen: dict[str, str] = {}  # every file hashed in this run: path -> digest
+
+    def known(self, path: Path, sig: list[int], digest: str) -> None:
+        """A digest just computed elsewhere, trusted in this run while the stat agrees."""
+        self._fresh[str(path)] = (sig, digest)
 
     def signature(self, path: Path) -> list[int]:
         st = path.stat()
@@ -247,8 +254,13 @@ class _Hasher:
         sig = self.signature(path)
         entry: Any = self.cache.get(key)
         if _valid_entry(entry) and entry[:3] == sig:
+            self.seen[key] = entry[3]
             return str(entry[3])
+        fresh = self._fresh.get(key)
+        if fresh is not None and fresh[0] == sig:
+            return fresh[1]
         digest = sha256_file(path)
+        self.seen[key] = digest
         if self.now - sig[1] > _RACY_NS:
             self.cache[key] = [*sig, digest]
         else:
@@ -289,7 +301,8 @@ def _target_entry(state: dict[str, Any], output: Path) -> dict[str, Any] | None:
 
 
 def _save_state(project: Path, state: dict[str, Any]) -> None:
-    with atomic_path(_cache_dir(project) / STATE_FILE) as tmp:
+    # not synced to disk: a state lost in a crash only means rebuilding
+    with atomic_path(_cache_dir(project) / STATE_FILE, durable=False) as tmp:
         tmp.write_text(json.dumps(state, separators=(",", ":"), sort_keys=True), encoding="utf-8")
 
 
@@ -318,7 +331,16 @@ def _tool_version() -> str:
     return __version__
 
 
+def _parts(path: Path) -> tuple[str, ...]:
+    """The order of paths, as comparing them gives it (and quicker)."""
+    return path.parts
+
+
 def _label(path: Path, project: Path) -> str:
+    # plain strings first: a plan labels every article
+    text, root = str(path), str(project)
+    if text.startswith(root) and text[len(root):len(root) + 1] == os.sep and os.sep == "/":
+        return text[len(root) + 1:]
     try:
         return path.relative_to(project).as_posix()
     except ValueError:
@@ -337,7 +359,7 @@ class _Deps:
     def tool(self) -> dict[str, str]:
         if self._tool is None:
             h = hashlib.sha256()
-            for p in sorted(_PACKAGE.rglob("*.py")):
+            for p in sorted(_PACKAGE.rglob("*.py"), key=_parts):
                 h.update(p.relative_to(_PACKAGE).as_posix().encode() + b"\0" + self.hash(p).encode())
             self._tool = {"bookmaker version": _tool_version(), "bookmaker code": h.hexdigest()}
         return self._tool
@@ -347,26 +369,28 @@ class _Deps:
             from .theme import load_theme
             theme = load_theme(name)
             deps = {}
-            for p in sorted(theme.path.rglob("*")):
+            for p in sorted(theme.path.rglob("*"), key=_parts):
                 if p.is_file():
                     deps[f"theme file {p.relative_to(theme.path).as_posix()}"] = self.hash(p)
-            for p in sorted(theme.font_dir.glob("*")):
+            for p in sorted(theme.font_dir.glob("*"), key=_parts):
                 if p.is_file():
                     deps[f"font {p.name}"] = self.hash(p)
             self._themes[name] = deps
         return self._themes[name]
 
-    def of_spec(self, spec: BookSpec) -> dict[str, str]:
+    def of_spec(self, spec: BookSpec) -> tuple[dict[str, str], set[str]]:
+        """The spec's dependencies, and the labels of its own inputs among them."""
         deps = {_label(p, self.project): self.hash(p) for p in spec.inputs()}
+        inputs = set(deps)
         if spec.templates:
-            for p in sorted(spec.templates.rglob("*")):
+            for p in sorted(spec.templates.rglob("*"), key=_parts):
                 if p.is_file():
                     deps[_label(p, self.project)] = self.hash(p)
         deps.update(self.theme(spec.theme))
         deps.update(self.tool())
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
         deps["SOURCE_DATE_EPOCH"] = epoch
-        return deps
+        return deps, inputs
 
     def of_target(self, spec_deps: dict[str, str], spec: BookSpec, fmt: str) -> dict[str, str]:
         deps = dict(spec_deps)
@@ -404,7 +428,10 @@ def _stale_reason(entry: dict[str, Any] | None, new: dict[str, str], output: Pat
 
 # --- choosing books --------------------------------------------------------------------
 
-def _select(project: Path, books: Sequence[str]) -> list[BookSpec]:
+def _select(project: Path, books: Sequence[str], keep: bool = False) -> list[BookSpec]:
+    """The specs to build; `keep`: their parsed TOML kept in the cache (not in
+    a dry run, which writes nothing)."""
+    cache = _cache_dir(project) / "specs" if keep else None
     paths = find_specs(project)
     if not paths and not books:
         raise SpecError("no book specs found (expected content/*.toml)", path=project / "content")
@@ -413,11 +440,11 @@ def _select(project: Path, books: Sequence[str]) -> list[BookSpec]:
         # (a slug never ends in ".toml", so nothing else could match).
         specs = []
         for name in books:
-            spec = load_spec(Path(name))
+            spec = _load_spec(Path(name), cache)
             if spec not in specs:
                 specs.append(spec)
         return _unique_slugs(specs)
-    specs = [load_spec(p) for p in paths]
+    specs = [_load_spec(p, cache) for p in paths]
     if books:
         chosen: list[BookSpec] = []
         for name in books:
@@ -449,15 +476,15 @@ def _dist(project: Path, out: str | Path | None) -> Path:
 
 
 def _plan(project: Path, books: Sequence[str], dist: Path, force: bool,
-          state: dict[str, Any], hasher: _Hasher) -> tuple[list[Step], dict[str, BookSpec]]:
+          state: dict[str, Any], hasher: _Hasher,
+          keep: bool = False) -> tuple[list[Step], dict[str, BookSpec]]:
     deps = _Deps(project, hasher)
     steps: list[Step] = []
     specs: dict[str, BookSpec] = {}
     suffixes: dict[str, str] = {}
-    for spec in _select(project, books):
-        spec_deps = deps.of_spec(spec)
+    for spec in _select(project, books, keep):
         # the spec and its articles reach the writer as the book itself
-        book_inputs = {_label(p, project) for p in spec.inputs()}
+        spec_deps, book_inputs = deps.of_spec(spec)
         specs[str(spec.path)] = spec
         for fmt in spec.formats:
             if fmt not in suffixes:
@@ -523,7 +550,7 @@ def _write_atomically(target: Target, book: Book, options: WriteOptions) -> None
 
 
 def _run_target(target: Target, sink: Sink | None = None,
-                spec: BookSpec | None = None) -> _Result:
+                spec: BookSpec | None = None, digests: dict[str, str] | None = None) -> _Result:
     """Build one target; never raises (errors travel back as data, across processes)."""
     started = time.perf_counter()
     if sink is None and _WORKER_SINK is not None:
@@ -536,7 +563,9 @@ def _run_target(target: Target, sink: Sink | None = None,
         emit(target, "reading", 0, 0)
         if spec is None:
             spec = load_spec(target.spec_path)
-        store = ArticleStore(target.cache and target.cache / "parsed", target.code)
+        # the sources' digests from the plan: unchanged sources are not read again
+        store = ArticleStore(target.cache and target.cache / "parsed", target.code, digests,
+                             pack=key_of("target", target.output))
         book = load_book(spec, progress=lambda d, n: emit(target, "reading", d, n), store=store)
         options = replace(write_options(spec, target.format, target.cache), salt=target.salt)
         if getattr(get_writer(target.format), "takes_shells", False):
@@ -546,6 +575,7 @@ def _run_target(target: Target, sink: Sink | None = None,
             book = store.complete(book)
         emit(target, f"writing {target.format}", 0, 0)
         _write_atomically(target, book, options)
+        store.close()
         return _Result(list(book.warnings), None, None, time.perf_counter() - started)
     except BookmakerError as exc:
         return _Result([], (type(exc).__name__, exc.message, exc.path, exc.line, exc.key),
@@ -577,11 +607,12 @@ def _drain(queue: Any, reporter: Reporter) -> None:
 
 def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: Reporter,
              done: Callable[[Step, _Result], None],
-             specs: dict[str, BookSpec] | None = None) -> None:
+             specs: dict[str, BookSpec] | None = None,
+             digests: dict[str, str] | None = None) -> None:
     if executor is None and (jobs <= 1 or len(todo) <= 1):
         for step in todo:  # in this process: the specs planned are the specs built
             spec = (specs or {}).get(str(step.target.spec_path))
-            done(step, _run_target(step.target, reporter.stage, spec))
+            done(step, _run_target(step.target, reporter.stage, spec, digests))
         return
     import multiprocessing  # only for a pool: a one-target build starts without it
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -599,7 +630,8 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
     sink = reporter.stage if isinstance(executor, ThreadPoolExecutor) else None
     try:
         pending: dict[Future[_Result], Step] = {
-            executor.submit(_run_target, step.target, sink): step for step in todo}
+            executor.submit(_run_target, step.target, sink, None, digests): step
+            for step in todo}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -704,7 +736,7 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
     with _locked(project):
         state = _load_state(project)
         hasher = _Hasher(state["files"])
-        steps, specs = _plan(project, books, dist, force, state, hasher)
+        steps, specs = _plan(project, books, dist, force, state, hasher, keep=True)
         tell.planned(steps)
         _remove_stale_temporaries(dist)
         _remove_stale_temporaries(_cache_dir(project))
@@ -720,8 +752,9 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
             if result.error is None:
                 try:
                     sig = hasher.signature(step.target.output)
-                    state["targets"][key] = {"deps": step.deps,
-                                             "output": [*sig, sha256_file(step.target.output)]}
+                    digest = sha256_file(step.target.output)
+                    hasher.known(step.target.output, sig, digest)  # for SHA256SUMS
+                    state["targets"][key] = {"deps": step.deps, "output": [*sig, digest]}
                 except OSError:
                     state["targets"].pop(key, None)
                 outcome = Outcome(step.target, "built", step.reason or "", result.warnings,
@@ -738,14 +771,13 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
 
         todo = sorted((s for s in steps if s.reason), key=_cost)
         try:
-            _execute(todo, jobs, executor, tell, done, specs)
+            _execute(todo, jobs, executor, tell, done, specs, hasher.seen)
+            rewrote = _write_sums(dist, hasher)
         finally:
-            if todo or hasher.changed:
+            if todo or hasher.changed:  # once: the sums' hashes with the targets'
                 _save_state(project, state)
-        if _write_sums(dist, hasher) and not todo:
+        if rewrote and not todo:
             tell.note(f"{_label(dist / SUMS_FILE, project)} did not match dist/; rewrote it")
-        if hasher.changed:
-            _save_state(project, state)
     return [results[s.target] for s in steps]
 
 

@@ -24,21 +24,25 @@ _frozen = dict(frozen=True, slots=True)
 
 @dataclass(**_frozen)
 class Text:
+    """Plain text."""
     text: str
 
 
 @dataclass(**_frozen)
 class Emphasis:
+    """Emphasised text (italics)."""
     children: tuple["Inline", ...]
 
 
 @dataclass(**_frozen)
 class Strong:
+    """Strongly emphasised text (bold)."""
     children: tuple["Inline", ...]
 
 
 @dataclass(**_frozen)
 class SmallCaps:
+    """Text set in small capitals."""
     children: tuple["Inline", ...]
 
 
@@ -55,12 +59,14 @@ class NoteRef:
 
 @dataclass(**_frozen)
 class Link:
+    """A hyperlink around inlines."""
     href: str
     children: tuple["Inline", ...]
 
 
 @dataclass(**_frozen)
 class LineBreak:
+    """A line break within a block."""
     pass
 
 
@@ -79,17 +85,20 @@ class Heading:
 
 @dataclass(**_frozen)
 class Paragraph:
+    """A paragraph of inlines."""
     content: tuple[Inline, ...]
     role: str = ""  # optional hint from the source, e.g. "first" or "information"
 
 
 @dataclass(**_frozen)
 class Quote:
+    """A block quotation of blocks."""
     blocks: tuple["Block", ...]
 
 
 @dataclass(**_frozen)
 class ListBlock:
+    """A list: each item is blocks."""
     items: tuple[tuple["Block", ...], ...]
     ordered: bool = False
     start: int = 1
@@ -106,26 +115,31 @@ class Speech:
 
 @dataclass(**_frozen)
 class Dateline:
+    """The place and date line of a letter or dispatch."""
     content: tuple[Inline, ...]
 
 
 @dataclass(**_frozen)
 class Signature:
+    """The signature closing a letter or speech."""
     content: tuple[Inline, ...]
 
 
 @dataclass(**_frozen)
 class Separator:
+    """A break between sections (a row of asterisks)."""
     text: str = "* * *"
 
 
 @dataclass(**_frozen)
 class Preformatted:
+    """Text whose line breaks and spaces are kept."""
     text: str
 
 
 @dataclass(**_frozen)
 class Figure:
+    """An image with its caption."""
     src: str
     alt: str
     caption: tuple[Inline, ...] = ()
@@ -157,6 +171,7 @@ Block = Union[Heading, Paragraph, Quote, ListBlock, Speech, Dateline, Signature,
 
 @dataclass(**_frozen)
 class Note:
+    """A note, with the label its call shows."""
     id: str
     blocks: tuple[Block, ...]
     label: str = ""
@@ -174,6 +189,7 @@ class Licence:
 
 @dataclass(**_frozen)
 class Person:
+    """An author, editor, translator or transcriber."""
     name: str
     role: str = "aut"  # MARC relator: aut, edt, trl, trc
 
@@ -198,6 +214,7 @@ class Attribution:
 
 @dataclass(**_frozen)
 class Article:
+    """One source text: its metadata, blocks and notes."""
     title: str
     blocks: tuple[Block, ...]
     subtitle: str | None = None
@@ -213,6 +230,7 @@ class Article:
 
 @dataclass(**_frozen)
 class Metadata:
+    """What describes the book as a whole."""
     title: str
     language: str = "en"
     subtitle: str | None = None
@@ -243,6 +261,7 @@ class Chapter:
 
 @dataclass(**_frozen)
 class Part:
+    """A titled group of chapters."""
     title: str
 
 
@@ -257,6 +276,7 @@ class FrontMatter:
 
 @dataclass(**_frozen)
 class Book:
+    """Chapters in order, with the book's metadata and front matter."""
     metadata: Metadata
     chapters: tuple[Chapter, ...]
     parts: tuple[Part, ...] = ()

@@ -174,6 +174,20 @@ class _Reader:
         return found
 
 
+def _writer_names(options: dict[str, Any]) -> list[str]:
+    """The writers a spec's options may name: the built-in ones when they are
+    all it names (no scan of the installed packages), else every writer."""
+    from .writers import builtin_writers, writers
+
+    builtin = builtin_writers()
+    named = {k for k in options if k not in _OPTION_KEYS}
+    formats = options.get("formats", _DEFAULT_FORMATS)
+    if not isinstance(formats, (list, tuple)) or not formats:
+        return writers()  # an error follows, naming every writer
+    named |= {f for f in formats if isinstance(f, str)}
+    return builtin if named <= set(builtin) else writers()
+
+
 def _known_suffixes() -> list[str]:
     from .readers import known_suffixes
     return known_suffixes()
@@ -199,6 +213,7 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
     out: list[ArticleEntry] = []
     suffixes: list[str] | None = None
     dirs: dict[Path, Path] = {}
+    from .readers import BUILTIN_SUFFIXES as builtin
     for i, item in enumerate(items):
         key = f"{where}[{i}]"
         if isinstance(item, str):
@@ -225,6 +240,8 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
                 raise r.fail(key + ".path", f"{pattern} is already in the book, at {seen[path]}")
             matches = [path]
         for path in matches:
+            if path.suffix.lower() in builtin:
+                continue  # the installed readers are asked only for other suffixes
             if suffixes is None:
                 suffixes = _known_suffixes()
             if path.suffix.lower() not in suffixes:
@@ -300,15 +317,18 @@ def _writer_options(r: _Reader, options: dict[str, Any],
     return out
 
 
-def _parse(path: Path) -> dict[str, Any]:
+def _parse(path: Path, cache: Path | None = None) -> dict[str, Any]:
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise SpecError("no such book spec", path=path) from None
     except UnicodeDecodeError as exc:
         raise SpecError(f"not UTF-8 text (byte {exc.start})", path=path) from None
     except OSError as exc:
         raise SpecError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    if cache is not None:
+        return _parse_kept(path, raw, text, cache)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -321,6 +341,30 @@ def _parse(path: Path) -> dict[str, Any]:
         raise SpecError(f"not valid TOML: {message}", path=path, line=line) from None
 
 
+def _parse_kept(path: Path, raw: bytes, text: str, cache: Path) -> dict[str, Any]:
+    """The TOML of a spec, kept in a build cache by its bytes: parsing a long
+    spec costs more than loading the tables parsed before."""
+    import hashlib
+    import pickle
+    import sys
+
+    from .blobs import BlobCache, key_of
+
+    blobs = BlobCache(cache)
+    key = key_of("toml", sys.version, hashlib.sha256(raw).hexdigest())
+    payload = blobs.get("toml", key)
+    if payload is not None:
+        try:
+            data = pickle.loads(payload)
+            if isinstance(data, dict):
+                return data
+        except Exception:  # noqa: BLE001 - a damaged entry: parsed again
+            pass
+    data = _parse(path)
+    blobs.put("toml", key, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    return data
+
+
 def _flag(r: "_Reader", table: dict[str, Any], key: str, where: str) -> bool:
     value = table.get(key, False)
     if not isinstance(value, bool):
@@ -330,9 +374,14 @@ def _flag(r: "_Reader", table: dict[str, Any], key: str, where: str) -> bool:
 
 def load_spec(path: str | Path) -> BookSpec:
     """Load and validate one book spec; raise SpecError (or LicenceError) naming the key."""
+    return _load_spec(path)
+
+
+def _load_spec(path: str | Path, cache: Path | None = None) -> BookSpec:
+    """`load_spec`, with the parsed TOML kept in `cache` (a build's cache folder)."""
     path = Path(path).resolve()
     r = _Reader(path)
-    data = _parse(path)
+    data = _parse(path, cache)
     r.check_keys(data, _TOP_KEYS, "")
     if "book" not in data:
         raise r.fail("book", "missing; a [book] table with at least 'title' is required")
@@ -400,8 +449,7 @@ def load_spec(path: str | Path) -> BookSpec:
             front.append((kind, fpath))
 
     options = r.table(data.get("options", {}), "options", '[options] formats = ["epub"]')
-    from .writers import writers
-    known = writers()
+    known = _writer_names(options)
     r.check_keys(options, _OPTION_KEYS | set(known), "options.")
     if "formats" in options and not options["formats"]:
         raise r.fail("options.formats", f"found an empty list; allowed: {', '.join(known)}")

@@ -12,13 +12,12 @@ import os
 import sys
 from collections.abc import Callable
 from importlib import import_module
-from importlib.metadata import entry_points
 from pathlib import Path
 
 from ..errors import SourceError
 from ..model import Article
 
-__all__ = ["Reader", "read_article", "read_source", "reader_for", "reader_name", "known_suffixes"]
+__all__ = ["BUILTIN_SUFFIXES", "Reader", "read_article", "read_source", "reader_for", "reader_name", "known_suffixes"]
 
 Reader = Callable[..., Article]
 
@@ -30,6 +29,7 @@ _BUILTIN = {
     ".markdown": "bookmaker.readers.markdown",
 }
 
+BUILTIN_SUFFIXES = frozenset(_BUILTIN)  # what needs no scan of the installed packages
 
 _FOUND: dict[tuple[str, ...], dict[str, str]] = {}
 
@@ -38,6 +38,8 @@ def _plugins() -> dict[str, str]:
     # Scanning the installed packages takes milliseconds: once per sys.path.
     where = tuple(sys.path)
     if where not in _FOUND:
+        from importlib.metadata import entry_points  # slow to import: only when asked
+
         found: dict[str, str] = {}
         for ep in entry_points(group="bookmaker.readers"):
             found["." + ep.name.lstrip(".").lower()] = ep.value

@@ -13,14 +13,14 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from ..errors import WriterError
 from ..model import Book
 
-__all__ = ["Writer", "WriteOptions", "writers", "get_writer", "write_book", "atomic_path"]
+__all__ = ["Writer", "WriteOptions", "writers", "builtin_writers", "get_writer", "write_book",
+           "atomic_path"]
 
 _BUILTIN = {
     "epub": "bookmaker.writers.epub:EpubWriter",
@@ -81,6 +81,10 @@ def _declared() -> dict[str, str]:
 
 
 def _scan() -> dict[str, str]:
+    # importlib.metadata is slow to import: only here, when the installed
+    # packages must be asked
+    from importlib.metadata import entry_points
+
     found = dict(_BUILTIN)
     for ep in entry_points(group="bookmaker.writers"):
         if ep.name in found and found[ep.name] != ep.value:
@@ -95,23 +99,37 @@ def writers() -> list[str]:
     return sorted(_declared())
 
 
+def builtin_writers() -> list[str]:
+    """The names of the writers bookmaker itself has."""
+    return sorted(_BUILTIN)
+
+
 def get_writer(name: str) -> Writer:
-    declared = _declared()
-    if name not in declared:
-        raise WriterError(f"unknown writer {name!r}; known writers: {', '.join(sorted(declared))}",
-                          key="formats")
-    writer = _load(declared[name])
+    """The writer of that name. A built-in name is found without scanning the
+    installed packages (no installed writer may take one: `writers()` says so)."""
+    where = _BUILTIN.get(name)
+    if where is None:
+        declared = _declared()
+        if name not in declared:
+            raise WriterError(f"unknown writer {name!r}; known writers: "
+                              f"{', '.join(sorted(declared))}", key="formats")
+        where = declared[name]
+    writer = _load(where)
     if not isinstance(writer, Writer):
-        raise WriterError(f"{declared[name]} is not a writer (needs name, suffix and write())",
+        raise WriterError(f"{where} is not a writer (needs name, suffix and write())",
                           key="bookmaker.writers")
     return writer
 
 
 class atomic_path:
-    """A temporary file beside `target` that replaces it only on success."""
+    """A temporary file beside `target` that replaces it only on success.
 
-    def __init__(self, target: Path) -> None:
+    `durable`: synced to disk before the rename (not needed for a cache).
+    """
+
+    def __init__(self, target: Path, durable: bool = True) -> None:
         self.target = Path(target)
+        self.durable = durable
 
     def __enter__(self) -> Path:
         self.target.parent.mkdir(parents=True, exist_ok=True)
@@ -123,8 +141,9 @@ class atomic_path:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None and self.tmp.exists() and self.tmp.stat().st_size > 0:
-            with open(self.tmp, "rb") as fh:
-                os.fsync(fh.fileno())
+            if self.durable:
+                with open(self.tmp, "rb") as fh:
+                    os.fsync(fh.fileno())
             os.chmod(self.tmp, 0o644)
             os.replace(self.tmp, self.target)
         else:

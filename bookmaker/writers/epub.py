@@ -249,13 +249,18 @@ class _Epub:
         self.store = options.articles
         cache = None
         if self.store is not None and options.cache_dir is not None:
-            cache = BlobCache(Path(options.cache_dir) / "epub")
+            # one pack per book: what its last build used, read at once
+            cache = BlobCache(Path(options.cache_dir) / "epub",
+                              pack=key_of("book", book.metadata.identifier, options.fingerprint()))
         self.cache = cache
         self.members = _Members(cache)
         self.salt = key_of(options.salt, options.fingerprint())
         self.items: list[tuple[str, str, str, list[str]]] = []  # uid, file, media type, properties
         self.content: list[Member] = []
         self.rendered: list[str] = []  # chapters rendered in this build (their ids)
+        # per chapter, what the book's own pages may show of it (its shell and
+        # view, not its text); None where it is not cached
+        self.facts: list[str | None] = []
 
     def add(self, uid: str, file_name: str, media_type: str, member: Member,
             properties: list[str] | None = None) -> None:
@@ -280,14 +285,17 @@ class _Epub:
             view = chapter_view(full, notes="link", hbase=1, file=file, notes_file=notes_file,
                                 images=image)
             self.rendered.append(ch.id)
+            self.facts.append(None)
             if store is not None:
                 view.chapter = ch
             return view, None
-        key = key_of("view", self.salt, store.key(ch), repr(ch), file, notes_file)
+        shell = repr(ch)
+        key = key_of("view", self.salt, store.key(ch), shell, file, notes_file)
         head = cache.get("views", key)
         if head is not None:
             try:
                 title, notes, sections, authors = pickle.loads(head)
+                self.facts.append(key_of(shell, head))
                 return ChapterView(chapter=ch, id=ch.id, title=title, body=None,  # type: ignore[arg-type]
                                    notes=notes, sections=sections, authors=authors,
                                    file=file), key
@@ -297,9 +305,11 @@ class _Epub:
                             notes_file=notes_file, images=image)
         self.rendered.append(ch.id)
         view.chapter = ch
-        cache.put("views", key, pickle.dumps((view.title, view.notes, view.sections,
-                                              view.authors), protocol=pickle.HIGHEST_PROTOCOL))
-        cache.put("bodies", key, str(view.body).encode("utf-8"))
+        head = pickle.dumps((view.title, view.notes, view.sections, view.authors),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+        self.facts.append(key_of(shell, head))
+        cache.put("views", key, head)
+        cache.put("bodies", key, str(view.body).encode("utf-8"), keep=False)
         return view, key
 
     def body(self, view: Any, key: str | None) -> None:
@@ -310,7 +320,7 @@ class _Epub:
 
         if view.body is not None:
             return
-        data = self.cache.get("bodies", key) if self.cache and key else None
+        data = self.cache.get("bodies", key, keep=False) if self.cache and key else None
         if data is not None:
             view.body = Markup(data.decode("utf-8"))
             return
@@ -319,7 +329,7 @@ class _Epub:
         self.rendered.append(view.id)
         view.body = made.body
         if self.cache and key:
-            self.cache.put("bodies", key, str(made.body).encode("utf-8"))
+            self.cache.put("bodies", key, str(made.body).encode("utf-8"), keep=False)
 
     # --- the book -------------------------------------------------------------------
 
@@ -415,11 +425,26 @@ class _Epub:
                               stylesheets=["css/book.css"]).encode("utf-8")
 
         spine: list[str] = []
+        # The book's own pages (contents, credits, …) show every chapter's
+        # shell and view but no chapter's text: while none of those changed,
+        # a page rendered before is used again.
+        pages = None
+        if self.cache is not None and views and None not in self.facts:
+            pages = key_of("pages", shared, *self.facts, repr([v.opens_part for v in views]),
+                           repr(book.warnings))
 
         def page(uid: str, file_name: str, title: str, partial: str, body_type: str,
                  properties: list[str] | None = None, **extra: object) -> None:
-            self.add_bytes(uid, file_name, html(title, partial, body_type, **extra), _XHTML,
-                           properties)
+            if pages is None:
+                self.add_bytes(uid, file_name, html(title, partial, body_type, **extra), _XHTML,
+                               properties)
+            else:
+                key = key_of(pages, uid, file_name, title, partial, body_type,
+                             repr(sorted(extra.items())))
+                self.add(uid, file_name, _XHTML,
+                         self.members.by_key(_FOLDER + file_name, key,
+                                             lambda: html(title, partial, body_type, **extra)),
+                         properties)
             spine.append(uid)
 
         page("cover", "cover.xhtml", "Cover", "_cover.j2", "frontmatter")
@@ -464,6 +489,8 @@ class _Epub:
         date_time = datetime.strptime(md.modified, _STAMP).timetuple()[:6]
         write_zip(out, [stored("mimetype", b"application/epub+zip"), *package[:2],
                         *self.content, package[2]], date_time)  # type: ignore[arg-type]
+        if self.cache is not None:
+            self.cache.close()
         if self.rendered:
             log.info("epub: rendered %d of %d chapters: %s", len(self.rendered),
                      len(book.chapters), " ".join(self.rendered))

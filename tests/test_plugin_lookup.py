@@ -1,6 +1,6 @@
-"""Installed writers are looked up only for names that are not built in: a
-spec naming one builds with it, and a build with built-in writers only is not
-stopped by an installed package that declares a built-in name."""
+"""Installed writers: a spec naming one builds with it, a package declaring a
+built-in name stops the build, and the scan of the installed packages is
+remembered until the import path changes."""
 
 from __future__ import annotations
 
@@ -46,11 +46,26 @@ def test_an_unknown_format_names_the_installed_writers(tmp_path: Path) -> None:
     assert "shout" in result.stderr and "docx" in result.stderr
 
 
-def test_a_built_in_name_taken_by_a_package_still_builds_with_the_built_in(
-        tmp_path: Path) -> None:
+def test_a_built_in_name_taken_by_a_package_is_an_error(tmp_path: Path) -> None:
     plugin = make_plugin(tmp_path / "site", name="epub")
     project = _project(tmp_path / "book", "epub")
     result = run_cli("build", "-C", str(project), pythonpath=plugin)
-    assert result.returncode == 0, result.stderr
-    assert (project / "dist" / "loud.epub").read_bytes()[:2] == b"PK"
-    assert run_cli("writers", pythonpath=plugin).returncode == 6  # and it is reported
+    assert result.returncode != 0
+    assert "two writers are named 'epub'" in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "dist" / "loud.epub").exists()
+    assert run_cli("writers", pythonpath=plugin).returncode == 6
+
+
+def test_the_scan_is_remembered_and_asked_again_when_the_path_changes(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache)}
+    first = make_plugin(tmp_path / "one", name="shout")
+    assert "\nshout\t" in run_cli("writers", pythonpath=first, env=env).stdout
+    remembered = list((cache / "bookmaker").glob("entry-points-*.json"))
+    assert remembered
+    second = make_plugin(tmp_path / "two", name="whisper")
+    listed = run_cli("writers", pythonpath=second, env=env).stdout
+    assert "\nwhisper\t" in listed and "\nshout\t" not in listed
+    for entry in remembered:                       # a damaged entry is asked again
+        entry.write_text("{not json", encoding="utf-8")
+    assert "\nshout\t" in run_cli("writers", pythonpath=first, env=env).stdout

@@ -39,8 +39,9 @@ def make_plugin(where: Path, name: str = "shout", target: str = "shoutwriter:Sho
     return where
 
 
-def run_cli(*args: str, pythonpath: Path | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
+def run_cli(*args: str, pythonpath: Path | None = None, cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **(env or {})}
     if pythonpath:
         env["PYTHONPATH"] = str(pythonpath)
     return subprocess.run([sys.executable, "-m", "bookmaker.cli", *args], capture_output=True,

@@ -81,16 +81,14 @@ def _declared() -> dict[str, str]:
 
 
 def _scan() -> dict[str, str]:
-    # importlib.metadata is slow to import: only here, when the installed
-    # packages must be asked
-    from importlib.metadata import entry_points
+    from ..plugins import entry_points_of
 
     found = dict(_BUILTIN)
-    for ep in entry_points(group="bookmaker.writers"):
-        if ep.name in found and found[ep.name] != ep.value:
-            raise WriterError(f"two writers are named {ep.name!r}: {found[ep.name]} and {ep.value}",
+    for name, value in entry_points_of("bookmaker.writers"):
+        if name in found and found[name] != value:
+            raise WriterError(f"two writers are named {name!r}: {found[name]} and {value}",
                               key="bookmaker.writers")
-        found[ep.name] = ep.value
+        found[name] = value
     return found
 
 
@@ -105,15 +103,12 @@ def builtin_writers() -> list[str]:
 
 
 def get_writer(name: str) -> Writer:
-    """The writer of that name. A built-in name is found without scanning the
-    installed packages (no installed writer may take one: `writers()` says so)."""
-    where = _BUILTIN.get(name)
-    if where is None:
-        declared = _declared()
-        if name not in declared:
-            raise WriterError(f"unknown writer {name!r}; known writers: "
-                              f"{', '.join(sorted(declared))}", key="formats")
-        where = declared[name]
+    """The writer of that name, built in or installed; two of one name are an error."""
+    declared = _declared()
+    if name not in declared:
+        raise WriterError(f"unknown writer {name!r}; known writers: "
+                          f"{', '.join(sorted(declared))}", key="formats")
+    where = declared[name]
     writer = _load(where)
     if not isinstance(writer, Writer):
         raise WriterError(f"{where} is not a writer (needs name, suffix and write())",

@@ -745,6 +745,7 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
                ) -> tuple[tuple[Note, ...], list[Unit], list[str]]:
     notes: list[tuple[str, list[Block]]] = []
     after: list[Unit] = []
+    section = False  # just after a notes heading, whose numbers may start again
     for index, unit in enumerate(units):
         if after:
             after.append(unit)
@@ -752,12 +753,22 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
         number = note_number(unit, loose)
         if number is None and is_notes_heading(unit):
             loose = True  # a second notes section ("Translator's Remarks")
+            section = True
+            continue
+        if (number is not None and notes and not section and note_number(unit) is None
+                and _backwards(number, notes[-1][0])):
+            number = None  # "(1)" in a note's table or list, not a note
+        section = False
+        bare = _bare_number(unit) if number is None and notes else None
+        if bare is not None and bare == _next(notes[-1][0]):
+            notes.append((bare, []))  # "23." alone, its text below
             continue
         following = units[index + 1] if index + 1 < len(units) else None
         if _section_break(unit, following):
             continue
         if (number is None and notes and following is not None and is_heading(unit)
-                and note_number(following, loose) is None):
+                and note_number(following, loose) is None
+                and not _notes_go_on(units[index + 1:], notes[-1][0])):
             after.append(unit)  # a heading and text that are not notes: the body goes on
             continue
         if number is not None:
@@ -771,8 +782,34 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
         elif notes:  # a note's later paragraphs are unnumbered
             notes[-1][1].extend(convert(unit, frozenset()))
     ids = [n for n, _ in notes]
-    return (tuple(Note(id=n, label=n, blocks=tuple(b)) for n, b in notes), after,
+    return (tuple(Note(id=n, label=n, blocks=tuple(b) or (Paragraph(()),)) for n, b in notes), after,
             _note_warnings(ids, calls))
+
+
+def _notes_go_on(units: Sequence[Unit], last: str) -> bool:
+    """True when the note after `last` ("7. ") comes later, before any notes heading: a
+    heading in between is a table's title or verse inside a note, not the body
+    going on."""
+    for unit in units:
+        if is_notes_heading(unit):
+            return False
+        if _next(last) is not None and _next(last) in (note_number(unit), _bare_number(unit)):
+            return True
+    return False
+
+
+def _next(label: str) -> str | None:
+    return str(int(label) + 1) if label.isdigit() else None
+
+
+def _bare_number(unit: Unit) -> str | None:
+    """The number of a block that is nothing but "23." (a note whose text is a table)."""
+    match = re.fullmatch(r"(\d{1,3})\.", unit.joined) if unit.block is None else None
+    return match.group(1) if match else None
+
+
+def _backwards(number: str, last: str) -> bool:
+    return number.isdigit() and last.isdigit() and int(number) <= int(last)
 
 
 def _section_break(unit: Unit, following: Unit | None) -> bool:
@@ -815,7 +852,8 @@ def read_anchored_notes(note_units: list[Unit], all_units: list[Unit]
             after.append(unit)
             after_note = False
             continue
-        notes[-1][2].extend(convert(unit, frozenset()))
+        notes[-1][2].extend(b for b in convert(unit, frozenset())
+                            if not (isinstance(b, Paragraph) and not b.content))  # "23." alone
     made = tuple(Note(id=i, label=label, blocks=tuple(b)) for i, label, b in notes if b)
     called = [ref for u in all_units for ref in _refs(u)]
     return made, after, _note_warnings([n.id for n in made], called)

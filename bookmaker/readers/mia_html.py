@@ -110,7 +110,7 @@ def read(data: bytes, *, name: str = "<bytes>") -> Article:
     seen = 0
     for unit in page.units(body):
         count, seen = page.images - seen, page.images
-        if unit.block is not None or unit.joined.strip():
+        if unit.block is not None or unit.joined.strip() or unit.note is not None:
             units.append(unit)
             if unit.block is not None or not is_furniture(unit.joined):
                 images += count
@@ -875,7 +875,7 @@ def _drop_label(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """A note's text without its number ("1.", "[1]") at the start."""
     text = plain_text(content)
     match = re.match(r"\s*[\[(]?\s*(?:\d{1,3}[a-z]?(?!\d)\*?|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
-                     r"\s*[\])]?\s*[.:)]?\s*(?=\S)", text)
+                     r"\s*[\])]?\s*[.:)]?\s*(?=\S|$)", text)  # "23." alone: a table below
     if match and not text[:match.end()].strip().isalpha():
         from ._common import strip_prefix
         return strip_prefix(content, match.end())

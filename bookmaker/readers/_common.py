@@ -326,7 +326,8 @@ def is_info_block(unit: Unit) -> bool:
 def _short_label(line: str) -> bool:
     """"Recorded: April 18, 1959", "Speaker: …": a label of one or two words and a value."""
     match = LABELLED.fullmatch(line.strip())
-    return bool(match and match.group(2).strip() and len(match.group(1).split()) <= 2
+    # a long value is a speaker's words ("Nevsky: As a representative …"), not a field
+    return bool(match and 0 < len(match.group(2).strip()) <= 120 and len(match.group(1).split()) <= 2
                 and match.group(1)[0].isupper() and not re.match(r"(?i)dear\b", line.strip()))
 
 
@@ -384,6 +385,7 @@ def build_article(units: list[Unit], *, name: str, warnings: list[str],
     if not units:
         raise SourceError("no text: the file is empty or holds only page furniture",
                           path=name, line=1)
+    units = _split_info_lines(units)
     from ..model import Figure
     lead: list[Unit] = []
     while len(units) > 1 and isinstance(units[0].block, Figure):
@@ -403,6 +405,31 @@ def build_article(units: list[Unit], *, name: str, warnings: list[str],
     return Article(title=head.title, subtitle=head.subtitle, authors=head.authors,
                    date=head.date, blocks=head.extra + body, notes=notes,
                    attribution=attrib, warnings=tuple(warnings + note_warnings))
+
+
+def _split_info_lines(units: list[Unit]) -> list[Unit]:
+    """Text only: in the first blocks, a block whose later lines are information
+    lines ("by / J. C. MARIATEGUI / Translated by … / (Delivered …)") is cut around
+    them, since `center` and `div` lines render with no blank line between them."""
+    out: list[Unit] = []
+    for index, unit in enumerate(units):
+        marks = [is_info_line(s) for s in unit.lines]
+        if (index >= 6 or unit.content is not None or unit.block is not None
+                or len(unit.lines) > 8 or marks[0] or not any(marks)
+                or sum(marks) * 2 >= len(marks)):  # mostly fields: the block itself
+            out.append(unit)
+            continue
+        first = marks.index(True)
+        if any(s.rstrip().endswith(".") for s in unit.lines[:first]):
+            out.append(unit)  # sentences above the fields: a free-text information block
+            continue
+        last = first
+        while last + 1 < len(marks) and marks[last + 1]:
+            last += 1
+        for lo, hi in ((0, first), (first, last + 1), (last + 1, len(marks))):
+            if lo < hi:
+                out.append(replace(unit, lines=unit.lines[lo:hi], line=unit.line + lo))
+    return out
 
 
 _LICENCE_WORDS = re.compile(r"(?i)copyleft|public domain|creative commons|free documentation")

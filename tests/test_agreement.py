@@ -93,8 +93,6 @@ KNOWN: dict[str, str] = {
     'archive/kidron/works/1957/thesis/09-extract9.html': 'body: the text differs mid-page (a second notes section, a list or table)',
     'archive/lafargue/1898/xx/abstract.htm': 'notes: the notes are found or delimited differently',
     'archive/lefort/1948/trotsky.htm': 'notes: the notes are found or delimited differently',
-    'archive/lenin/works/1920/lwc/ch03.htm': 'notes: the notes are found or delimited differently',
-    'archive/lenin/works/1920/lwc/ch05.htm': 'notes: the notes are found or delimited differently',
     'archive/malaka/1948-partisan.html': 'body: an ordered list that the text reader reads as paragraphs',
     'archive/martov/1918/07/death-penalty.htm': 'page end: a notes heading or trailer read as body by one reader only',
     'archive/orwell/1938/homage-catalonia.htm': 'body: the text differs mid-page (a second notes section, a list or table)',

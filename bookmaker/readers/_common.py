@@ -782,9 +782,8 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
             loose = True  # a second notes section ("Translator's Remarks")
             section = True
             continue
-        if (number is not None and notes and not section and note_number(unit) is None
-                and _backwards(number, notes[-1][0])):
-            number = None  # "(1)" in a note's table or list, not a note
+        if number is not None and notes and not section and _backwards(number, notes[-1][0]):
+            number = None  # "(1)", "1." in a note's table or list, not a note
         section = False
         bare = _bare_number(unit) if number is None and notes else None
         if bare is not None and bare == _next(notes[-1][0]):

@@ -318,14 +318,14 @@ def _visible(el: etree._Element) -> str:
 def _visible_parts(el: etree._Element) -> list[str]:
     tag = el.tag.lower() if isinstance(el.tag, str) else ""
     gap = "\n" if tag in _BLOCK or tag == "br" else ""
-    out: list[str] = [gap, el.text or ""]
+    out: list[str] = [gap, _WS.sub(" ", el.text or "")]  # the source's line ends are spaces
     for child in el:
         if isinstance(child.tag, str):
             if child.tag.lower() == "img":
                 out.append(child.get("alt") or "")
             else:
                 out += _visible_parts(child)
-        out.append(child.tail or "")
+        out.append(_WS.sub(" ", child.tail or ""))
     out.append(gap)
     return out
 

@@ -58,8 +58,9 @@ FURNITURE = re.compile(r"(?i)(?:(?:return|back|next)\s*){2,}|natalia in red|"
                        r"next:\s.{1,80}|next|previous|prev|back|home|write (?:to )?(?:the )?.{0,60}administ\w*|(?-i:(?:[A-Z][\w’'.-]*\s){1,4}(?:Internet\s)?Archive)")
 CALL = re.compile(r"\[(\d{1,3}[a-z]?\*?|\*{1,3})\]")  # [1], [23a], [1*], [*]
 NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?\*?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3})\]\s*)(?=\S)")
-# after a "Notes" heading, looser numbers: "1 An organisation", "* This is", "A. The", "1*. "
-NOTE_LOOSE = re.compile(r"(?:(\d{1,3}[a-z]?\*?|\*{1,3}|[A-Z])[.)]?\s+|\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*|"
+# after a "Notes" heading, looser numbers: "1 An organisation", "* This is", "A. The" (not
+# "A hymn"), "1*. "
+NOTE_LOOSE = re.compile(r"(?:(\d{1,3}[a-z]?\*?|\*{1,3})[.)]?\s+|([A-Z])[.)]\s+|\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*|"
                         r"\((\d{1,3}\*?|\*{1,3}|[A-Z])\)\s*)(?=\S)")
 NOTES_HEADING = re.compile(r"(?i)(?:(?:translator|author|editor|publisher)s?[’']?s?\s+)?"
                            r"(?:end|foot|editorial\s+|editors?[’']?s?\s+)?(?:notes?|remarks)"

@@ -91,7 +91,6 @@ KNOWN: dict[str, str] = {
     'archive/dunayevskaya/works/1979/outline-capital/index.htm': "title: the text's guess of the title differs (heading levels are lost)",
     'archive/grant/1956/11/hungary.htm': "title: the text's guess of the title differs (heading levels are lost)",
     'archive/kidron/works/1957/thesis/09-extract9.html': 'body: the text differs mid-page (a second notes section, a list or table)',
-    'archive/lefort/1948/trotsky.htm': 'notes: the notes are found or delimited differently',
     'archive/malaka/1948-partisan.html': 'body: an ordered list that the text reader reads as paragraphs',
     'archive/martov/1918/07/death-penalty.htm': 'page end: a notes heading or trailer read as body by one reader only',
     'archive/orwell/1938/homage-catalonia.htm': 'body: the text differs mid-page (a second notes section, a list or table)',

@@ -830,9 +830,10 @@ def _next(label: str) -> str | None:
 
 
 def _bare_number(unit: Unit) -> str | None:
-    """The number of a block that is nothing but "23." (a note whose text is a table)."""
-    match = re.fullmatch(r"(\d{1,3})\.", unit.joined) if unit.block is None else None
-    return match.group(1) if match else None
+    """The number of a block that is nothing but "23." or "[20]" (a note whose text is
+    a table or a quotation below)."""
+    match = re.fullmatch(r"(\d{1,3})\.|\[(\d{1,3})\]", unit.joined) if unit.block is None else None
+    return (match.group(1) or match.group(2)) if match else None
 
 
 def _backwards(number: str, last: str) -> bool:

@@ -56,8 +56,10 @@ FURNITURE = re.compile(r"(?i)(?:(?:return|back|next)\s*){2,}|natalia in red|"
                        r"|next|previous|home)[^|\n]{0,30}|[^|\n]{1,40}\s\||"
                        # "Next: Chapter IV", "Isaac Deutscher Archive" alone on a line
                        r"next:\s.{1,80}|next|previous|prev|back|home|write (?:to )?(?:the )?.{0,60}administ\w*|(?-i:(?:[A-Z][\w’'.-]*\s){1,4}(?:Internet\s)?Archive)")
-CALL = re.compile(r"\[(\d{1,3}[a-z]?\*?|\*{1,3})\]")  # [1], [23a], [1*], [*]
-NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?\*?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3})\]\s*)(?=\S)")
+# [1], [23a], [1*], [*], [A] (not the editor's capital of "[T]he")
+CALL = re.compile(r"\[(\d{1,3}[a-z]?\*?|\*{1,3}|[A-Z](?=\](?![a-z])))\]")
+NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?\*?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3}|[A-Z](?=\]\s))\]\s*)"
+                        r"(?=\S)")
 # after a "Notes" heading, looser numbers: "1 An organisation", "* This is", "A. The" (not
 # "A hymn"), "1*. "
 NOTE_LOOSE = re.compile(r"(?:(\d{1,3}[a-z]?\*?|\*{1,3})[.)]?\s+|([A-Z])[.)]\s+|\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*|"
@@ -780,6 +782,10 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
             continue
         number = note_number(unit, loose)
         if number is None and is_notes_heading(unit):
+            following = units[index + 1] if index + 1 < len(units) else None
+            if following is not None and note_number(following, True) is None:
+                after.append(unit)  # "Translator's notes" in prose: a section of the body
+                continue
             loose = True  # a second notes section ("Translator's Remarks")
             section = True
             continue

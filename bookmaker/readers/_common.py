@@ -606,6 +606,11 @@ def read_body(units: list[Unit], header_calls: list[str], anchored: bool = False
         last, head = (out[-1] if out else None), new[0]
         if (isinstance(last, ListBlock) and unit.block is None
                 and all(s.startswith("  ") for s in unit.lines)):
+            if not isinstance(head, ListBlock) and len(new) > 1 and unit.content is None:
+                # an item's later paragraph, then the next items ("    Such…", "  2. …")
+                out[-1] = last = replace(last, items=last.items[:-1] + (last.items[-1] + (head,),))
+                new = new[1:]
+                head = new[0]
             if not isinstance(head, ListBlock):
                 # an indented block after a list is a later paragraph of its last item
                 item = last.items[-1] + (Paragraph(unit_inlines(unit, ids)),)

@@ -85,7 +85,6 @@ def corpus_pages() -> list[str]:
 KNOWN: dict[str, str] = {
     'archive/allende/1970/september/20.htm': 'header: the readers end the header at different blocks',
     'archive/appel/1966/memories.htm': 'body: the text differs mid-page (a second notes section, a list or table)',
-    'archive/bookchin/1969/listen-marxist.htm': 'body: the text differs mid-page (a second notes section, a list or table)',
     'archive/broue/1961/spain/rev-spain.html': "title: the text's guess of the title differs (heading levels are lost)",
     'archive/bukharin/works/1927/leisure-economics/notes.htm': 'header: the readers end the header at different blocks',
     'archive/dunayevskaya/works/1979/outline-capital/index.htm': "title: the text's guess of the title differs (heading levels are lost)",

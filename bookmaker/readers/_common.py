@@ -575,8 +575,7 @@ def is_kicker(unit: Unit, following: Unit, authors: tuple[Person, ...] = ()) -> 
 
 def read_body(units: list[Unit], header_calls: list[str], anchored: bool = False
               ) -> tuple[tuple[Block, ...], tuple[Note, ...], list[str]]:
-    start = (next((i for i, u in enumerate(units) if u.note is not None), len(units))
-             if anchored else notes_start(units, header_calls))
+    start = (_anchored_start(units) if anchored else notes_start(units, header_calls))
     body, note_units = units[:start], units[start:]
     loose = False
     if not anchored and note_units and is_notes_heading(note_units[0]):
@@ -621,6 +620,16 @@ def read_body(units: list[Unit], header_calls: list[str], anchored: bool = False
                 new = new[1:]
         out.extend(new)
     return tuple(out), notes, warnings
+
+
+def _anchored_start(units: list[Unit]) -> int:
+    """The first unit with a note anchor, or the numbered blocks right before it when
+    they follow a notes heading (notes whose calls are broken markup)."""
+    start = next((i for i, u in enumerate(units) if u.note is not None), len(units))
+    back = start
+    while back > 0 and units[back - 1].note is None and note_number(units[back - 1]):
+        back -= 1
+    return back if back < start and back > 0 and is_notes_heading(units[back - 1]) else start
 
 
 def convert(unit: Unit, ids: Ids, *, speakers: frozenset[str] = frozenset(),

@@ -743,8 +743,8 @@ def _calls(units: Sequence[Unit]) -> list[str]:
 
 
 def note_number(unit: Unit, loose: bool = False) -> str | None:
-    if unit.block is not None or not unit.lines:
-        return None
+    if unit.block is not None or not unit.lines or SEPARATOR.fullmatch(unit.joined):
+        return None  # "* * *" is a separator, not note "*"
     match = (NOTE_LOOSE if loose else NOTE_START).match(unit.lines[0])
     return next(g for g in match.groups() if g) if match else None
 
@@ -813,9 +813,7 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
         following = units[index + 1] if index + 1 < len(units) else None
         if _section_break(unit, following):
             continue
-        if (number is None and notes and following is not None and is_heading(unit)
-                and note_number(following, loose) is None
-                and not _notes_go_on(units[index + 1:], notes[-1][0])):
+        if number is None and notes and _body_again(units[index:], notes[-1][0], loose):
             after.append(unit)  # a heading and text that are not notes: the body goes on
             continue
         if number is not None:
@@ -831,6 +829,15 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
     ids = [n for n, _ in notes]
     return (tuple(Note(id=n, label=n, blocks=tuple(b) or (Paragraph(()),)) for n, b in notes), after,
             _note_warnings(ids, calls))
+
+
+def _body_again(units: Sequence[Unit], last: str, loose: bool) -> bool:
+    """A heading (after a separator, or not) and a block that is no note, and the note
+    after `last` does not follow: the body goes on."""
+    if len(units) > 1 and len(units[0].lines) == 1 and SEPARATOR.fullmatch(units[0].joined):
+        units = units[1:]
+    return (len(units) > 1 and is_heading(units[0]) and note_number(units[1], loose) is None
+            and not _notes_go_on(units[1:], last))
 
 
 def _notes_go_on(units: Sequence[Unit], last: str) -> bool:
@@ -880,7 +887,7 @@ def read_anchored_notes(note_units: list[Unit], all_units: list[Unit]
         following = note_units[index + 1] if index + 1 < len(note_units) else None
         if is_notes_heading(unit) and following is not None and following.note is not None:
             continue  # the heading of a second notes section
-        if _section_break(unit, following):
+        if after_note and _section_break(unit, following):  # in the body again: keep it
             continue
         number = note_number(unit) if unit.note is None and after_note else None
         if unit.note is not None:

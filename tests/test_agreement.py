@@ -92,8 +92,6 @@ KNOWN: dict[str, str] = {
     'archive/orwell/1938/homage-catalonia.htm': 'body: the text differs mid-page (a second notes section, a list or table)',
     'archive/plekhanov/1892/engels/notes1b.html': "notes: the last note of a section quotes verse under its own short headings (\"Gewissenskrupel\"); with \"no heading markup\" the text reader takes them for the body going on",
     'archive/pouliop/works/1940/05/commac.htm': 'body: the text differs mid-page (a second notes section, a list or table)',
-    'archive/thompson-ep/1973/kolakowski.htm': 'page end: broken markup after the notes (a stray "size=1 noshade" tag text) goes to the body in one reader, to the last note in the other',
-    'archive/thompson-ep/1977/caudwell.htm': 'page end: broken markup after the notes (a stray "size=1 noshade" tag text) goes to the body in one reader, to the last note in the other',
     'archive/trotsky/works/britain/problems/ch01.htm': "title: the text's guess of the title differs (heading levels are lost)",
     'archive/trotsky/works/britain/problems/index.htm': "title: the text's guess of the title differs (heading levels are lost)",
     'archive/zinoviev/works/1919/09/circular.htm': 'page end: a notes heading or trailer read as body by one reader only',

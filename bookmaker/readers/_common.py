@@ -101,11 +101,15 @@ _NAV_WORD = re.compile(r"(?i)\b(?:contents|index|chapter|next|previous|prev|home
                        r"top of (?:the )?page|back|afternote|postscript|preface)\b")
 
 
+# the rest of a broken tag shown as text: size="1" noshade="noshade" />
+_TAG_RESIDUE = re.compile(r"(?:[\w-]+\s*=\s*\"[^\"]*\"\s*)+/?>?")
+
+
 def is_furniture(line: str) -> bool:
     """A page-furniture line: "Last updated …", "return return …", or a navigation
     bar of short parts separated by "|" with at least one navigation word."""
     line = " ".join(line.split())
-    if FURNITURE.fullmatch(line):
+    if FURNITURE.fullmatch(line) or _TAG_RESIDUE.fullmatch(line):
         return True
     parts = [p.strip() for p in line.split("|")]
     return (len(parts) > 1 and all(len(p) <= 40 for p in parts)

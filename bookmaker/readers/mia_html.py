@@ -5,7 +5,8 @@ then the declared charset, then charset-normalizer's guess; `&#128;`–`&#159;`
 references are read as the Windows-1252 characters they were meant as), parsed
 with lxml, stripped of page furniture (head, scripts, breadcrumbs `p.toplink`,
 footers, "link" and "next" blocks, "return" image maps, "Last updated" lines,
-navigation bars, and short blocks at the page's end that are nothing but links),
+navigation bars, the text of a broken tag (`size="1" noshade="noshade" />`), and
+short blocks at the page's end that are nothing but links),
 and cut into
 `Unit`s: one per block, with its inline content. The structure is then found
 by the heuristics shared with the text reader (`_common`), helped by what only

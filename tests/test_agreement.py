@@ -96,7 +96,6 @@ KNOWN: dict[str, str] = {
     'archive/trotsky/works/britain/problems/index.htm': "title: the text's guess of the title differs (heading levels are lost)",
     'archive/zinoviev/works/1919/09/circular.htm': 'page end: a notes heading or trailer read as body by one reader only',
     'espanol/grant/biografia.htm': "title: the text's guess of the title differs (heading levels are lost)",
-    'history/capitalism/gatt/ch34.htm': 'header: the readers end the header at different blocks',
 }
 
 

@@ -55,7 +55,7 @@ FURNITURE = re.compile(r"(?i)(?:(?:return|back|next)\s*){2,}|natalia in red|"
                        r"(?:[^|\n]{1,40}\|\s*){1,6}[^|\n]{0,40}(?:archive|contents|index|chapter"
                        r"|next|previous|home)[^|\n]{0,30}|[^|\n]{1,40}\s\||"
                        # "Next: Chapter IV", "Isaac Deutscher Archive" alone on a line
-                       r"next:\s.{1,80}|next|previous|prev|back|home|write (?:to )?(?:the )?.{0,60}administ\w*|(?-i:(?:[A-Z][\w’'.-]*\s){1,4}(?:Internet\s)?Archive)")
+                       r"next:\s.{1,160}|next|previous|prev|back|home|write (?:to )?(?:the )?.{0,60}administ\w*|(?-i:(?:[A-Z][\w’'.-]*\s){1,4}(?:Internet\s)?Archive)")
 # [1], [23a], [1*], [*], [A] (not the editor's capital of "[T]he")
 CALL = re.compile(r"\[(\d{1,3}[a-z]?\*?|\*{1,3}|[A-Z](?=\](?![a-z])))\]")
 NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?\*?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3}|[A-Z](?=\]\s))\]\s*)"

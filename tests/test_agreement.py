@@ -86,7 +86,6 @@ KNOWN: dict[str, str] = {
     'archive/allende/1970/september/20.htm': 'header: the readers end the header at different blocks',
     'archive/appel/1966/memories.htm': 'body: the text differs mid-page (a second notes section, a list or table)',
     'archive/broue/1961/spain/rev-spain.html': "title: the text's guess of the title differs (heading levels are lost)",
-    'archive/bukharin/works/1927/leisure-economics/notes.htm': 'header: the readers end the header at different blocks',
     'archive/dunayevskaya/works/1979/outline-capital/index.htm': "title: the text's guess of the title differs (heading levels are lost)",
     'archive/grant/1956/11/hungary.htm': "title: the text's guess of the title differs (heading levels are lost)",
     'archive/orwell/1938/homage-catalonia.htm': 'body: the text differs mid-page (a second notes section, a list or table)',

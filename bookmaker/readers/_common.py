@@ -528,6 +528,8 @@ def header_extent(units: list[Unit]) -> tuple[int, int | None]:
     The header is a few short blocks ending with the information block, or else
     with the date line, or else it is the author and title lines alone."""
     for i, unit in enumerate(units[:10]):
+        if is_notes_heading(unit) and i + 1 < len(units) and note_number(units[i + 1], True):
+            break  # the notes: a page of notes whose paragraphs are of class "information"
         if i > 0 and is_info_block(unit):
             end = i + 1
             while end < len(units) and is_info_block(units[end]):

@@ -486,8 +486,13 @@ def read_header(units: list[Unit], name: str) -> Header:
     date = unparen(dated.joined) if dated else None
     rest = [u for u in head if u is not dated]
     kickers: list[Unit] = []
+    above: list[Unit] = []  # a line above the author that is no kicker: kept with the body
     while rest and not any(c.isalpha() for c in rest[0].joined):
         kickers.append(rest.pop(0))  # "1975" above the author
+    if (len(rest) > 2 and not author_and_year(rest[0].joined)[0] and rest[0].tag != "h1"
+            and author_and_year(rest[1].joined)[0] and rest[1].tag in ("", "h2")
+            and is_title(rest[2]) and not author_and_year(rest[2].joined)[0]):
+        above.append(rest.pop(0))  # "Front cover" (an image's alt text) above the author
     candidates = [u for u in rest if not is_parenthesised(u.joined)]
     authors: tuple[Person, ...] = ()
     h1_author = (rest[0].tag == "h1" and len(candidates) > 1
@@ -517,6 +522,7 @@ def read_header(units: list[Unit], name: str) -> Header:
     extra: list[Block] = [Paragraph(unit_inlines(u), role="kicker") for u in kickers]
     extra += [Paragraph(unit_inlines(u), role="subtitle") for u in subtitles[1:]]
     extra += [u.block for u in units[:end] if _is_figure(u) and u.block is not None]
+    extra += [Paragraph(unit_inlines(u)) for u in above]
     return Header(title=title.joined, end=end,
                   subtitle=subtitles[0].joined if subtitles else None, authors=authors,
                   date=date, fields=fields, extra=tuple(extra))

@@ -58,13 +58,13 @@ FURNITURE = re.compile(r"(?i)(?:(?:return|back|next)\s*){2,}|natalia in red|"
                        r"next:\s.{1,160}|next|previous|prev|back|home|write (?:to )?(?:the )?.{0,60}administ\w*|(?-i:(?:[A-Z][\w’'.-]*\s){1,4}(?:Internet\s)?Archive)")
 # [1], [23a], [1*], [*], [A] (not the editor's capital of "[T]he")
 CALL = re.compile(r"\[(\d{1,3}[a-z]?\*?|\*{1,3}|[A-Z](?=\](?![a-z])))\]")
-NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?\*?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3}|[A-Z](?=\]\s))\]\s*)"
+NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?\*?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3}|[A-Z](?=\](?![a-z])))\]\s*)"
                         r"(?=\S)")
 # after a "Notes" heading, looser numbers: "1 An organisation", "* This is", "A. The" (not
 # "A hymn"), "1*. "
 NOTE_LOOSE = re.compile(r"(?:(\d{1,3}[a-z]?\*?|\*{1,3})[.)]?\s+|([A-Z])[.)]\s+|\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*|"
                         r"\((\d{1,3}\*?|\*{1,3}|[A-Z])\)\s*)(?=\S)")
-NOTES_HEADING = re.compile(r"(?i)(?:(?:translator|author|editor|publisher)s?[’']?s?\s+)?"
+NOTES_HEADING = re.compile(r"(?i)(?:(?:translator|author|editor|publisher)s?[’']?s?(?:\s+|\s*/\s*))*"
                            r"(?:end|foot|editorial\s+|editors?[’']?s?\s+)?(?:notes?|remarks)"
                            r"(?:\s+\(?(?:by|to|and|of)\b.{0,40})?\s*:?|references:?")
 LIST_ITEM = re.compile(r"((?:  )+)(?:(\d+)\.|•)\s+(.*)")

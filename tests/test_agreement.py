@@ -92,7 +92,6 @@ KNOWN: dict[str, str] = {
     'archive/pouliop/works/1940/05/commac.htm': 'body: the text differs mid-page (a second notes section, a list or table)',
     'archive/trotsky/works/britain/problems/ch01.htm': "title: the text's guess of the title differs (heading levels are lost)",
     'archive/trotsky/works/britain/problems/index.htm': "title: the text's guess of the title differs (heading levels are lost)",
-    'archive/zinoviev/works/1919/09/circular.htm': 'page end: a notes heading or trailer read as body by one reader only',
     'espanol/grant/biografia.htm': "title: the text's guess of the title differs (heading levels are lost)",
 }
 

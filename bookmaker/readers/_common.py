@@ -593,6 +593,8 @@ def read_body(units: list[Unit], header_calls: list[str], anchored: bool = False
     if not anchored and note_units and is_notes_heading(note_units[0]):
         note_units = note_units[1:]  # the "Notes" heading belongs to the notes
         loose = True
+    elif not anchored and note_units and note_number(note_units[0]) is None:
+        loose = True  # the one "* text" note at the page's end
     after: list[Unit] = []
     while body and is_notes_heading(body[-1]):
         body = body[:-1]  # a notes heading repeated, or with no notes after it (elsewhere)
@@ -786,7 +788,20 @@ def notes_start(units: list[Unit], header_calls: list[str]) -> int:
             called.add(call)
             if call.isdigit():
                 lowest = int(call) if lowest is None else min(lowest, int(call))
+    if start == len(units) and len(units) > 1 and _star_note(units):
+        return len(units) - 1
     return start
+
+
+_STAR_CALL = re.compile(r"[^\W\d_][.,;:!?”’\"')]?\*(?![\w*])")  # "capital.*]", "words*"
+
+
+def _star_note(units: list[Unit]) -> bool:
+    """The page's last block is "* text" and a star follows a word in the body: the
+    one footnote of a page whose call is a bare asterisk."""
+    last = units[-1]
+    return (last.block is None and re.match(r"\*\s+\S", last.lines[0]) is not None
+            and any(_STAR_CALL.search(s) for u in units[:-1] for s in u.lines))
 
 
 def _note_warnings(ids: list[str], calls: list[str]) -> list[str]:

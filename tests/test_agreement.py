@@ -85,7 +85,6 @@ def corpus_pages() -> list[str]:
 KNOWN: dict[str, str] = {
     'archive/allende/1970/september/20.htm': 'header: the readers end the header at different blocks',
     'archive/appel/1966/memories.htm': 'body: the text differs mid-page (a second notes section, a list or table)',
-    'archive/broue/1961/spain/rev-spain.html': "title: the text's guess of the title differs (heading levels are lost)",
     'archive/dunayevskaya/works/1979/outline-capital/index.htm': "title: the text's guess of the title differs (heading levels are lost)",
     'archive/orwell/1938/homage-catalonia.htm': 'body: the text differs mid-page (a second notes section, a list or table)',
     'archive/plekhanov/1892/engels/notes1b.html': "notes: the last note of a section quotes verse under its own short headings (\"Gewissenskrupel\"); with \"no heading markup\" the text reader takes them for the body going on",

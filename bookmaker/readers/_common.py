@@ -279,6 +279,7 @@ def is_author(text: str) -> bool:
 
 def author_and_year(text: str) -> tuple[str | None, str | None]:
     """("Leon Trotsky", None), ("August Bebel", "1879"), or (None, None) for no name."""
+    text = re.sub(r"\((and\s[^()]+)\)", r"\1", text)  # "Pierre Broué (and Emile Témime)"
     match = re.fullmatch(r"(.*?\S)\s+(\d{4}(?:\s*[-–]\s*\d{2,4})?)", text)
     name, year = (match.group(1), match.group(2)) if match else (text, None)
     return (name, year) if is_author(name) else (None, None)
@@ -299,6 +300,8 @@ def is_parenthesised(text: str) -> bool:
 
 
 def unparen(text: str) -> str:
+    if text.startswith("(") and ")" not in text:
+        return text[1:].strip()  # "(6 August 1898"
     return text[1:-1].strip() if is_parenthesised(text) else text
 
 
@@ -307,6 +310,8 @@ def is_header_date(unit: Unit) -> bool:
     text = unit.joined
     if len(unit.lines) > 1 or len(text) > 60:
         return False
+    if text.startswith("(") and ")" not in text:
+        text += ")"  # "(6 August 1898": the closing bracket forgotten
     if not is_parenthesised(text):
         return bool(re.fullmatch(rf"{DATE}\.?", text))
     inner = unparen(text)
@@ -327,6 +332,8 @@ def is_info_block(unit: Unit) -> bool:
     if not lines or unit.block is not None:
         return False
     labelled = sum(1 for s in lines if is_info_line(s) or _short_label(s))
+    if len(lines) >= 3 and labelled * 3 >= len(lines) * 2:
+        return True  # a source line above "Translated by", "Transcribed by", …
     return (is_info_line(lines[0]) or _short_label(lines[0])) and labelled * 2 >= len(lines)
 
 

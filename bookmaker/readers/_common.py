@@ -58,13 +58,15 @@ FURNITURE = re.compile(r"(?i)(?:(?:return|back|next)\s*){2,}|natalia in red|"
                        r"next:\s.{1,160}|next|previous|prev|back|home|write (?:to )?(?:the )?.{0,60}administ\w*|(?-i:(?:[A-Z][\w’'.-]*\s){1,4}(?:Internet\s)?Archive)")
 # [1], [23a], [1*], [*], [A] (not the editor's capital of "[T]he")
 CALL = re.compile(r"\[(\d{1,3}[a-z]?\*?|\*{1,3}|[A-Z](?=\](?![a-z])))\]")
-NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?\*?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3}|[A-Z](?=\](?![a-z])))\]\s*)"
-                        r"(?=\S)")
+NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?\*?)\.\s+|"
+                        r"\[(\d{1,3}[a-z]?|\*{1,3}|[A-Z](?=\](?![a-z])))\]\s*)(?=\S)")
 # after a "Notes" heading, looser numbers: "1 An organisation", "* This is", "A. The" (not
 # "A hymn"), "1*. "
-NOTE_LOOSE = re.compile(r"(?:(\d{1,3}[a-z]?\*?|\*{1,3})[.)]?\s+|([A-Z])[.)]\s+|\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*|"
+NOTE_LOOSE = re.compile(r"(?:(\d{1,3}[a-z]?\*?|\*{1,3})[.)]?\s+|([A-Z])[.)]\s+|"
+                        r"\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*|"
                         r"\((\d{1,3}\*?|\*{1,3}|[A-Z])\)\s*)(?=\S)")
-NOTES_HEADING = re.compile(r"(?i)(?:(?:translator|author|editor|publisher)s?[’']?s?(?:\s+|\s*/\s*))*"
+NOTES_HEADING = re.compile(r"(?i)(?:(?:translator|author|editor|publisher)s?[’']?s?"
+                           r"(?:\s+|\s*/\s*))*"
                            r"(?:end|foot|editorial\s+|editors?[’']?s?\s+)?(?:notes?|remarks)"
                            r"(?:\s+\(?(?:by|to|and|of)\b.{0,40})?\s*:?|references:?")
 LIST_ITEM = re.compile(r"((?:  )+)(?:(\d+)\.|•)\s+(.*)")
@@ -331,6 +333,8 @@ def is_info_block(unit: Unit) -> bool:
     lines = [s for s in unit.lines if s.strip()]
     if not lines or unit.block is not None:
         return False
+    if len(lines) == 1 and not is_info_line(lines[0]) and len(lines[0]) > 140:
+        return False  # "Nevsky: As a representative …": a speaker's words, not a field
     labelled = sum(1 for s in lines if is_info_line(s) or _short_label(s))
     if len(lines) >= 3 and labelled * 3 >= len(lines) * 2:
         return True  # a source line above "Translated by", "Transcribed by", …
@@ -340,8 +344,7 @@ def is_info_block(unit: Unit) -> bool:
 def _short_label(line: str) -> bool:
     """"Recorded: April 18, 1959", "Speaker: …": a label of one or two words and a value."""
     match = LABELLED.fullmatch(line.strip())
-    # a long value is a speaker's words ("Nevsky: As a representative …"), not a field
-    return bool(match and 0 < len(match.group(2).strip()) <= 120 and len(match.group(1).split()) <= 2
+    return bool(match and match.group(2).strip() and len(match.group(1).split()) <= 2
                 and match.group(1)[0].isupper() and not re.match(r"(?i)dear\b", line.strip()))
 
 
@@ -861,8 +864,8 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
         elif notes:  # a note's later paragraphs are unnumbered
             notes[-1][1].extend(convert(unit, frozenset()))
     ids = [n for n, _ in notes]
-    return (tuple(Note(id=n, label=n, blocks=tuple(b) or (Paragraph(()),)) for n, b in notes), after,
-            _note_warnings(ids, calls))
+    made = tuple(Note(id=n, label=n, blocks=tuple(b) or (Paragraph(()),)) for n, b in notes)
+    return made, after, _note_warnings(ids, calls)
 
 
 def _body_again(units: Sequence[Unit], last: str, loose: bool) -> bool:

@@ -876,7 +876,7 @@ def _drop_label(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """A note's text without its number ("1.", "[1]") at the start."""
     text = plain_text(content)
     match = re.match(r"\s*[\[(]?\s*(?:\d{1,3}[a-z]?(?!\d)\*?|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
-                     r"\s*[\])]?\s*[.:)]?\s*(?=\S|$)", text)  # "23." alone: a table below
+                     r"\s*[\])]?\s*[.:)]?\s*(?=\S|$)", text)  # "23." alone, a table below
     if match and not text[:match.end()].strip().isalpha():
         from ._common import strip_prefix
         return strip_prefix(content, match.end())

@@ -55,13 +55,18 @@ FURNITURE = re.compile(r"(?i)(?:(?:return|back|next)\s*){2,}|natalia in red|"
                        r"(?:[^|\n]{1,40}\|\s*){1,6}[^|\n]{0,40}(?:archive|contents|index|chapter"
                        r"|next|previous|home)[^|\n]{0,30}|[^|\n]{1,40}\s\||"
                        # "Next: Chapter IV", "Isaac Deutscher Archive" alone on a line
-                       r"next:\s.{1,80}|next|previous|prev|back|home|write (?:to )?(?:the )?.{0,60}administ\w*|(?-i:(?:[A-Z][\w’'.-]*\s){1,4}(?:Internet\s)?Archive)")
-CALL = re.compile(r"\[(\d{1,3}[a-z]?\*?|\*{1,3})\]")  # [1], [23a], [1*], [*]
-NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?\*?)\.\s+|\[(\d{1,3}[a-z]?|\*{1,3})\]\s*)(?=\S)")
-# after a "Notes" heading, looser numbers: "1 An organisation", "* This is", "A. The", "1*. "
-NOTE_LOOSE = re.compile(r"(?:(\d{1,3}[a-z]?\*?|\*{1,3}|[A-Z])[.)]?\s+|\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*|"
+                       r"next:\s.{1,160}|next|previous|prev|back|home|write (?:to )?(?:the )?.{0,60}administ\w*|(?-i:(?:[A-Z][\w’'.-]*\s){1,4}(?:Internet\s)?Archive)")
+# [1], [23a], [1*], [*], [A] (not the editor's capital of "[T]he")
+CALL = re.compile(r"\[(\d{1,3}[a-z]?\*?|\*{1,3}|[A-Z](?=\](?![a-z])))\]")
+NOTE_START = re.compile(r"(?:(\d{1,3}[a-z]?\*?)\.\s+|"
+                        r"\[(\d{1,3}[a-z]?|\*{1,3}|[A-Z](?=\](?![a-z])))\]\s*)(?=\S)")
+# after a "Notes" heading, looser numbers: "1 An organisation", "* This is", "A. The" (not
+# "A hymn"), "1*. "
+NOTE_LOOSE = re.compile(r"(?:(\d{1,3}[a-z]?\*?|\*{1,3})[.)]?\s+|([A-Z])[.)]\s+|"
+                        r"\[(\d{1,3}\*?|\*{1,3}|[A-Z])\]\s*|"
                         r"\((\d{1,3}\*?|\*{1,3}|[A-Z])\)\s*)(?=\S)")
-NOTES_HEADING = re.compile(r"(?i)(?:(?:translator|author|editor|publisher)s?[’']?s?\s+)?"
+NOTES_HEADING = re.compile(r"(?i)(?:(?:translator|author|editor|publisher)s?[’']?s?"
+                           r"(?:\s+|\s*/\s*))*"
                            r"(?:end|foot|editorial\s+|editors?[’']?s?\s+)?(?:notes?|remarks)"
                            r"(?:\s+\(?(?:by|to|and|of)\b.{0,40})?\s*:?|references:?")
 LIST_ITEM = re.compile(r"((?:  )+)(?:(\d+)\.|•)\s+(.*)")
@@ -98,11 +103,15 @@ _NAV_WORD = re.compile(r"(?i)\b(?:contents|index|chapter|next|previous|prev|home
                        r"top of (?:the )?page|back|afternote|postscript|preface)\b")
 
 
+# the rest of a broken tag shown as text: size="1" noshade="noshade" />
+_TAG_RESIDUE = re.compile(r"(?:[\w-]+\s*=\s*\"[^\"]*\"\s*)+/?>?")
+
+
 def is_furniture(line: str) -> bool:
     """A page-furniture line: "Last updated …", "return return …", or a navigation
     bar of short parts separated by "|" with at least one navigation word."""
     line = " ".join(line.split())
-    if FURNITURE.fullmatch(line):
+    if FURNITURE.fullmatch(line) or _TAG_RESIDUE.fullmatch(line):
         return True
     parts = [p.strip() for p in line.split("|")]
     return (len(parts) > 1 and all(len(p) <= 40 for p in parts)
@@ -272,6 +281,7 @@ def is_author(text: str) -> bool:
 
 def author_and_year(text: str) -> tuple[str | None, str | None]:
     """("Leon Trotsky", None), ("August Bebel", "1879"), or (None, None) for no name."""
+    text = re.sub(r"\((and\s[^()]+)\)", r"\1", text)  # "Pierre Broué (and Emile Témime)"
     match = re.fullmatch(r"(.*?\S)\s+(\d{4}(?:\s*[-–]\s*\d{2,4})?)", text)
     name, year = (match.group(1), match.group(2)) if match else (text, None)
     return (name, year) if is_author(name) else (None, None)
@@ -292,6 +302,8 @@ def is_parenthesised(text: str) -> bool:
 
 
 def unparen(text: str) -> str:
+    if text.startswith("(") and ")" not in text:
+        return text[1:].strip()  # "(6 August 1898"
     return text[1:-1].strip() if is_parenthesised(text) else text
 
 
@@ -300,6 +312,8 @@ def is_header_date(unit: Unit) -> bool:
     text = unit.joined
     if len(unit.lines) > 1 or len(text) > 60:
         return False
+    if text.startswith("(") and ")" not in text:
+        text += ")"  # "(6 August 1898": the closing bracket forgotten
     if not is_parenthesised(text):
         return bool(re.fullmatch(rf"{DATE}\.?", text))
     inner = unparen(text)
@@ -319,7 +333,11 @@ def is_info_block(unit: Unit) -> bool:
     lines = [s for s in unit.lines if s.strip()]
     if not lines or unit.block is not None:
         return False
+    if len(lines) == 1 and not is_info_line(lines[0]) and len(lines[0]) > 140:
+        return False  # "Nevsky: As a representative …": a speaker's words, not a field
     labelled = sum(1 for s in lines if is_info_line(s) or _short_label(s))
+    if len(lines) >= 3 and labelled * 3 >= len(lines) * 2:
+        return True  # a source line above "Translated by", "Transcribed by", …
     return (is_info_line(lines[0]) or _short_label(lines[0])) and labelled * 2 >= len(lines)
 
 
@@ -384,6 +402,7 @@ def build_article(units: list[Unit], *, name: str, warnings: list[str],
     if not units:
         raise SourceError("no text: the file is empty or holds only page furniture",
                           path=name, line=1)
+    units = _split_info_lines(units)
     from ..model import Figure
     lead: list[Unit] = []
     while len(units) > 1 and isinstance(units[0].block, Figure):
@@ -403,6 +422,31 @@ def build_article(units: list[Unit], *, name: str, warnings: list[str],
     return Article(title=head.title, subtitle=head.subtitle, authors=head.authors,
                    date=head.date, blocks=head.extra + body, notes=notes,
                    attribution=attrib, warnings=tuple(warnings + note_warnings))
+
+
+def _split_info_lines(units: list[Unit]) -> list[Unit]:
+    """Text only: in the first blocks, a block whose later lines are information
+    lines ("by / J. C. MARIATEGUI / Translated by … / (Delivered …)") is cut around
+    them, since `center` and `div` lines render with no blank line between them."""
+    out: list[Unit] = []
+    for index, unit in enumerate(units):
+        marks = [is_info_line(s) for s in unit.lines]
+        if (index >= 6 or unit.content is not None or unit.block is not None
+                or len(unit.lines) > 8 or marks[0] or not any(marks)
+                or sum(marks) * 2 >= len(marks)):  # mostly fields: the block itself
+            out.append(unit)
+            continue
+        first = marks.index(True)
+        if any(s.rstrip().endswith(".") for s in unit.lines[:first]):
+            out.append(unit)  # sentences above the fields: a free-text information block
+            continue
+        last = first
+        while last + 1 < len(marks) and marks[last + 1]:
+            last += 1
+        for lo, hi in ((0, first), (first, last + 1), (last + 1, len(marks))):
+            if lo < hi:
+                out.append(replace(unit, lines=unit.lines[lo:hi], line=unit.line + lo))
+    return out
 
 
 _LICENCE_WORDS = re.compile(r"(?i)copyleft|public domain|creative commons|free documentation")
@@ -452,8 +496,13 @@ def read_header(units: list[Unit], name: str) -> Header:
     date = unparen(dated.joined) if dated else None
     rest = [u for u in head if u is not dated]
     kickers: list[Unit] = []
+    above: list[Unit] = []  # a line above the author that is no kicker: kept with the body
     while rest and not any(c.isalpha() for c in rest[0].joined):
         kickers.append(rest.pop(0))  # "1975" above the author
+    if (len(rest) > 2 and not author_and_year(rest[0].joined)[0] and rest[0].tag != "h1"
+            and author_and_year(rest[1].joined)[0] and rest[1].tag in ("", "h2")
+            and is_title(rest[2]) and not author_and_year(rest[2].joined)[0]):
+        above.append(rest.pop(0))  # "Front cover" (an image's alt text) above the author
     candidates = [u for u in rest if not is_parenthesised(u.joined)]
     authors: tuple[Person, ...] = ()
     h1_author = (rest[0].tag == "h1" and len(candidates) > 1
@@ -483,6 +532,7 @@ def read_header(units: list[Unit], name: str) -> Header:
     extra: list[Block] = [Paragraph(unit_inlines(u), role="kicker") for u in kickers]
     extra += [Paragraph(unit_inlines(u), role="subtitle") for u in subtitles[1:]]
     extra += [u.block for u in units[:end] if _is_figure(u) and u.block is not None]
+    extra += [Paragraph(unit_inlines(u)) for u in above]
     return Header(title=title.joined, end=end,
                   subtitle=subtitles[0].joined if subtitles else None, authors=authors,
                   date=date, fields=fields, extra=tuple(extra))
@@ -494,6 +544,8 @@ def header_extent(units: list[Unit]) -> tuple[int, int | None]:
     The header is a few short blocks ending with the information block, or else
     with the date line, or else it is the author and title lines alone."""
     for i, unit in enumerate(units[:10]):
+        if is_notes_heading(unit) and i + 1 < len(units) and note_number(units[i + 1], True):
+            break  # the notes: a page of notes whose paragraphs are of class "information"
         if i > 0 and is_info_block(unit):
             end = i + 1
             while end < len(units) and is_info_block(units[end]):
@@ -545,13 +597,14 @@ def is_kicker(unit: Unit, following: Unit, authors: tuple[Person, ...] = ()) -> 
 
 def read_body(units: list[Unit], header_calls: list[str], anchored: bool = False
               ) -> tuple[tuple[Block, ...], tuple[Note, ...], list[str]]:
-    start = (next((i for i, u in enumerate(units) if u.note is not None), len(units))
-             if anchored else notes_start(units, header_calls))
+    start = (_anchored_start(units) if anchored else notes_start(units, header_calls))
     body, note_units = units[:start], units[start:]
     loose = False
     if not anchored and note_units and is_notes_heading(note_units[0]):
         note_units = note_units[1:]  # the "Notes" heading belongs to the notes
         loose = True
+    elif not anchored and note_units and note_number(note_units[0]) is None:
+        loose = True  # the one "* text" note at the page's end
     after: list[Unit] = []
     while body and is_notes_heading(body[-1]):
         body = body[:-1]  # a notes heading repeated, or with no notes after it (elsewhere)
@@ -576,6 +629,11 @@ def read_body(units: list[Unit], header_calls: list[str], anchored: bool = False
         last, head = (out[-1] if out else None), new[0]
         if (isinstance(last, ListBlock) and unit.block is None
                 and all(s.startswith("  ") for s in unit.lines)):
+            if not isinstance(head, ListBlock) and len(new) > 1 and unit.content is None:
+                # an item's later paragraph, then the next items ("    Such…", "  2. …")
+                out[-1] = last = replace(last, items=last.items[:-1] + (last.items[-1] + (head,),))
+                new = new[1:]
+                head = new[0]
             if not isinstance(head, ListBlock):
                 # an indented block after a list is a later paragraph of its last item
                 item = last.items[-1] + (Paragraph(unit_inlines(unit, ids)),)
@@ -586,6 +644,16 @@ def read_body(units: list[Unit], header_calls: list[str], anchored: bool = False
                 new = new[1:]
         out.extend(new)
     return tuple(out), notes, warnings
+
+
+def _anchored_start(units: list[Unit]) -> int:
+    """The first unit with a note anchor, or the numbered blocks right before it when
+    they follow a notes heading (notes whose calls are broken markup)."""
+    start = next((i for i, u in enumerate(units) if u.note is not None), len(units))
+    back = start
+    while back > 0 and units[back - 1].note is None and note_number(units[back - 1]):
+        back -= 1
+    return back if back < start and back > 0 and is_notes_heading(units[back - 1]) else start
 
 
 def convert(unit: Unit, ids: Ids, *, speakers: frozenset[str] = frozenset(),
@@ -699,8 +767,8 @@ def _calls(units: Sequence[Unit]) -> list[str]:
 
 
 def note_number(unit: Unit, loose: bool = False) -> str | None:
-    if unit.block is not None or not unit.lines:
-        return None
+    if unit.block is not None or not unit.lines or SEPARATOR.fullmatch(unit.joined):
+        return None  # "* * *" is a separator, not note "*"
     match = (NOTE_LOOSE if loose else NOTE_START).match(unit.lines[0])
     return next(g for g in match.groups() if g) if match else None
 
@@ -730,7 +798,20 @@ def notes_start(units: list[Unit], header_calls: list[str]) -> int:
             called.add(call)
             if call.isdigit():
                 lowest = int(call) if lowest is None else min(lowest, int(call))
+    if start == len(units) and len(units) > 1 and _star_note(units):
+        return len(units) - 1
     return start
+
+
+_STAR_CALL = re.compile(r"[^\W\d_][.,;:!?”’\"')]?\*(?![\w*])")  # "capital.*]", "words*"
+
+
+def _star_note(units: list[Unit]) -> bool:
+    """The page's last block is "* text" and a star follows a word in the body: the
+    one footnote of a page whose call is a bare asterisk."""
+    last = units[-1]
+    return (last.block is None and re.match(r"\*\s+\S", last.lines[0]) is not None
+            and any(_STAR_CALL.search(s) for u in units[:-1] for s in u.lines))
 
 
 def _note_warnings(ids: list[str], calls: list[str]) -> list[str]:
@@ -745,19 +826,31 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
                ) -> tuple[tuple[Note, ...], list[Unit], list[str]]:
     notes: list[tuple[str, list[Block]]] = []
     after: list[Unit] = []
+    section = False  # just after a notes heading, whose numbers may start again
     for index, unit in enumerate(units):
         if after:
             after.append(unit)
             continue
         number = note_number(unit, loose)
         if number is None and is_notes_heading(unit):
+            following = units[index + 1] if index + 1 < len(units) else None
+            if following is not None and note_number(following, True) is None:
+                after.append(unit)  # "Translator's notes" in prose: a section of the body
+                continue
             loose = True  # a second notes section ("Translator's Remarks")
+            section = True
+            continue
+        if number is not None and notes and not section and _backwards(number, notes[-1][0]):
+            number = None  # "(1)", "1." in a note's table or list, not a note
+        section = False
+        bare = _bare_number(unit) if number is None and notes else None
+        if bare is not None and bare == _next(notes[-1][0]):
+            notes.append((bare, []))  # "23." alone, its text below
             continue
         following = units[index + 1] if index + 1 < len(units) else None
         if _section_break(unit, following):
             continue
-        if (number is None and notes and following is not None and is_heading(unit)
-                and note_number(following, loose) is None):
+        if number is None and notes and _body_again(units[index:], notes[-1][0], loose):
             after.append(unit)  # a heading and text that are not notes: the body goes on
             continue
         if number is not None:
@@ -771,8 +864,44 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
         elif notes:  # a note's later paragraphs are unnumbered
             notes[-1][1].extend(convert(unit, frozenset()))
     ids = [n for n, _ in notes]
-    return (tuple(Note(id=n, label=n, blocks=tuple(b)) for n, b in notes), after,
-            _note_warnings(ids, calls))
+    made = tuple(Note(id=n, label=n, blocks=tuple(b) or (Paragraph(()),)) for n, b in notes)
+    return made, after, _note_warnings(ids, calls)
+
+
+def _body_again(units: Sequence[Unit], last: str, loose: bool) -> bool:
+    """A heading (after a separator, or not) and a block that is no note, and the note
+    after `last` does not follow: the body goes on."""
+    if len(units) > 1 and len(units[0].lines) == 1 and SEPARATOR.fullmatch(units[0].joined):
+        units = units[1:]
+    return (len(units) > 1 and is_heading(units[0]) and note_number(units[1], loose) is None
+            and not _notes_go_on(units[1:], last))
+
+
+def _notes_go_on(units: Sequence[Unit], last: str) -> bool:
+    """True when the note after `last` ("7. ") comes later, before any notes heading: a
+    heading in between is a table's title or verse inside a note, not the body
+    going on."""
+    for unit in units:
+        if is_notes_heading(unit):
+            return False
+        if _next(last) is not None and _next(last) in (note_number(unit), _bare_number(unit)):
+            return True
+    return False
+
+
+def _next(label: str) -> str | None:
+    return str(int(label) + 1) if label.isdigit() else None
+
+
+def _bare_number(unit: Unit) -> str | None:
+    """The number of a block that is nothing but "23." or "[20]" (a note whose text is
+    a table or a quotation below)."""
+    match = re.fullmatch(r"(\d{1,3})\.|\[(\d{1,3})\]", unit.joined) if unit.block is None else None
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def _backwards(number: str, last: str) -> bool:
+    return number.isdigit() and last.isdigit() and int(number) <= int(last)
 
 
 def _section_break(unit: Unit, following: Unit | None) -> bool:
@@ -795,7 +924,7 @@ def read_anchored_notes(note_units: list[Unit], all_units: list[Unit]
         following = note_units[index + 1] if index + 1 < len(note_units) else None
         if is_notes_heading(unit) and following is not None and following.note is not None:
             continue  # the heading of a second notes section
-        if _section_break(unit, following):
+        if after_note and _section_break(unit, following):  # in the body again: keep it
             continue
         number = note_number(unit) if unit.note is None and after_note else None
         if unit.note is not None:
@@ -815,7 +944,8 @@ def read_anchored_notes(note_units: list[Unit], all_units: list[Unit]
             after.append(unit)
             after_note = False
             continue
-        notes[-1][2].extend(convert(unit, frozenset()))
+        notes[-1][2].extend(b for b in convert(unit, frozenset())
+                            if not (isinstance(b, Paragraph) and not b.content))  # "23." alone
     made = tuple(Note(id=i, label=label, blocks=tuple(b)) for i, label, b in notes if b)
     called = [ref for u in all_units for ref in _refs(u)]
     return made, after, _note_warnings([n.id for n in made], called)

@@ -5,7 +5,8 @@ then the declared charset, then charset-normalizer's guess; `&#128;`–`&#159;`
 references are read as the Windows-1252 characters they were meant as), parsed
 with lxml, stripped of page furniture (head, scripts, breadcrumbs `p.toplink`,
 footers, "link" and "next" blocks, "return" image maps, "Last updated" lines,
-navigation bars, and short blocks at the page's end that are nothing but links),
+navigation bars, the text of a broken tag (`size="1" noshade="noshade" />`), and
+short blocks at the page's end that are nothing but links),
 and cut into
 `Unit`s: one per block, with its inline content. The structure is then found
 by the heuristics shared with the text reader (`_common`), helped by what only
@@ -110,7 +111,7 @@ def read(data: bytes, *, name: str = "<bytes>") -> Article:
     seen = 0
     for unit in page.units(body):
         count, seen = page.images - seen, page.images
-        if unit.block is not None or unit.joined.strip():
+        if unit.block is not None or unit.joined.strip() or unit.note is not None:
             units.append(unit)
             if unit.block is not None or not is_furniture(unit.joined):
                 images += count
@@ -318,14 +319,14 @@ def _visible(el: etree._Element) -> str:
 def _visible_parts(el: etree._Element) -> list[str]:
     tag = el.tag.lower() if isinstance(el.tag, str) else ""
     gap = "\n" if tag in _BLOCK or tag == "br" else ""
-    out: list[str] = [gap, el.text or ""]
+    out: list[str] = [gap, _WS.sub(" ", el.text or "")]  # the source's line ends are spaces
     for child in el:
         if isinstance(child.tag, str):
             if child.tag.lower() == "img":
                 out.append(child.get("alt") or "")
             else:
                 out += _visible_parts(child)
-        out.append(child.tail or "")
+        out.append(_WS.sub(" ", child.tail or ""))
     out.append(gap)
     return out
 
@@ -875,7 +876,7 @@ def _drop_label(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """A note's text without its number ("1.", "[1]") at the start."""
     text = plain_text(content)
     match = re.match(r"\s*[\[(]?\s*(?:\d{1,3}[a-z]?(?!\d)\*?|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
-                     r"\s*[\])]?\s*[.:)]?\s*(?=\S)", text)
+                     r"\s*[\])]?\s*[.:)]?\s*(?=\S|$)", text)  # "23." alone, a table below
     if match and not text[:match.end()].strip().isalpha():
         from ._common import strip_prefix
         return strip_prefix(content, match.end())

@@ -21,9 +21,9 @@ Every timed command is a subprocess: `bookmaker build -j 2 --force BOOK` in the
 generated project (its build cache removed first: a cold build), and pandoc
 (pypandoc-binary's bundled binary) to EPUB, or to standalone HTML and then the
 `weasyprint` command to PDF. The runs of the two tools alternate (ABBA order).
-While a command runs, its whole process tree is polled every 50 ms: the peak of
-the largest single process (VmHWM, and the kernel's ru_maxrss at exit) and the
-peak of the sum of RSS over the tree. Reported: median wall time, peak memory
+While a command runs, its whole process tree is polled every 20 ms: the peak of
+the largest single process (its VmHWM) and the peak of the sum of RSS over the
+tree. Reported: median wall time, peak memory
 (the largest over runs), CPU time, pages (pypdf), pages per second and per core.
 """
 
@@ -122,7 +122,7 @@ def _status(pid: int) -> tuple[int, int]:
 
 
 def measure(cmd: Sequence[str | os.PathLike[str]], *, cwd: Path, tool: str, note: str = "",
-            interval: float = 0.05, log: Path | None = None) -> Sample:
+            interval: float = 0.02, log: Path | None = None) -> Sample:
     """Run `cmd`, polling its process tree; wall time, CPU time and peak memory.
 
     A thread waits for the command (`wait4`), so the wall time ends when it does,
@@ -164,9 +164,10 @@ def measure(cmd: Sequence[str | os.PathLike[str]], *, cwd: Path, tool: str, note
     sample.wall = ended["at"] - start
     proc.returncode = os.waitstatus_to_exitcode(ended["status"])
     usage = ended["usage"]
-    # ru_maxrss (KiB) covers the command and every descendant it waited for, even
-    # one that lived between two polls.
-    sample.largest = max(sample.largest, usage.ru_maxrss * 1024)
+    # Not ru_maxrss: Linux keeps a process's peak across exec, and the command
+    # was forked from this process, so it would count this harness's own memory
+    # (which grows as it reads the books it counts). Each process's VmHWM, read
+    # at every poll, is its own peak since exec.
     sample.tree = max(sample.tree, sample.largest)
     sample.cpu = usage.ru_utime + usage.ru_stime
     sample.exit = proc.returncode

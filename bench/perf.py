@@ -147,6 +147,7 @@ def measure(cmd: Sequence[str | os.PathLike[str]], *, cwd: Path, tool: str, note
             done.set()
 
         root = psutil.Process(proc.pid)  # before the waiter may reap it
+        cpu_seen: dict[int, float] = {}
         threading.Thread(target=wait, daemon=True).start()
         while not done.is_set():
             try:
@@ -155,6 +156,11 @@ def measure(cmd: Sequence[str | os.PathLike[str]], *, cwd: Path, tool: str, note
                 tree = [root]
             total = 0
             for p in tree:
+                try:  # workers a forkserver made are not the command's to reap: wait4 misses them
+                    times = p.cpu_times()
+                    cpu_seen[p.pid] = max(cpu_seen.get(p.pid, 0.0), times.user + times.system)
+                except psutil.Error:
+                    pass
                 rss, hwm = _status(p.pid)
                 total += rss
                 sample.largest = max(sample.largest, hwm, rss)
@@ -169,7 +175,7 @@ def measure(cmd: Sequence[str | os.PathLike[str]], *, cwd: Path, tool: str, note
     # (which grows as it reads the books it counts). Each process's VmHWM, read
     # at every poll, is its own peak since exec.
     sample.tree = max(sample.tree, sample.largest)
-    sample.cpu = usage.ru_utime + usage.ru_stime
+    sample.cpu = max(usage.ru_utime + usage.ru_stime, sum(cpu_seen.values()))
     sample.exit = proc.returncode
     if proc.returncode:
         sample.error = f"exit code {proc.returncode}" + (f" (see {log})" if log else "")

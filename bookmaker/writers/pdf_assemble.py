@@ -204,11 +204,6 @@ class _Copier:
             self.todo.append(objgen)
         return number
 
-    def write_as(self, obj: pikepdf.Object, number: int) -> None:
-        """Copy this object under a number the book gave it already."""
-        self.numbers[obj.objgen] = number
-        self.todo.append(obj.objgen)
-
     def _renumber(self, match: re.Match[bytes]) -> bytes:
         if match.group(1) is None:
             return match.group(0)

@@ -112,7 +112,7 @@ class ObjectWriter:
             raise ValueError(f"objects never written: {missing[:10]}")
         xref = self.new()
         self._kind[xref], self._first[xref], self._second[xref] = 1, self._offset, 0
-        width = max(1, (self._offset.bit_length() + 7) // 8)
+        width = max(1, (max(self._offset, self._next).bit_length() + 7) // 8)  # offsets and object numbers
         rows = bytearray()
         for kind, first, second in zip(self._kind, self._first, self._second):
             rows += bytes([kind]) + first.to_bytes(width, "big") + second.to_bytes(2, "big")

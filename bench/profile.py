@@ -80,7 +80,7 @@ def summarise(raw: Path, top: int) -> str:
         n = sum(count for frame, count in inclusive.items() if frame.startswith(key))
         lines.append(f"| {label} | {100 * n / total:.1f}% |")
     lines += ["", "| self | function |", "| ---: | --- |"]
-    for frame, n in own.most_common(top):  # noqa: B007
+    for frame, n in own.most_common(top):
         lines.append(f"| {100 * n / total:.1f}% | `{frame}` |")
     return "\n".join(lines)
 

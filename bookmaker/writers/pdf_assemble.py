@@ -26,7 +26,7 @@ from ..files import source_date_epoch
 from .pdf_objects import REFERENCE, ObjectWriter
 from .pdf_parts import Segment
 
-__all__ = ["Placed", "OutlineNode", "Assembler", "assemble_pdf", "page_labels"]
+__all__ = ["Placed", "OutlineNode", "Assembler", "page_labels"]
 
 _DIGITS = "0123456789"
 _ObjGen = tuple[int, int]
@@ -516,19 +516,6 @@ class Assembler:
             self.out.add(number, b"<< %s >>" % b" ".join(entries))
             total += 1 + count
         return (numbers[0] if numbers else None), (numbers[-1] if numbers else None), total
-
-
-def assemble_pdf(placed: Sequence[Placed], outline: Sequence[OutlineNode], target: Path, *,
-                 front_pages: int, epoch: int, bottom_margin: float) -> None:
-    """Write one PDF from the parts, in order, to `target`. `front_pages` is how
-    many pages carry roman folios; `bottom_margin` (points) is where folios live."""
-    book = Assembler(target, epoch=epoch, bottom_margin=bottom_margin)
-    try:
-        for index, p in enumerate(placed):
-            book.add(p, index, document=index == 0)
-        book.finish(outline, front_pages)
-    finally:
-        book.close()
 
 
 def page_labels(front_pages: int) -> pikepdf.Dictionary:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
@@ -129,6 +130,43 @@ def test_cached_parts_are_reused_and_bad_ones_rebuilt(tmp_path: Path) -> None:
     assert {p: p.stat().st_mtime_ns for p in parts} == stamps  # nothing laid out again
     parts[0].write_bytes(parts[0].read_bytes()[:500])            # a damaged entry
     assert write_book(book, tmp_path / "c.pdf", "pdf", options).read_bytes() == first
+
+
+def edited(book, index: int, words: str):
+    """The book with a few words added to the last paragraph of one chapter."""
+    chapters = list(book.chapters)
+    article = chapters[index].article
+    last = max(i for i, b in enumerate(article.blocks) if isinstance(b, Paragraph))
+    blocks = list(article.blocks)
+    blocks[last] = replace(blocks[last], content=blocks[last].content + (Text(words),))
+    chapters[index] = replace(chapters[index], article=replace(article, blocks=tuple(blocks)))
+    return replace(book, chapters=tuple(chapters))
+
+
+def test_a_rebuild_copies_unchanged_parts_from_the_cache(tmp_path: Path) -> None:
+    book = small_book()
+    options = WriteOptions(extra={"layout": "parallel"}, jobs=2, cache_dir=tmp_path / "cache")
+    def copies() -> set[Path]:
+        return {p for p in (tmp_path / "cache" / "pdf" / "copies").rglob("*") if p.is_file()}
+
+    write_book(book, tmp_path / "a.pdf", "pdf", options)
+    kept = copies()
+    assert len(kept) == 7
+    # An edit that keeps the chapter's pages and about its objects: every
+    # other part keeps its numbers, so only the edited one is copied anew.
+    changed = edited(book, 1, " A few words more.")
+    rebuilt = write_book(changed, tmp_path / "b.pdf", "pdf", options).read_bytes()
+    assert len(copies() - kept) == 1
+    assert len(copies()) == 7  # the edited chapter's old copy is gone
+    cold = write_book(changed, tmp_path / "c.pdf", "pdf",
+                      WriteOptions(extra={"layout": "parallel"}, jobs=2)).read_bytes()
+    assert rebuilt == cold  # the same bytes as a build from nothing
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "b.pdf").pages)
+    assert "A few words more." in " ".join(text.split())
+    # A damaged copy is made again, never used.
+    for entry in copies():
+        entry.write_bytes(entry.read_bytes()[:-10] + b"0123456789")
+    assert write_book(changed, tmp_path / "d.pdf", "pdf", options).read_bytes() == cold
 
 
 def test_parallel_builds_are_reproducible(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,10 +24,11 @@ from typing import Any
 import pikepdf
 
 from ..files import source_date_epoch
-from .pdf_objects import REFERENCE, ObjectWriter
+from . import atomic_path
+from .pdf_objects import REFERENCE, ObjectWriter, Row
 from .pdf_parts import Segment
 
-__all__ = ["Placed", "OutlineNode", "Assembler", "page_labels"]
+__all__ = ["Placed", "OutlineNode", "Assembler", "CopyCache", "page_labels"]
 
 _DIGITS = "0123456789"
 _ObjGen = tuple[int, int]
@@ -60,8 +62,8 @@ class _Fonts:
         self.glyphs: dict[str, dict[int, str]] = {}
         self.files: dict[str, Path] = {}
         self.numbers: dict[str, int] = {}  # font file digest -> the merged font's object
-        self.templates: dict[str, tuple[bytes, bytes, bytes]] = {}
-        self.base_names: dict[str, str] = {}
+        self.templates: dict[str, _Template] = {}
+        self.free_numbers = [0, -1]  # the first and last numbers kept for fonts
         self.digit_gids: dict[str, dict[str, int]] = {}
         self.digit_widths: dict[str, dict[int, float]] = {}
 
@@ -91,22 +93,23 @@ class _Fonts:
                 self.glyphs[digest].setdefault(g, d)
         return self.digit_gids[digest]
 
-    def number(self, digest: str, font: pikepdf.Dictionary) -> int:
-        """The merged font's object number; the first part's font dictionary
-        for a file gives the merged one everything but its glyphs."""
+    def number(self, digest: str) -> int:
+        """The merged font's object number: one of the numbers the book keeps
+        for its own objects, so that no part's numbers depend on its fonts."""
         if digest not in self.numbers:
-            self.numbers[digest] = self.out.new()
-            self.base_names[digest] = str(font.BaseFont).split("+", 1)[-1]
-            descendant = font.DescendantFonts[0]
-            self.templates[digest] = (
-                _entries(font, ("/BaseFont", "/DescendantFonts", "/ToUnicode")),
-                _entries(descendant, ("/BaseFont", "/FontDescriptor", "/W", "/CIDSet")),
-                _entries(descendant.FontDescriptor,
-                         ("/FontName", "/FontFile", "/FontFile2", "/FontFile3", "/CIDSet")))
+            if self.free_numbers[0] > self.free_numbers[1]:
+                raise ValueError(f"more than {len(self.numbers)} font files in one book")
+            self.numbers[digest] = self.free_numbers[0]
+            self.free_numbers[0] += 1
         return self.numbers[digest]
 
+    def learn(self, digest: str, template: "_Template") -> None:
+        """The first part's font dictionary for a file gives the merged one
+        everything but its glyphs."""
+        self.templates.setdefault(digest, template)
+
     def write(self) -> None:
-        for digest in sorted(self.numbers):
+        for digest in sorted(self.templates):
             self._write(digest)
 
     def _write(self, digest: str) -> None:
@@ -137,8 +140,8 @@ class _Fonts:
                                                     * 1000 / upem)) for g in gids)
         tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(
             digest.encode() + repr(gids).encode()).digest()[:6])
-        top, cid, descriptor = self.templates[digest]
-        base = pikepdf.Name(f"/{tag}+{self.base_names[digest]}").unparse()
+        top, cid, descriptor, base_name = self.templates[digest]
+        base = pikepdf.Name(f"/{tag}+{base_name}").unparse()
         out = self.out
         program_ref, unicode_ref, descriptor_ref, cid_ref = out.new(), out.new(), out.new(), out.new()
         out.add_stream(program_ref, b"/Length1 %d" % len(program), program, compressed=False)
@@ -149,6 +152,20 @@ class _Fonts:
                 % (cid, base, descriptor_ref, widths))
         out.add(self.numbers[digest], b"<< %s /BaseFont %s /DescendantFonts [ %d 0 R ] /ToUnicode %d 0 R >>"
                 % (top, base, cid_ref, unicode_ref))
+
+
+_Template = tuple[bytes, bytes, bytes, str]
+
+
+def _template(font: pikepdf.Dictionary) -> _Template:
+    """What a merged font takes from a part's font dictionary: its entries, its
+    descendant's and its descriptor's (less glyphs and references), its name."""
+    descendant = font.DescendantFonts[0]
+    return (_entries(font, ("/BaseFont", "/DescendantFonts", "/ToUnicode")),
+            _entries(descendant, ("/BaseFont", "/FontDescriptor", "/W", "/CIDSet")),
+            _entries(descendant.FontDescriptor,
+                     ("/FontName", "/FontFile", "/FontFile2", "/FontFile3", "/CIDSet")),
+            str(font.BaseFont).split("+", 1)[-1])
 
 
 def _entries(obj: pikepdf.Dictionary, leave: tuple[str, ...]) -> bytes:
@@ -324,19 +341,149 @@ def _as_list(obj: Any) -> list[Any]:
     return list(obj) if isinstance(obj, pikepdf.Array) else [obj]
 
 
+# The book's own objects take the first numbers: the catalog, the page tree,
+# the structure tree's Document element, then the merged fonts.
+_CATALOG, _PAGES, _DOCUMENT, _FIRST_FONT, _RESERVED = 1, 2, 3, 4, 256
+
+
+def _block(used: int) -> int:
+    """The numbers a part takes: what it uses and some to spare, so that a part
+    that gains or loses a few objects when edited leaves every later part's
+    numbers, and so its cached copy, as they are."""
+    return -(-(used + used // 8 + 16) // 64) * 64
+
+
+def _key_block(used: int) -> int:
+    """The same for the structure parent-tree keys (one per page and link)."""
+    return -(-(used + used // 4 + 4) // 16) * 16
+
+
+@dataclass
+class _Copy:
+    """A part as written into the book: its objects' bytes and cross-reference
+    rows (numbers from `base`), and what the book's own objects need of it."""
+
+    data: bytes
+    rows: list[Row]
+    base: int
+    used: int                           # numbers used from base
+    keys: int                           # parent-tree keys used from the part's first
+    version: str
+    boxes: bytes
+    pages: list[int]
+    struct_kids: list[bytes] | None     # None: the part has no tags
+    parent_nums: list[bytes]
+    role_map: dict[bytes, bytes]
+    dests: list[tuple[str, bytes]]
+    catalog_entries: dict[str, bytes]
+    info: int | None
+    identifier: bytes | None
+    fonts: dict[str, _Template]
+
+    def dump(self) -> bytes:
+        def text(b: bytes) -> str:
+            return b.decode("latin-1")
+
+        meta = {"rows": self.rows, "base": self.base, "used": self.used, "keys": self.keys,
+                "version": self.version, "boxes": text(self.boxes), "pages": self.pages,
+                "struct_kids": None if self.struct_kids is None else [text(k) for k in self.struct_kids],
+                "parent_nums": [text(n) for n in self.parent_nums],
+                "role_map": [[text(k), text(v)] for k, v in self.role_map.items()],
+                "dests": [[name, text(v)] for name, v in self.dests],
+                "catalog_entries": [[k, text(v)] for k, v in self.catalog_entries.items()],
+                "info": self.info,
+                "identifier": None if self.identifier is None else text(self.identifier),
+                "fonts": {d: [text(t[0]), text(t[1]), text(t[2]), t[3]] for d, t in self.fonts.items()}}
+        head = json.dumps(meta).encode("utf-8")  # in order: the catalog's entries keep theirs
+        return b"%d\n" % len(head) + head + self.data
+
+    @classmethod
+    def load(cls, blob: bytes) -> "_Copy":
+        def raw(t: str) -> bytes:
+            return t.encode("latin-1")
+
+        size, _, rest = blob.partition(b"\n")
+        m = json.loads(rest[:int(size)])
+        return cls(data=rest[int(size):], rows=[tuple(r) for r in m["rows"]], base=m["base"],
+                   used=m["used"], keys=m["keys"], version=m["version"], boxes=raw(m["boxes"]),
+                   pages=m["pages"],
+                   struct_kids=None if m["struct_kids"] is None else [raw(k) for k in m["struct_kids"]],
+                   parent_nums=[raw(n) for n in m["parent_nums"]],
+                   role_map={raw(k): raw(v) for k, v in m["role_map"]},
+                   dests=[(name, raw(v)) for name, v in m["dests"]],
+                   catalog_entries={k: raw(v) for k, v in m["catalog_entries"]},
+                   info=m["info"], identifier=None if m["identifier"] is None else raw(m["identifier"]),
+                   fonts={d: (raw(t[0]), raw(t[1]), raw(t[2]), t[3]) for d, t in m["fonts"].items()})
+
+
+class CopyCache:
+    """Parts as written into a book, kept between builds: a rebuild after one
+    chapter changed copies the others' bytes as they are. Each entry carries
+    its own digest; a damaged one is made again, never trusted."""
+
+    _MAGIC = b"bookmaker-copy 1\n"
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> "_Copy | None":
+        if self.root is None:
+            return None
+        self.used.add(key)
+        path = self.root / key
+        try:
+            blob = path.read_bytes()
+            if not blob.startswith(self._MAGIC):
+                raise ValueError("not a copy")
+            digest, payload = blob[len(self._MAGIC):len(self._MAGIC) + 64], blob[len(self._MAGIC) + 65:]
+            if hashlib.sha256(payload).hexdigest().encode() != digest:
+                raise ValueError("digest mismatch")
+            return _Copy.load(payload)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            path.unlink(missing_ok=True)
+            return None
+
+    def put(self, key: str, copy: _Copy) -> None:
+        if self.root is None:
+            return
+        self.used.add(key)
+        payload = copy.dump()
+        self.root.mkdir(parents=True, exist_ok=True)
+        with atomic_path(self.root / key) as tmp:
+            tmp.write_bytes(self._MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n"
+                            + payload)
+
+    def prune(self) -> None:
+        """Forget the copies this build did not use (one book's copies to a
+        folder: they are only ever good for that book's next build)."""
+        if self.root is None or not self.root.is_dir():
+            return
+        for entry in self.root.iterdir():
+            if entry.name not in self.used and len(entry.name) == 64:
+                entry.unlink(missing_ok=True)
+
+
 class Assembler:
     """Streams a book to `target` as its parts arrive, in any order: `order`
     says where each part's pages go. The merged fonts, the page tree, the
     structure tree's root, the destinations and the outline are written by
-    finish()."""
+    finish(). With `copies`, each part's copy is kept for the next build."""
 
-    def __init__(self, target: Path, *, epoch: int, bottom_margin: float) -> None:
+    def __init__(self, target: Path, *, epoch: int, bottom_margin: float,
+                 copies: CopyCache | None = None) -> None:
         self.file = open(target, "wb")
         self.out = ObjectWriter(self.file, "1.7")
         self.fonts = _Fonts(self.out, epoch)
+        self.epoch = epoch
         self.bottom = bottom_margin
-        self.catalog = self.out.new()
-        self.pages_root = self.out.new()
+        self.copies = copies or CopyCache(None)
+        self.catalog, self.pages_root, document = self.out.new(), self.out.new(), self.out.new()
+        assert (self.catalog, self.pages_root, document) == (_CATALOG, _PAGES, _DOCUMENT)
+        self.out.skip_to(_RESERVED + 1)
+        self.fonts.free_numbers = [_FIRST_FONT, _RESERVED]
         self.pages: dict[float, list[int]] = {}      # order -> the part's page objects
         self.document: int | None = None    # the structure tree's Document element
         self.struct_kids: dict[float, list[bytes]] = {}
@@ -348,6 +495,7 @@ class Assembler:
         self.info: int | None = None
         self.identifier = b"()"
         self.boxes = b""
+        self.copied = 0                     # parts copied from their PDF, not from the cache
 
     def close(self) -> None:
         self.file.close()
@@ -355,51 +503,88 @@ class Assembler:
     def add(self, p: Placed, order: float, *, document: bool = False) -> None:
         """Copy a part's pages (and a blank page first, if it asks for one).
         The `document` part gives the book its metadata and language."""
-        with pikepdf.open(p.segment.path) as src:
-            self._add(p, src, order, document)
+        self.fonts.add_segment(p.segment)
+        numbers = {d: self.fonts.number(d) for d in sorted(p.segment.fonts)}
+        base, shift = self.out.next_number, self.next_key
+        key = hashlib.sha256(repr((
+            "copy 1", p.segment.digest, p.first_number, p.blank_before, document, base, shift,
+            sorted(numbers.items()), sorted(p.segment.font_names.items()), self.boxes,
+            self.bottom)).encode("utf-8")).hexdigest()
+        copy = self.copies.get(key)
+        if copy is None or copy.base != base:
+            with pikepdf.open(p.segment.path) as src:
+                copy = self._copy(p, src, base, shift, document)
+            self.copies.put(key, copy)
+            self.copied += 1
+        self._splice(copy, p, order, shift, document)
 
     def add_blank(self, order: float) -> None:
         """A blank page (of the size of the pages added so far)."""
-        self.pages[order] = [self._blank()]
+        self.pages[order] = [self._blank(self.out, self.boxes)]
 
-    def _add(self, p: Placed, src: pikepdf.Pdf, order: float, document: bool) -> None:
+    def _splice(self, c: _Copy, p: Placed, order: float, shift: int, document: bool) -> None:
         if not self.pages:
-            self.out.version = src.pdf_version  # every part is made alike
-        self.fonts.add_segment(p.segment)
+            self.out.version = c.version  # every part is made alike
+        self.boxes = self.boxes or c.boxes
+        for digest, template in sorted(c.fonts.items()):
+            self.fonts.learn(digest, template)
+        self.out.skip_to(c.base + _block(c.used))
+        self.out.splice(c.data, c.rows)
+        self.pages[order] = c.pages
+        if c.struct_kids is not None:
+            self.document = _DOCUMENT
+            self.struct_kids[order] = c.struct_kids
+        self.parent_nums += c.parent_nums
+        self.role_map.update(c.role_map)
+        self.next_key = shift + _key_block(c.keys)
+        # Named destinations: a part's own anchors win over the stand-ins
+        # that the contents page carries for them (parts that keep their folios).
+        for name, value in c.dests:
+            if name not in self.dests or p.first_number is not None:
+                self.dests[name] = value
+        if document:
+            self.catalog_entries.update(c.catalog_entries)
+            self.info = c.info
+            if c.identifier is not None:
+                self.identifier = c.identifier
+
+    def _copy(self, p: Placed, src: pikepdf.Pdf, base: int, shift: int, document: bool) -> _Copy:
+        """Write a part's objects, numbered from `base`, into bytes of their own."""
+        buffer = io.BytesIO()
+        out = ObjectWriter(buffer, src.pdf_version, first=base, header=False)
         root = src.Root
         fixed: dict[_ObjGen, int] = {root.objgen: self.catalog, root.Pages.objgen: self.pages_root}
         tree = root.get("/StructTreeRoot")
         children: list[Any] = []
         if tree is not None:
-            if self.document is None:
-                self.document = self.out.new()
-            fixed[tree.objgen] = self.document
+            fixed[tree.objgen] = _DOCUMENT
             for kid in _as_list(tree.K):
                 # WeasyPrint wraps each part in a Document element: keep its children.
                 if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Document" and "/K" in kid:
-                    fixed[kid.objgen] = self.document
+                    fixed[kid.objgen] = _DOCUMENT
                     children += _as_list(kid.K)
                 else:
                     children.append(kid)
-        copier = _Copier(self.out, src, fixed)
+        copier = _Copier(out, src, fixed)
 
         # Fonts: each part's subset of a font file becomes the book's one subset.
         digests: dict[_ObjGen, str] = {}
+        templates: dict[str, _Template] = {}
         for page in src.pages:
             for table in _font_tables(page.obj.get("/Resources")):
                 for font in table.values():
                     digest = p.segment.font_names.get(str(font.get("/BaseFont", "")).lstrip("/"))
                     if digest in self.fonts.glyphs and font.is_indirect:
                         digests[font.objgen] = digest
-                        copier.numbers[font.objgen] = self.fonts.number(digest, font)
+                        copier.numbers[font.objgen] = self.fonts.number(digest)
+                        if digest not in templates:
+                            templates[digest] = _template(font)
 
-        if not self.boxes:
-            model = src.pages[0].obj
-            self.boxes = b"".join(b" %s %s" % (box.encode(), model[box].unparse(resolved=True))
-                                  for box in ("/MediaBox", "/TrimBox", "/BleedBox", "/CropBox")
-                                  if box in model)
-        pages = self.pages[order] = [self._blank()] if p.blank_before else []
-        shift = self.next_key
+        model = src.pages[0].obj
+        boxes = self.boxes or b"".join(b" %s %s" % (box.encode(), model[box].unparse(resolved=True))
+                                       for box in ("/MediaBox", "/TrimBox", "/BleedBox", "/CropBox")
+                                       if box in model)
+        pages = [self._blank(out, boxes)] if p.blank_before else []
         highest = shift - 1
         for offset, page in enumerate(src.pages):
             obj = page.obj
@@ -420,43 +605,49 @@ class Assembler:
             pages.append(copier.ref(obj.objgen))
 
         # Tags: one tree for the book; parent-tree keys renumbered per part.
+        struct_kids: list[bytes] | None = None
+        parent_nums: list[bytes] = []
+        role_map: dict[bytes, bytes] = {}
         if tree is not None:
-            self.struct_kids[order] = [copier.value(kid) for kid in children]
+            struct_kids = [copier.value(kid) for kid in children]
             nums = tree.ParentTree.get("/Nums", pikepdf.Array())
             for i in range(0, len(nums), 2):
                 key = int(nums[i]) + shift
-                self.parent_nums.append(b"%d %s" % (key, copier.value(nums[i + 1])))
+                parent_nums.append(b"%d %s" % (key, copier.value(nums[i + 1])))
                 highest = max(highest, key)
             for name, value in tree.get("/RoleMap", pikepdf.Dictionary()).items():
-                self.role_map[pikepdf.Name(name).unparse()] = copier.value(value)
-        self.next_key = highest + 1
+                role_map[pikepdf.Name(name).unparse()] = copier.value(value)
 
-        # Named destinations: a part's own anchors win over the stand-ins
-        # that the contents page carries for them (parts that keep their folios).
+        dests: list[tuple[str, bytes]] = []
         names = root.get("/Names")
         if names is not None and "/Dests" in names:
             array = names.Dests.get("/Names", pikepdf.Array())
-            for i in range(0, len(array), 2):
-                name = str(array[i])
-                if name not in self.dests or p.first_number is not None:
-                    self.dests[name] = copier.value(array[i + 1])
+            dests = [(str(array[i]), copier.value(array[i + 1])) for i in range(0, len(array), 2)]
 
+        catalog_entries: dict[str, bytes] = {}
+        info = identifier = None
         if document:  # the document: metadata, language, viewer preferences, output intents
             for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents", "/Metadata"):
                 if key in root:
-                    self.catalog_entries[key] = copier.value(root[key])
+                    catalog_entries[key] = copier.value(root[key])
             if "/Info" in src.trailer:
-                self.info = copier.ref(src.trailer.Info.objgen)
+                info = copier.ref(src.trailer.Info.objgen)
             ident = src.trailer.get("/ID")
             if isinstance(ident, pikepdf.Array) and len(ident):
-                self.identifier = ident[0].unparse()
+                identifier = ident[0].unparse()
         copier.drain()
+        out.flush()
+        return _Copy(data=buffer.getvalue(), rows=out.rows(), base=base, used=out.next_number - base,
+                     keys=highest - shift + 1, version=src.pdf_version, boxes=boxes, pages=pages,
+                     struct_kids=struct_kids, parent_nums=parent_nums, role_map=role_map,
+                     dests=dests, catalog_entries=catalog_entries, info=info,
+                     identifier=identifier, fonts=templates)
 
-    def _blank(self) -> int:
-        number, contents = self.out.new(), self.out.new()
-        self.out.add_stream(contents, b"", b"", compressed=False)
-        self.out.add(number, b"<< /Type /Page /Parent %d 0 R%s /Resources << >> /Contents %d 0 R >>"
-                     % (self.pages_root, self.boxes, contents))
+    def _blank(self, out: ObjectWriter, boxes: bytes) -> int:
+        number, contents = out.new(), out.new()
+        out.add_stream(contents, b"", b"", compressed=False)
+        out.add(number, b"<< /Type /Page /Parent %d 0 R%s /Resources << >> /Contents %d 0 R >>"
+                % (self.pages_root, boxes, contents))
         return number
 
     def finish(self, outline: Sequence[OutlineNode], front_pages: int) -> None:

@@ -18,6 +18,7 @@ chapters still waiting.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -34,7 +35,7 @@ from ..render import TocEntry
 from ..resources import LocalResources
 from ..theme import load_theme
 from . import WriteOptions
-from .pdf_assemble import Assembler, OutlineNode, Placed
+from .pdf_assemble import Assembler, CopyCache, OutlineNode, Placed
 from .pdf_parts import Segment, SegmentCache, SegmentJob, render_segment
 
 if TYPE_CHECKING:
@@ -90,8 +91,11 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
     if sys.platform == "win32":
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    from multiprocessing import forkserver
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["bookmaker.writers.pdf_parts", "weasyprint"])
+    forkserver.ensure_running()  # it loads WeasyPrint while this process renders the HTML
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
@@ -149,9 +153,18 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
     def note(stage: str) -> None:
         log.info("pdf: %s (%.1f s)", stage, time.perf_counter() - started)
 
-    theme = load_theme(options.theme)
-    resources = LocalResources(options.base_dir)
-    env, ctx = writer.context(book, options, resources)
+    workers = options.jobs or os.cpu_count() or 1
+    own = executor is None and workers > 1 and len(book.chapters) > 1
+    # Started first: the workers' server loads WeasyPrint while the HTML is made.
+    pool: Executor | None = _pool(workers) if own else executor
+    try:
+        theme = load_theme(options.theme)
+        resources = LocalResources(options.base_dir)
+        env, ctx = writer.context(book, options, resources)
+    except BaseException:
+        if own and pool is not None:
+            pool.shutdown()
+        raise
     resources.warn()
     template = env.get_template("book.html.j2")
     theme_css, page_rules = writer._css(theme, options, settings)
@@ -171,9 +184,6 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
     credit_pieces: list[list[Any]] = ctx["credit_pieces"]
     imprint_pieces: list[list[Any]] = ctx["imprint_pieces"]
     cache = SegmentCache(options.cache_dir / "pdf" if options.cache_dir else None)
-    workers = options.jobs or os.cpu_count() or 1
-    own = executor is None and workers > 1 and len(chapters) > 1
-    pool: Executor | None = _pool(workers) if own else executor
     queue = _Queue(pool, cache, workers + 1 if own else 1 << 20)
 
     head: list[Segment] = []
@@ -285,8 +295,14 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
         return done
 
     top, bottom, _, _ = _margins(options.trim)
+    # The parts as copied into this book, for its next build: a folder per
+    # book and kind of PDF, which keeps just what the last build used.
+    book_key = hashlib.sha256(repr((book.metadata.identifier, settings["variant"],
+                                    options.fingerprint())).encode("utf-8")).hexdigest()[:24]
+    copies = CopyCache(cache.root / "copies" / book_key if options.cache_dir else None)
     book_file = Assembler(target, epoch=epoch,
-                          bottom_margin=bottom * 72 / 25.4 + _points(settings["bleed"]))
+                          bottom_margin=bottom * 72 / 25.4 + _points(settings["bleed"]),
+                          copies=copies)
     failed: list[BaseException] = []
 
     def assemble_body() -> None:
@@ -325,7 +341,9 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
             book_file.add_blank(_BODY - 1)  # the body opens on a recto
             front += 1
         book_file.finish(_outline(toc), front_pages=front)
-        note(f"{len(placed_body) + len(placed_back) + len(contents) + len(head)} parts assembled")
+        copies.prune()
+        note(f"{len(placed_body) + len(placed_back) + len(contents) + len(head)} parts assembled"
+             f" ({book_file.copied} copied anew)")
     finally:
         if own and pool is not None:
             pool.shutdown()

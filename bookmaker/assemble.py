@@ -6,7 +6,7 @@ import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from .model import (Article, Block, Book, Chapter, FrontMatter, Heading, Inline, ListBlock,
                     Metadata, Note, NoteRef, Paragraph, Part, Quote, Speech, Dateline,
@@ -37,8 +37,9 @@ def build_timestamp(metadata: Metadata) -> str:
         elif len(day) == 7:
             day += "-01"
         try:
-            datetime.strptime(day[:10], "%Y-%m-%d")
-            return day[:10] + "T00:00:00Z"
+            # strptime would load its own module and regexes: this is the same check
+            if len(day) >= 10 and day[4] == day[7] == "-" and date.fromisoformat(day[:10]):
+                return day[:10] + "T00:00:00Z"
         except ValueError:
             pass
     return _FALLBACK_DATE

@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sys
 import threading
 import time
@@ -867,6 +866,8 @@ def clean(project: str | Path = ".", *, out: str | Path | None = None) -> list[P
                 folder.rmdir()  # only when empty
     cache = _cache_dir(project)
     if cache.exists():
+        import shutil
+
         shutil.rmtree(cache)
         removed.append(cache)
     return removed

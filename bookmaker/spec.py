@@ -9,7 +9,6 @@ on a spec that cannot succeed.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import glob
 import re
 import tomllib
@@ -42,6 +41,13 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
+
+
+def _close(word: str, choices: list[str]) -> list[str]:
+    """The nearest of `choices` to a misspelt word (difflib is loaded only on an error)."""
+    import difflib
+
+    return difflib.get_close_matches(word, choices, n=1)
 
 def slugify(text: str) -> str:
     """A file-name-safe slug: 'Let Us Reenforce!' -> 'let-us-reenforce'."""
@@ -112,7 +118,7 @@ class _Reader:
     def check_keys(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
         for key in table:
             if key not in allowed:
-                near = difflib.get_close_matches(key, sorted(allowed), n=1)
+                near = _close(key, sorted(allowed))
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
                 raise self.fail(f"{where}{key}", f"unknown key {key!r}{hint}; "
                                 f"allowed: {', '.join(sorted(allowed))}")
@@ -167,7 +173,7 @@ class _Reader:
     def licence(self, value: Any, key: str) -> Licence:
         found = licence_by_id(value) if isinstance(value, str) else None
         if found is None:
-            near = difflib.get_close_matches(str(value), list(KNOWN_LICENCES), n=1)
+            near = _close(str(value), list(KNOWN_LICENCES))
             hint = f" (did you mean {near[0]!r}?)" if near else ""
             raise LicenceError(f"unknown licence {_show(value)}{hint}; known licence ids: "
                                f"{', '.join(KNOWN_LICENCES)}", path=self.path, key=key)

@@ -161,6 +161,8 @@ def test_a_rebuild_copies_unchanged_parts_from_the_cache(tmp_path: Path) -> None
     cold = write_book(changed, tmp_path / "c.pdf", "pdf",
                       WriteOptions(extra={"layout": "parallel"}, jobs=2)).read_bytes()
     assert rebuilt == cold  # the same bytes as a build from nothing
+    with pikepdf.open(tmp_path / "b.pdf") as pdf:
+        assert pdf.check_pdf_syntax() == []  # unused numbers are well-formed free entries
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "b.pdf").pages)
     assert "A few words more." in " ".join(text.split())
     # A damaged copy is made again, never used.

@@ -480,9 +480,9 @@ class Assembler:
         self.epoch = epoch
         self.bottom = bottom_margin
         self.copies = copies or CopyCache(None)
-        self.catalog, self.pages_root, document = self.out.new(), self.out.new(), self.out.new()
-        assert (self.catalog, self.pages_root, document) == (_CATALOG, _PAGES, _DOCUMENT)
-        self.out.skip_to(_RESERVED + 1)
+        self.catalog, self.pages_root = self.out.new(), self.out.new()
+        assert (self.catalog, self.pages_root) == (_CATALOG, _PAGES)
+        self.out.skip_to(_RESERVED + 1)  # the Document element (if tagged) and fonts: written last
         self.fonts.free_numbers = [_FIRST_FONT, _RESERVED]
         self.pages: dict[float, list[int]] = {}      # order -> the part's page objects
         self.document: int | None = None    # the structure tree's Document element

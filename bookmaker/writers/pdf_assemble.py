@@ -452,7 +452,7 @@ class CopyCache:
         self.used.add(key)
         payload = copy.dump()
         self.root.mkdir(parents=True, exist_ok=True)
-        with atomic_path(self.root / key) as tmp:
+        with atomic_path(self.root / key, durable=False) as tmp:  # the digest catches a lost write
             tmp.write_bytes(self._MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n"
                             + payload)
 

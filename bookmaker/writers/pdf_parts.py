@@ -107,11 +107,13 @@ class SegmentCache:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    with atomic_path(path) as tmp:
+    with atomic_path(path, durable=False) as tmp:  # a cache: its digests catch a lost write
         tmp.write_bytes(data)
 
 
-_STYLES: dict[tuple[str, str, str, str | None], tuple[Any, list[Any]]] = {}
+# (theme, its CSS, base folder) -> fonts, the theme's stylesheet, the URL fetcher
+# and each set of page rules seen
+_STYLES: dict[tuple[str, str, str | None], tuple[Any, Any, Any, dict[str, Any]]] = {}
 
 
 def render_segment(job: SegmentJob, cache_root: str) -> Segment:
@@ -129,18 +131,22 @@ def render_segment(job: SegmentJob, cache_root: str) -> Segment:
         return found
     theme = load_theme(job.theme)
     base_dir = Path(job.base_dir) if job.base_dir else None
-    fetcher = _fetcher(theme, base_dir)
     # A worker lays out many parts with the same styles: parse them (and load
-    # the fonts) once per process, not once per part.
-    style_key = (job.theme, job.theme_css, job.page_css, job.base_dir)
+    # the fonts, and make the URL fetcher) once per process, not once per part.
+    # Parts differ only in a few page rules (where they open): those are small.
+    style_key = (job.theme, job.theme_css, job.base_dir)
     if style_key not in _STYLES:
+        fetcher = _fetcher(theme, base_dir)
         fonts = FontConfiguration()
-        css = [CSS(string=job.theme_css, base_url=theme.path.as_uri() + "/",
-                   url_fetcher=fetcher, font_config=fonts),
-               CSS(string=job.page_css, font_config=fonts)]
         _STYLES.clear()
-        _STYLES[style_key] = (fonts, css)
-    fonts, css = _STYLES[style_key]
+        _STYLES[style_key] = (fonts, CSS(string=job.theme_css, base_url=theme.path.as_uri() + "/",
+                                         url_fetcher=fetcher, font_config=fonts), fetcher, {})
+    fonts, theme_css, fetcher, page_rules = _STYLES[style_key]
+    if job.page_css not in page_rules:
+        if len(page_rules) > 64:
+            page_rules.clear()
+        page_rules[job.page_css] = CSS(string=job.page_css, font_config=fonts)
+    css = [theme_css, page_rules[job.page_css]]
     base = (base_dir or theme.path).resolve().as_uri() + "/"
     with laying_out(job.epoch):
         document = HTML(string=job.html, base_url=base, url_fetcher=fetcher).render(

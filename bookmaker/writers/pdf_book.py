@@ -7,7 +7,9 @@
    goes before a chapter that would otherwise open on the left.
 3. The contents are laid out last, given those folios; meanwhile the chapters
    and credits are put into the book (see pdf_assemble), in a thread.
-4. The front matter is put in, and the book finished.
+4. The front matter is put in, and the book finished. Each part's copy in
+   the book is kept for the next build (see CopyCache in pdf_assemble): after
+   an edit, the parts that did not change are copied as they are.
 
 Long lists (the imprint's sources, the contents, the credits) are laid out in
 pieces of a few pages (see pieces() in pdf), so that no process holds a long

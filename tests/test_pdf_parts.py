@@ -189,3 +189,14 @@ def test_a_dask_cluster_can_lay_the_chapters_out(tmp_path: Path) -> None:
     reference = write_book(small_book(), tmp_path / "ref.pdf", "pdf",
                            WriteOptions(extra={"layout": "parallel"}, jobs=1))
     assert out.read_bytes() == reference.read_bytes()
+
+
+def test_running_out_of_font_numbers_is_a_clear_error() -> None:
+    from bookmaker.errors import WriterError
+    from bookmaker.writers.pdf_assemble import _Fonts
+
+    fonts = _Fonts(None, 0)  # type: ignore[arg-type]
+    fonts.free_numbers = [4, 4]  # room for one font file
+    assert fonts.number("a") == 4 and fonts.number("a") == 4
+    with pytest.raises(WriterError, match="font files"):
+        fonts.number("b")

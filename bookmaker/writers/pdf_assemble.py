@@ -23,6 +23,7 @@ from typing import Any
 
 import pikepdf
 
+from ..errors import WriterError
 from ..files import source_date_epoch
 from . import atomic_path
 from .pdf_objects import REFERENCE, ObjectWriter, Row
@@ -98,7 +99,8 @@ class _Fonts:
         for its own objects, so that no part's numbers depend on its fonts."""
         if digest not in self.numbers:
             if self.free_numbers[0] > self.free_numbers[1]:
-                raise ValueError(f"more than {len(self.numbers)} font files in one book")
+                raise WriterError(f"the book uses more than {len(self.numbers)} font files; "
+                                  "a PDF made in parts has room for that many")
             self.numbers[digest] = self.free_numbers[0]
             self.free_numbers[0] += 1
         return self.numbers[digest]

@@ -37,7 +37,7 @@ def build_timestamp(metadata: Metadata) -> str:
         elif len(day) == 7:
             day += "-01"
         try:
-            # strptime would load its own module and regexes: this is the same check
+            # checked directly: strptime would load a module and regexes of its own
             if len(day) >= 10 and day[4] == day[7] == "-" and date.fromisoformat(day[:10]):
                 return day[:10] + "T00:00:00Z"
         except ValueError:

@@ -42,12 +42,12 @@ _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-
 def _close(word: str, choices: list[str]) -> list[str]:
     """The nearest of `choices` to a misspelt word (difflib is loaded only on an error)."""
     import difflib
 
     return difflib.get_close_matches(word, choices, n=1)
+
 
 def slugify(text: str) -> str:
     """A file-name-safe slug: 'Let Us Reenforce!' -> 'let-us-reenforce'."""

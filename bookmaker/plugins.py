@@ -34,8 +34,19 @@ def _fingerprint(group: str) -> str:
     return h.hexdigest()[:32]
 
 
+_SEEN: dict[tuple[str, tuple[str, ...]], list[tuple[str, str]]] = {}
+
+
 def entry_points_of(group: str) -> list[tuple[str, str]]:
-    """(name, value) of every entry point in `group`, in importlib.metadata's order."""
+    """(name, value) of every entry point in `group`, in importlib.metadata's order;
+    asked once per process and import path."""
+    where = (group, tuple(sys.path))
+    if where not in _SEEN:
+        _SEEN[where] = _entry_points(group)
+    return list(_SEEN[where])
+
+
+def _entry_points(group: str) -> list[tuple[str, str]]:
     path = _cache_dir() / f"entry-points-{_fingerprint(group)}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

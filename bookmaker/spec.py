@@ -335,6 +335,10 @@ def _parse(path: Path, cache: Path | None = None) -> dict[str, Any]:
         raise SpecError(f"cannot read: {exc.strerror or exc}", path=path) from None
     if cache is not None:
         return _parse_kept(path, raw, text, cache)
+    return _toml(path, text)
+
+
+def _toml(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -366,7 +370,7 @@ def _parse_kept(path: Path, raw: bytes, text: str, cache: Path) -> dict[str, Any
                 return data
         except Exception:  # noqa: BLE001 - a damaged entry: parsed again
             pass
-    data = _parse(path)
+    data = _toml(path, text)
     blobs.put("toml", key, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     return data
 

@@ -9,7 +9,6 @@ without the dot).
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
@@ -31,20 +30,11 @@ _BUILTIN = {
 
 BUILTIN_SUFFIXES = frozenset(_BUILTIN)  # what needs no scan of the installed packages
 
-_FOUND: dict[tuple[str, ...], dict[str, str]] = {}
-
-
 def _plugins() -> dict[str, str]:
-    # Scanning the installed packages takes milliseconds: once per sys.path.
-    where = tuple(sys.path)
-    if where not in _FOUND:
-        from importlib.metadata import entry_points  # slow to import: only when asked
+    from ..plugins import entry_points_of
 
-        found: dict[str, str] = {}
-        for ep in entry_points(group="bookmaker.readers"):
-            found["." + ep.name.lstrip(".").lower()] = ep.value
-        _FOUND[where] = found
-    return _FOUND[where]
+    return {"." + name.lstrip(".").lower(): value
+            for name, value in entry_points_of("bookmaker.readers")}
 
 
 def known_suffixes() -> list[str]:

@@ -8,7 +8,6 @@ package declares under the entry-point group `bookmaker.writers`.
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -69,18 +68,8 @@ def _load(spec: str) -> Writer:
     return obj() if isinstance(obj, type) else obj
 
 
-_FOUND: dict[tuple[str, ...], dict[str, str]] = {}
-
-
 def _declared() -> dict[str, str]:
-    # Scanning the installed packages takes milliseconds: once per sys.path.
-    where = tuple(sys.path)
-    if where not in _FOUND:
-        _FOUND[where] = _scan()
-    return dict(_FOUND[where])
-
-
-def _scan() -> dict[str, str]:
+    """The writers by name: the built-in ones and those installed packages declare."""
     from ..plugins import entry_points_of
 
     found = dict(_BUILTIN)

@@ -22,15 +22,17 @@ import os
 import pickle
 import struct
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..blobs import BlobCache, key_of
 from ..model import Book, Chapter
 from ..zipwrite import ENGINE, Member, deflate, stored, write_zip
 from . import WriteOptions
+
+if TYPE_CHECKING:
+    from ..render import TocEntry
 
 __all__ = ["EpubWriter", "ACCESSIBILITY"]
 
@@ -118,8 +120,6 @@ def _metadata(eb: Any, book: Book) -> None:
         eb.add_metadata(None, "meta", value, {"property": prop})
 
 
-
-
 class _Recorder:
     """Takes what ebooklib would write into its zip file."""
 
@@ -195,7 +195,6 @@ class _Members:
 
     def __init__(self, cache: BlobCache | None) -> None:
         self.cache = cache
-        self.made = 0  # members deflated in this build (not taken from the cache)
 
     def _get(self, name: str, key: str) -> Member | None:
         payload = self.cache.get("members", key) if self.cache else None
@@ -206,7 +205,6 @@ class _Members:
 
     def _put(self, key: str, content: bytes, name: str) -> Member:
         member = deflate(name, content)
-        self.made += 1
         if self.cache:
             self.cache.put("members", key, _MEMBER.pack(member.crc, member.size) + member.data)
         return member

@@ -25,7 +25,7 @@ import pikepdf
 
 from ..errors import WriterError
 from ..files import source_date_epoch
-from . import atomic_path
+from ..blobs import BlobCache
 from .pdf_objects import REFERENCE, ObjectWriter, Row
 from .pdf_parts import Segment
 
@@ -420,51 +420,38 @@ class _Copy:
 
 class CopyCache:
     """Parts as written into a book, kept between builds: a rebuild after one
-    chapter changed copies the others' bytes as they are. Each entry carries
-    its own digest; a damaged one is made again, never trusted."""
-
-    _MAGIC = b"bookmaker-copy 1\n"
+    chapter changed copies the others' bytes as they are. Entries are
+    digest-checked (see BlobCache): a damaged one is made again, never trusted."""
 
     def __init__(self, root: Path | None) -> None:
-        self.root = root
+        self.blobs = BlobCache(root) if root is not None else None
         self.used: set[str] = set()
 
     def get(self, key: str) -> "_Copy | None":
-        if self.root is None:
+        if self.blobs is None:
             return None
         self.used.add(key)
-        path = self.root / key
-        try:
-            blob = path.read_bytes()
-            if not blob.startswith(self._MAGIC):
-                raise ValueError("not a copy")
-            digest, payload = blob[len(self._MAGIC):len(self._MAGIC) + 64], blob[len(self._MAGIC) + 65:]
-            if hashlib.sha256(payload).hexdigest().encode() != digest:
-                raise ValueError("digest mismatch")
-            return _Copy.load(payload)
-        except FileNotFoundError:
+        payload = self.blobs.get("parts", key)
+        if payload is None:
             return None
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            path.unlink(missing_ok=True)
+        try:
+            return _Copy.load(payload)
+        except (ValueError, KeyError, TypeError, IndexError):  # whole, but not a copy
+            self.blobs.path("parts", key).unlink(missing_ok=True)
             return None
 
     def put(self, key: str, copy: _Copy) -> None:
-        if self.root is None:
-            return
-        self.used.add(key)
-        payload = copy.dump()
-        self.root.mkdir(parents=True, exist_ok=True)
-        with atomic_path(self.root / key, durable=False) as tmp:  # the digest catches a lost write
-            tmp.write_bytes(self._MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n"
-                            + payload)
+        if self.blobs is not None:
+            self.used.add(key)
+            self.blobs.put("parts", key, copy.dump())
 
     def prune(self) -> None:
         """Forget the copies this build did not use (one book's copies to a
         folder: they are only ever good for that book's next build)."""
-        if self.root is None or not self.root.is_dir():
+        if self.blobs is None or not self.blobs.root.is_dir():
             return
-        for entry in self.root.iterdir():
-            if entry.name not in self.used and len(entry.name) == 64:
+        for entry in self.blobs.root.rglob("*"):
+            if len(entry.name) == 64 and entry.name not in self.used and entry.is_file():
                 entry.unlink(missing_ok=True)
 
 

@@ -123,7 +123,7 @@ def test_cached_parts_are_reused_and_bad_ones_rebuilt(tmp_path: Path) -> None:
     book = small_book()
     options = WriteOptions(extra={"layout": "parallel"}, jobs=2, cache_dir=tmp_path / "cache")
     first = write_book(book, tmp_path / "a.pdf", "pdf", options).read_bytes()
-    parts = sorted((tmp_path / "cache" / "pdf").glob("*.pdf"))
+    parts = sorted((tmp_path / "cache" / "pdf").glob("*.pdf.z"))
     assert len(parts) == 7  # four chapters, the back matter, the front matter (two parts)
     stamps = {p: p.stat().st_mtime_ns for p in parts}
     assert write_book(book, tmp_path / "b.pdf", "pdf", options).read_bytes() == first

@@ -501,7 +501,7 @@ class Assembler:
             self.bottom)).encode("utf-8")).hexdigest()
         copy = self.copies.get(key)
         if copy is None or copy.base != base:
-            with pikepdf.open(p.segment.path) as src:
+            with pikepdf.open(io.BytesIO(p.segment.read())) as src:
                 copy = self._copy(p, src, base, shift, document)
             self.copies.put(key, copy)
             self.copied += 1

@@ -18,14 +18,19 @@ there) while mixing in real pages of every shape; without it the largest pages
 (up to 650 kB) would make the 1000-article book 30 MB. Files are copied byte for byte, so a book is the same on every
 machine that has the same corpus.
 
-`pandoc_input(project, n)` writes the same book for pandoc: one Markdown file
-made from bookmaker's own model (the book `bookmaker.load_book` assembles from
-the spec, so every article is read by `bookmaker.read_article`), with the same
-title, chapter heads, section headings, paragraphs, speech turns, lists, notes
-(as pandoc footnotes) and the same "Sources and Credits" back matter; plus the
-theme's stylesheets: common.css + print.css + the A5 page rule of bookmaker's
-PDF writer for pandoc -> HTML -> WeasyPrint, common.css + epub.css for pandoc's
-EPUB, with the theme's fonts (embedded in the EPUB, loaded by WeasyPrint).
+`pandoc_input(project, n)` writes the same book for pandoc: Markdown made from
+bookmaker's own model (the book `bookmaker.load_book` assembles from the spec,
+so every article is read by `bookmaker.read_article`), with the same title,
+chapter heads, section headings, paragraphs, speech turns, lists, notes (as
+pandoc footnotes) and the same "Sources and Credits" back matter; plus the
+theme's stylesheets: common.css + epub.css for pandoc's EPUB, with the theme's
+fonts embedded; for pandoc -> HTML -> WeasyPrint, common.css + print.css + the
+A5 page rule of bookmaker's PDF writer + `PANDOC_PAGES`, the rules that give
+pandoc's HTML the page furniture the theme gives bookmaker's (folios, running
+heads, chapters opening on a right-hand page, contents with page numbers), so
+that both tools make the same kind of book. The theme's rules name bookmaker's
+classes; without those few lines pandoc's book would have none of it (that
+book is kept as the "plain" reference: `plain.css`).
 """
 
 from __future__ import annotations
@@ -288,8 +293,15 @@ def _names(people: Sequence[Any]) -> str:
         return ", ".join(p.name for p in people)
 
 
-def book_markdown(book: Any) -> str:
-    """A bookmaker `Book` as one pandoc Markdown document."""
+def _raw_html(tag: str) -> list[str]:
+    return ["", "```{=html}", tag, "```", ""]
+
+
+def book_markdown(book: Any, *, matter: bool = False) -> str:
+    """A bookmaker `Book` as one pandoc Markdown document. With `matter`, the
+    chapters and the back matter are wrapped in the theme's `bodymatter` and
+    `backmatter` blocks (raw HTML: a pandoc div would hide the chapters from
+    pandoc's contents, and change how its EPUB is split; so for HTML only)."""
     md = book.metadata
     out = ["---", f"title: {json.dumps(_esc(md.title), ensure_ascii=False)}",
            f"lang: {json.dumps(md.language)}"]
@@ -298,6 +310,8 @@ def book_markdown(book: Any) -> str:
     if md.date:
         out.append(f"date: {json.dumps(md.date)}")
     out += ["---", ""]
+    if matter:
+        out += _raw_html('<div class="bodymatter">')
     for ch in book.chapters:
         art = ch.article
         w = _Markdown(ch.number)
@@ -321,6 +335,8 @@ def book_markdown(book: Any) -> str:
             out += ["", " ".join(f"[^{w.note_label(n.id)}]" for n in uncalled)]
         out += w.notes(art.notes)
         out.append("")
+    if matter:
+        out += _raw_html("</div>") + _raw_html('<div class="backmatter">')
     out += ["# Sources and Credits", "",
             "Each article is printed from the source below, with the information that came "
             "with it, word for word."]
@@ -335,17 +351,46 @@ def book_markdown(book: Any) -> str:
         licence = (att.licence.name + (f" ({att.licence.url})" if att.licence.url else "")
                    if att.licence else "none stated in the source")
         out += ["", f"*Licence:* {_esc(licence)}"]
+    if matter:
+        out += _raw_html("</div>")
     return "\n".join(out) + "\n"
+
+
+# What the theme's print.css does to bookmaker's HTML, said of pandoc's: the
+# book's title in the running heads, the chapter's on the right; a title page
+# without folio; contents on a right-hand page with page numbers; chapters and
+# the back matter opening on a right-hand page. (The body and back matter get
+# their page names, hence folios and heads, from the theme's own `.bodymatter`
+# and `.backmatter` rules: see book_markdown.)
+PANDOC_PAGES = """
+/* pandoc's HTML, with the page furniture the theme gives bookmaker's */
+body {{ string-set: book-title {title}; }}
+#title-block-header {{ page: cover; }}
+#TOC {{ page: front; break-before: right; }}
+#TOC ul {{ list-style: none; padding-left: 0; }}
+#TOC ul ul {{ padding-left: 1.5em; }}
+#TOC a::after {{ content: leader('. ') target-counter(attr(href), page); }}
+.bodymatter h1, .backmatter h1 {{ break-before: right; }}
+.bodymatter h1 {{ string-set: chapter-title content(); }}
+"""
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
 @dataclass(frozen=True)
 class PandocInput:
-    markdown: Path          # the book as pandoc Markdown
-    print_css: Path         # common.css + print.css + the A5 page rule, fonts as file URLs
+    markdown: Path          # the book as pandoc Markdown (for the EPUB, and the plain PDF)
+    print_markdown: Path    # the same, its chapters and back matter in the theme's blocks
+    print_css: Path         # common.css + print.css + the A5 page rule + PANDOC_PAGES,
+                            # fonts as file URLs
+    plain_css: Path         # the same without PANDOC_PAGES (the plain reference)
     epub_css: Path          # common.css + epub.css, fonts as ../fonts/NAME (pandoc's EPUB layout)
     fonts: tuple[Path, ...]  # the font files the stylesheets name (for --epub-embed-font)
     title: str
     chapters: int
+    pdf_variant: str | None  # the WeasyPrint variant bookmaker's PDF is (pdf/ua-1 by default)
 
 
 def pandoc_input(project: Path, articles: int, dest: Path | None = None) -> PandocInput:
@@ -353,7 +398,7 @@ def pandoc_input(project: Path, articles: int, dest: Path | None = None) -> Pand
     (default `project/pandoc-<articles>/`)."""
     import bookmaker
     from bookmaker.theme import load_theme
-    from bookmaker.writers.pdf import page_css
+    from bookmaker.writers.pdf import check_options, page_css
 
     project = Path(project).resolve()
     dest = Path(dest) if dest else project / f"pandoc-{articles}"
@@ -362,6 +407,8 @@ def pandoc_input(project: Path, articles: int, dest: Path | None = None) -> Pand
     book = bookmaker.load_book(spec)
     markdown = dest / "book.md"
     markdown.write_text(book_markdown(book), encoding="utf-8")
+    print_markdown = dest / "print.md"
+    print_markdown.write_text(book_markdown(book, matter=True), encoding="utf-8")
 
     theme = load_theme(spec.theme)
     common = theme.css("common.css")
@@ -369,14 +416,19 @@ def pandoc_input(project: Path, articles: int, dest: Path | None = None) -> Pand
     url = re.compile(r"url\(\s*['\"]?fonts/([^'\")]+)['\"]?\s*\)")
     to_file = lambda css: url.sub(lambda m: f'url("{(theme.font_dir / m.group(1)).as_uri()}")', css)
     to_epub = lambda css: url.sub(lambda m: f'url("../fonts/{m.group(1)}")', css)
+    pdf = spec.format_options.get("pdf", {})
+    plain = to_file(common + "\n" + theme.css("print.css") + "\n" + page_css(pdf.get("trim", "A5")))
+    plain_css = dest / "plain.css"
+    plain_css.write_text(plain, encoding="utf-8")
     print_css = dest / "print.css"
-    print_css.write_text(to_file(common + "\n" + theme.css("print.css") + "\n"
-                                 + page_css(spec.format_options.get("pdf", {}).get("trim", "A5"))),
+    print_css.write_text(plain + PANDOC_PAGES.format(title=_css_string(book.metadata.title)),
                          encoding="utf-8")
     epub_css = dest / "epub.css"
     epub_css.write_text(to_epub(common + "\n" + theme.css("epub.css")), encoding="utf-8")
-    return PandocInput(markdown=markdown, print_css=print_css, epub_css=epub_css, fonts=fonts,
-                       title=book.metadata.title, chapters=len(book.chapters))
+    return PandocInput(markdown=markdown, print_markdown=print_markdown, print_css=print_css,
+                       plain_css=plain_css, epub_css=epub_css, fonts=fonts,
+                       title=book.metadata.title, chapters=len(book.chapters),
+                       pdf_variant=check_options(pdf)["variant"])
 
 
 def main() -> None:
@@ -390,7 +442,8 @@ def main() -> None:
         print(spec_path(project, args.articles, fmt))
     if args.pandoc:
         found = pandoc_input(project, args.articles)
-        print(found.markdown, found.print_css, found.epub_css, sep="\n")
+        print(found.markdown, found.print_markdown, found.print_css, found.plain_css,
+              found.epub_css, sep="\n")
 
 
 if __name__ == "__main__":

@@ -223,10 +223,15 @@ def run_bookmaker(project: Path, size: int, fmt: str, args: argparse.Namespace, 
     return _output(s, project / "dist" / f"{slug}.{fmt}", fmt)
 
 
-def run_pandoc(pin: generate.PandocInput, fmt: str, args: argparse.Namespace) -> Sample:
+def run_pandoc(pin: generate.PandocInput, fmt: str, args: argparse.Namespace,
+               plain: bool = False) -> Sample:
+    """pandoc to EPUB, or pandoc to HTML then WeasyPrint: the same book as
+    bookmaker's, with the same page furniture and PDF variant; or, `plain`,
+    the theme's CSS alone on pandoc's HTML and WeasyPrint's defaults."""
     pandoc = pandoc_binary()
     folder = pin.markdown.parent
-    for old in ("pandoc.epub",) if fmt == "epub" else ("pandoc.html", "pandoc.pdf"):
+    stem = "plain" if plain else "pandoc"
+    for old in ("pandoc.epub",) if fmt == "epub" else (f"{stem}.html", f"{stem}.pdf"):
         (folder / old).unlink(missing_ok=True)
     if fmt == "epub":
         out = folder / "pandoc.epub"
@@ -236,16 +241,22 @@ def run_pandoc(pin: generate.PandocInput, fmt: str, args: argparse.Namespace) ->
         s = measure(cmd, cwd=folder, tool="pandoc", note="pandoc -t epub3",
                     interval=args.interval, log=args.log)
         return _output(s, out, fmt)
-    html, out = folder / "pandoc.html", folder / "pandoc.pdf"
-    s = measure([pandoc, pin.markdown.name, "-f", "markdown", "-t", "html5", "--standalone",
-                 "--toc", f"--css={pin.print_css.name}", "-o", html.name],
+    html, out = folder / f"{stem}.html", folder / f"{stem}.pdf"
+    source, css = (pin.markdown, pin.plain_css) if plain else (pin.print_markdown, pin.print_css)
+    s = measure([pandoc, source.name, "-f", "markdown", "-t", "html5", "--standalone",
+                 "--toc", f"--css={css.name}", "-o", html.name],
                 cwd=folder, tool="pandoc", note="pandoc -t html5", interval=args.interval,
                 log=args.log)
     first = {"wall": s.wall, "cpu": s.cpu, "largest": s.largest, "tree": s.tree, "note": s.note}
+    variant: list[str] = []
+    if pin.pdf_variant and not plain:  # as bookmaker's PDF writer asks WeasyPrint
+        variant = ["--pdf-variant", pin.pdf_variant, "--pdf-tags"]
+        if pin.pdf_variant == "pdf/x-4":
+            variant += ["--output-intent", "srgb"]
     if s.ok:
-        s.then(measure([sys.executable, "-m", "weasyprint", html.name, out.name], cwd=folder,
-                       tool="weasyprint", note="weasyprint", interval=args.interval,
-                       log=args.log))
+        s.then(measure([sys.executable, "-m", "weasyprint", *variant, html.name, out.name],
+                       cwd=folder, tool="weasyprint", note="weasyprint " + " ".join(variant),
+                       interval=args.interval, log=args.log))
     s.stages.insert(0, first)
     return _output(s, out, fmt)
 
@@ -387,6 +398,9 @@ class Bench:
                 sides.append(("bookmaker", partial(run_bookmaker, project, size, fmt, self.args)))
             if pin is not None:
                 sides.append(("pandoc", partial(run_pandoc, pin, fmt, self.args)))
+                if fmt == "pdf" and size in self.args.plain_sizes_list:
+                    got["plain"] = []
+                    sides.append(("plain", partial(run_pandoc, pin, fmt, self.args, plain=True)))
             for i in range(self.runs(size)):
                 for name, run in (sides if i % 2 == 0 else sides[::-1]):  # ABBA
                     s = run()
@@ -608,8 +622,8 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
         for fmt in ("pdf", "epub"):
             data = res["sizes"][str(size)].get(fmt)
             if data:
-                for tool in ("bookmaker", "pandoc"):
-                    summary[(size, fmt, tool)] = summarise(data[tool])
+                for tool in ("bookmaker", "pandoc", "plain"):
+                    summary[(size, fmt, tool)] = summarise(data.get(tool, []))
 
     def get(size: int, fmt: str, tool: str) -> Summary:
         return summary.get((size, fmt, tool), Summary())
@@ -650,7 +664,10 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
           "",
           f"bookmaker runs `bookmaker build -j {jobs} --force BOOK` from a cold cache; pandoc "
           "runs `pandoc -t epub3 --toc --css`, or `pandoc -t html5 --standalone --toc --css` "
-          "then `weasyprint`, on the same articles and the theme's CSS. Times are medians, "
+          "then `weasyprint --pdf-variant pdf/ua-1 --pdf-tags` (the variant bookmaker's PDF "
+          "is), on the same articles and the theme's CSS, with the few rules that give "
+          "pandoc's HTML the theme's page furniture (folios, running heads, chapters on a "
+          "right-hand page, contents with page numbers; bench/generate.py). Times are medians, "
           "memory the highest peak over the runs. “Largest” is the largest single process, "
           "“sum” the peak of the RSS summed over the process tree. Per core: bookmaker "
           f"counts {jobs} cores (`-j {jobs}`), pandoc → WeasyPrint 1.", ""]
@@ -681,6 +698,20 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
                          f"{mb(p.tree)} | {times(ratio(b.largest, p.largest))} | "
                          f"{times(ratio(b.tree, p.tree))} |")
         L.append("")
+        plain = [size for size in sizes if get(size, "pdf", "plain").runs]
+        if plain:
+            L += ["Reference: pandoc → WeasyPrint on the theme's CSS alone, untagged, as the "
+                  "tables before this one measured it. The theme's rules name bookmaker's "
+                  "classes, so pandoc's book then has no folios, running heads, right-hand "
+                  "chapter openings or contents page numbers; not the same book.", "",
+                  "| articles | runs | pandoc → WeasyPrint, plain | bookmaker | time ratio | "
+                  "pages (plain) | CPU s (plain) |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+            for size in plain:
+                b, q = get(size, "pdf", "bookmaker"), get(size, "pdf", "plain")
+                L.append(f"| {size} | {q.runs}{_failed(q, q)} | {secs(q.wall)} | {secs(b.wall)} "
+                         f"| {times(ratio(b.wall, q.wall))} | {q.pages or '—'} | {_num(q.cpu)} |")
+            L.append("")
         b, p = get(200, "pdf", "bookmaker"), get(200, "pdf", "pandoc")
         r = ratio(b.wall, p.wall)
         targets.append(("PDF, 200 articles: wall time against pandoc → WeasyPrint",
@@ -849,6 +880,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("-j", "--jobs", type=int, default=2, help="bookmaker build -j (default 2)")
     parser.add_argument("--incremental-size", type=int, default=200,
                         help="the book edited for the incremental figures (0: skip)")
+    parser.add_argument("--plain-sizes", default="200",
+                        help="sizes at which pandoc → WeasyPrint also runs on the theme's CSS "
+                        "alone, for reference (comma-separated; empty: none)")
     parser.add_argument("--noop-size", type=int, default=1000,
                         help="the project timed for a no-op build (0: skip)")
     parser.add_argument("--workdir", type=Path, help="keep the projects here (default: temporary)")
@@ -861,6 +895,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.command_line = shlex.join([".venv/bin/python", "bench/perf.py",
                                     *(sys.argv[1:] if argv is None else argv)])
     args.sizes_list = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    args.plain_sizes_list = {int(s) for s in args.plain_sizes.split(",") if s.strip()}
     args.formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     if set(args.formats) - set(generate.FORMATS) or not args.formats:
         parser.error(f"--formats: choose from {', '.join(generate.FORMATS)}")

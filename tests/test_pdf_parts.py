@@ -200,3 +200,32 @@ def test_running_out_of_font_numbers_is_a_clear_error() -> None:
     assert fonts.number("a") == 4 and fonts.number("a") == 4
     with pytest.raises(WriterError, match="font files"):
         fonts.number("b")
+
+
+def test_the_metadata_stream_stays_unfiltered(pair: tuple[Path, Path]) -> None:
+    # PDF/A and PDF/X want the XMP metadata readable without decoding; WeasyPrint
+    # writes it so, and the assembly must keep it so.
+    with pikepdf.open(pair[1]) as pdf:
+        assert "/Filter" not in pdf.Root.Metadata.stream_dict
+        assert b"<x:xmpmeta" in pdf.Root.Metadata.read_raw_bytes()
+
+
+def test_old_and_changed_cache_entries_are_never_used(tmp_path: Path) -> None:
+    import zlib
+
+    from bookmaker.errors import WriterError
+    from bookmaker.writers.pdf_parts import Segment, SegmentCache
+
+    cache = SegmentCache(tmp_path)
+    (tmp_path / "k.json").write_text('{"pages": 1, "anchors": {}, "digest": "x", "fonts": {}, '
+                                     '"font_names": {}}', encoding="utf-8")
+    (tmp_path / "k.pdf").write_bytes(b"%PDF-1.7\n")  # a part as earlier builds kept it
+    assert cache.get("k") is None
+    assert sorted(tmp_path.iterdir()) == []  # the old entry is gone with its file
+    # A part replaced after it was looked up (by another build?) is an error, not used.
+    stored = tmp_path / "p.pdf.z"
+    stored.write_bytes(zlib.compress(b"%PDF-1.7\n"))
+    segment = Segment(path=str(stored), pages=1, anchors={}, digest="0" * 64, fonts={},
+                      font_names={})
+    with pytest.raises(WriterError, match="changed in the cache"):
+        segment.read()

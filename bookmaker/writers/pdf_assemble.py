@@ -249,7 +249,10 @@ class _Copier:
                             del entries[key]
                     data, compressed = new, False
                 else:
-                    data, compressed = obj.read_raw_bytes(), "/Filter" in entries
+                    # Metadata stays as it is (unfiltered: PDF/A and PDF/X ask it to be
+                    # readable without decoding).
+                    data = obj.read_raw_bytes()
+                    compressed = "/Filter" in entries or entries.get("/Type") == "/Metadata"
                 text = _LENGTH.sub(b"", entries.unparse())[2:-2].strip()
                 self.out.add_stream(number, REFERENCE.sub(self._renumber, text), data,
                                     compressed=compressed)

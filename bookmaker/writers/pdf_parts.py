@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import WriterError
 from ..files import sha256_file
 from . import atomic_path
 
@@ -66,8 +67,17 @@ class Segment:
         return Path(self.path).parent / "fonts" / digest
 
     def read(self) -> bytes:
-        """The part's PDF file (stored deflated: see `render_segment`)."""
-        return zlib.decompress(Path(self.path).read_bytes())
+        """The part's PDF file (stored deflated: see `render_segment`), checked
+        again: a part that changed since it was looked up is never used."""
+        try:
+            stored = Path(self.path).read_bytes()
+            if hashlib.sha256(stored).hexdigest() != self.digest:
+                raise ValueError("digest mismatch")
+            return zlib.decompress(stored)
+        except (OSError, ValueError, zlib.error):
+            raise WriterError("a laid-out part changed in the cache while the book was being "
+                              "made (another build using the same cache?); build again",
+                              path=self.path) from None
 
 
 class SegmentCache:
@@ -106,7 +116,8 @@ class SegmentCache:
                     raise ValueError("font file missing or damaged")
             return segment
         except (OSError, ValueError, KeyError, TypeError):
-            for stale in (pdf, meta):
+            # (and `<key>.pdf`: where earlier builds kept a part, not deflated)
+            for stale in (pdf, meta, self.root / f"{key}.pdf"):
                 stale.unlink(missing_ok=True)
             return None
 

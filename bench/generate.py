@@ -359,9 +359,10 @@ def book_markdown(book: Any, *, matter: bool = False) -> str:
 # What the theme's print.css does to bookmaker's HTML, said of pandoc's: the
 # book's title in the running heads, the chapter's on the right; a title page
 # without folio; contents on a right-hand page with page numbers; chapters and
-# the back matter opening on a right-hand page. (The body and back matter get
-# their page names, hence folios and heads, from the theme's own `.bodymatter`
-# and `.backmatter` rules: see book_markdown.)
+# the back matter opening on a right-hand page; the credits set as the theme
+# sets them; pandoc's endnotes (after the back matter) on back-matter pages.
+# (The body and back matter get their page names, hence folios and heads, from
+# the theme's own `.bodymatter` and `.backmatter` rules: see book_markdown.)
 PANDOC_PAGES = """
 /* pandoc's HTML, with the page furniture the theme gives bookmaker's */
 body {{ string-set: book-title {title}; }}
@@ -372,11 +373,14 @@ body {{ string-set: book-title {title}; }}
 #TOC a::after {{ content: leader('. ') target-counter(attr(href), page); }}
 .bodymatter h1, .backmatter h1 {{ break-before: right; }}
 .bodymatter h1 {{ string-set: chapter-title content(); }}
+.backmatter p {{ text-indent: 0; text-align: left; font-size: 0.85em; }}
+#footnotes {{ page: back; break-before: right; }}
 """
 
 
 def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    """`text` as a CSS string (backslash, quote and line ends escaped)."""
+    return '"' + re.sub(r'[\\"\n\r\f]', lambda m: "\\%x " % ord(m[0]), text) + '"'
 
 
 @dataclass(frozen=True)

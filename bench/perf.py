@@ -664,8 +664,9 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
           "",
           f"bookmaker runs `bookmaker build -j {jobs} --force BOOK` from a cold cache; pandoc "
           "runs `pandoc -t epub3 --toc --css`, or `pandoc -t html5 --standalone --toc --css` "
-          "then `weasyprint --pdf-variant pdf/ua-1 --pdf-tags` (the variant bookmaker's PDF "
-          "is), on the same articles and the theme's CSS, with the few rules that give "
+          "then `weasyprint --pdf-variant V --pdf-tags` (V: the variant of bookmaker's PDF, "
+          "pdf/ua-1 by default), on the same articles and the theme's CSS, with the few rules "
+          "that give "
           "pandoc's HTML the theme's page furniture (folios, running heads, chapters on a "
           "right-hand page, contents with page numbers; bench/generate.py). Times are medians, "
           "memory the highest peak over the runs. “Largest” is the largest single process, "
@@ -677,8 +678,8 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
         L += ["## PDF (A5, contents, footnotes)", "",
               "| articles | runs | bookmaker | pandoc → WeasyPrint | time ratio | pages (bookmaker / "
               "pandoc) | bookmaker pages/s (per core) | pandoc pages/s (per core) | CPU s "
-              "(bookmaker / pandoc) |",
-              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+              "(bookmaker / pandoc) | size (bookmaker / pandoc) |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for size in sizes:
             b, p = get(size, "pdf", "bookmaker"), get(size, "pdf", "pandoc")
             if not b.runs and not p.runs and not (b.failed or p.failed):
@@ -687,7 +688,8 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
             L.append(f"| {size} | {max(b.runs, p.runs)}{_failed(b, p)} | {secs(b.wall)} | "
                      f"{secs(p.wall)} | {times(ratio(b.wall, p.wall))} | {b.pages or '—'} / "
                      f"{p.pages or '—'} | {_rate(br, jobs)} | {_rate(pr, 1)} | "
-                     f"{_num(b.cpu)} / {_num(p.cpu)} |")
+                     f"{_num(b.cpu)} / {_num(p.cpu)} | "
+                     f"{filesize(b.output_bytes)} / {filesize(p.output_bytes)} |")
         L += ["", "| articles | bookmaker largest | bookmaker sum | pandoc → WeasyPrint largest "
               "| pandoc → WeasyPrint sum | largest ratio | sum ratio |",
               "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -705,12 +707,13 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
                   "classes, so pandoc's book then has no folios, running heads, right-hand "
                   "chapter openings or contents page numbers; not the same book.", "",
                   "| articles | runs | pandoc → WeasyPrint, plain | bookmaker | time ratio | "
-                  "pages (plain) | CPU s (plain) |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                  "pages (plain) | CPU s (plain) | largest (plain) |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
             for size in plain:
                 b, q = get(size, "pdf", "bookmaker"), get(size, "pdf", "plain")
                 L.append(f"| {size} | {q.runs}{_failed(q, q)} | {secs(q.wall)} | {secs(b.wall)} "
-                         f"| {times(ratio(b.wall, q.wall))} | {q.pages or '—'} | {_num(q.cpu)} |")
+                         f"| {times(ratio(b.wall, q.wall))} | {q.pages or '—'} | {_num(q.cpu)} "
+                         f"| {mb(q.largest)} |")
             L.append("")
         b, p = get(200, "pdf", "bookmaker"), get(200, "pdf", "pandoc")
         r = ratio(b.wall, p.wall)

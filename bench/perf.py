@@ -702,8 +702,8 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
         L.append("")
         plain = [size for size in sizes if get(size, "pdf", "plain").runs]
         if plain:
-            L += ["Reference: pandoc → WeasyPrint on the theme's CSS alone, untagged, as the "
-                  "tables before this one measured it. The theme's rules name bookmaker's "
+            L += ["Reference: pandoc → WeasyPrint on the theme's CSS alone, untagged, as "
+                  "earlier versions of this file measured it. The theme's rules name bookmaker's "
                   "classes, so pandoc's book then has no folios, running heads, right-hand "
                   "chapter openings or contents page numbers; not the same book.", "",
                   "| articles | runs | pandoc → WeasyPrint, plain | bookmaker | time ratio | "

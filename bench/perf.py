@@ -249,10 +249,13 @@ def run_pandoc(pin: generate.PandocInput, fmt: str, args: argparse.Namespace,
                 log=args.log)
     first = {"wall": s.wall, "cpu": s.cpu, "largest": s.largest, "tree": s.tree, "note": s.note}
     variant: list[str] = []
-    if pin.pdf_variant and not plain:  # as bookmaker's PDF writer asks WeasyPrint
-        variant = ["--pdf-variant", pin.pdf_variant, "--pdf-tags"]
-        if pin.pdf_variant == "pdf/x-4":
-            variant += ["--output-intent", "srgb"]
+    if not plain:  # what bookmaker's PDF writer asks of WeasyPrint, as its options
+        from bookmaker.writers.pdf import variant_options
+
+        asked = variant_options(pin.pdf_variant)
+        variant += ["--pdf-variant", asked["pdf_variant"]] if asked["pdf_variant"] else []
+        variant += ["--pdf-tags"] if asked["pdf_tags"] else []
+        variant += ["--output-intent", asked["output_intent"]] if asked["output_intent"] else []
     if s.ok:
         s.then(measure([sys.executable, "-m", "weasyprint", *variant, html.name, out.name],
                        cwd=folder, tool="weasyprint", note="weasyprint " + " ".join(variant),

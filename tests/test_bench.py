@@ -72,7 +72,9 @@ def test_pandoc_keeps_the_chapters_in_its_contents(pandoc_input) -> None:
          "--standalone", "--toc"], check=True, capture_output=True, text=True).stdout
     toc = html.split('<nav id="TOC"')[1].split("</nav>")[0]
     body = html.split('<div class="bodymatter">')[1]
-    for title in re.findall(r"<h1 id=\"([^\"]+)\"", body.split('<div class="backmatter">')[0]):
+    titles = re.findall(r"<h1\s+id=\"([^\"]+)\"", body.split('<div class="backmatter">')[0])
+    assert len(titles) == pin.chapters
+    for title in titles:
         assert f'href="#{title}"' in toc
     assert 'href="#sources-and-credits"' in toc
 

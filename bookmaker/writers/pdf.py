@@ -33,7 +33,8 @@ from . import WriteOptions
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
 
-__all__ = ["PdfWriter", "TRIM_SIZES", "VARIANTS", "LAYOUTS", "page_css", "check_options"]
+__all__ = ["PdfWriter", "TRIM_SIZES", "VARIANTS", "LAYOUTS", "page_css", "check_options",
+           "variant_options"]
 
 log = logging.getLogger("bookmaker")
 
@@ -120,6 +121,13 @@ def check_options(table: Mapping[str, Any]) -> dict[str, Any]:
         raise WriterError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}",
                           key="options.pdf.layout")
     return {"variant": variant, "bleed": bleed, "marks": marks, "layout": layout}
+
+
+def variant_options(variant: str | None) -> dict[str, Any]:
+    """What WeasyPrint is asked for a PDF variant (as `check_options` settles
+    it): tags for every variant, an sRGB output intent for PDF/X-4."""
+    return {"pdf_variant": variant, "pdf_tags": variant is not None,
+            "output_intent": "srgb" if variant == "pdf/x-4" else None}
 
 
 def _settings(options: WriteOptions) -> dict[str, Any]:
@@ -232,10 +240,7 @@ class PdfWriter:
             front = next((i for i, page in enumerate(document.pages)
                           if "bodymatter" in page.anchors), 0)
             pdf = document.write_pdf(pdf_identifier=book.metadata.identifier.encode(),
-                                     pdf_variant=settings["variant"],
-                                     output_intent="srgb" if settings["variant"] == "pdf/x-4" else None,
-                                     pdf_tags=settings["variant"] is not None,
-                                     uncompressed_pdf=False)
+                                     **variant_options(settings["variant"]))
         return _page_labels(pdf, front)
 
     def render_html(self, book: Book, options: WriteOptions,

@@ -23,9 +23,9 @@ from typing import Any
 
 import pikepdf
 
+from ..blobs import BlobCache
 from ..errors import WriterError
 from ..files import source_date_epoch
-from ..blobs import BlobCache
 from .pdf_objects import REFERENCE, ObjectWriter, Row
 from .pdf_parts import Segment
 

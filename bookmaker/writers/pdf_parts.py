@@ -138,7 +138,7 @@ def render_segment(job: SegmentJob, cache_root: str) -> Segment:
     from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 
     from ..theme import load_theme
-    from .pdf import _fetcher, laying_out
+    from .pdf import _fetcher, laying_out, variant_options
 
     cache = SegmentCache(Path(cache_root))
     key = job.key()
@@ -171,17 +171,15 @@ def render_segment(job: SegmentJob, cache_root: str) -> Segment:
         for index, page in enumerate(document.pages):
             for name in page.anchors:
                 anchors.setdefault(name, index)
-        # WeasyPrint's subsets keep the whole font's glyph ids, so the parts'
-        # subsets merge into one when the book is put together: each part
-        # records which font file (by digest) each of its fonts comes from.
         # Uncompressed: WeasyPrint deflates every page at its highest level,
         # and the book is put together from the decoded pages anyway (their
         # folios are rewritten there, then deflated once). The part is stored
         # deflated as a whole, at the fastest level.
         data = document.write_pdf(pdf_identifier=job.identifier.encode(),
-                                  pdf_variant=job.variant, pdf_tags=job.variant is not None,
-                                  output_intent="srgb" if job.variant == "pdf/x-4" else None,
-                                  uncompressed_pdf=True)
+                                  **variant_options(job.variant), uncompressed_pdf=True)
+        # WeasyPrint's subsets keep the whole font's glyph ids, so the parts'
+        # subsets merge into one when the book is put together: each part
+        # records which font file (by digest) each of its fonts comes from.
         fonts: dict[str, dict[int, str]] = {}
         tags: dict[str, str] = {}
         for font in document.fonts.values():

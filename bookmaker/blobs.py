@@ -18,8 +18,9 @@ import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
+
+from .files import temp_beside
 
 __all__ = ["BlobCache", "key_of"]
 
@@ -121,8 +122,7 @@ class BlobCache:
         tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:16]}.", suffix=".tmp",
-                                       dir=path.parent)
+            fd, tmp = temp_beside(path, f".{path.name[:16]}.")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, path)

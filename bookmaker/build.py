@@ -31,11 +31,9 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, wait
-from concurrent.futures import FIRST_COMPLETED
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .assemble import assemble
 from .errors import (BookmakerError, LicenceError, SourceError, SpecError, WriterError,
@@ -47,6 +45,9 @@ from .spec import ArticleEntry, BookSpec, _load_spec, find_specs, load_spec, slu
 from .article_store import ArticleStore
 from .blobs import key_of
 from .writers import WriteOptions, atomic_path, get_writer
+
+if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts without it
+    from concurrent.futures import Executor, Future
 
 __all__ = ["Target", "Outcome", "Step", "Reporter", "plan", "build", "clean", "load_book",
            "make_book", "write_options", "CACHE_DIR", "STATE_FILE", "SUMS_FILE"]
@@ -130,8 +131,8 @@ class _InternalError(BookmakerError):
 
 # --- reading a book ------------------------------------------------------------------
 
-def _apply(article: Article, entry: ArticleEntry) -> Article:
-    """The spec's overrides for one article."""
+def _apply(article: Article, entry: ArticleEntry, origin: str) -> Article:
+    """The spec's overrides for one article, and where it came from."""
     changes: dict[str, Any] = {}
     if entry.title:
         changes["title"] = entry.title
@@ -141,10 +142,11 @@ def _apply(article: Article, entry: ArticleEntry) -> Article:
         changes["authors"] = entry.authors
     if entry.date:
         changes["date"] = entry.date
+    credit: dict[str, Any] = {"origin": origin}
     if entry.licence:
-        changes["attribution"] = replace(article.attribution, licence=entry.licence,
-                                         licence_reason=entry.licence_reason)
-    return replace(article, **changes) if changes else article
+        credit.update(licence=entry.licence, licence_reason=entry.licence_reason)
+    changes["attribution"] = replace(article.attribution, **credit)
+    return replace(article, **changes)
 
 
 def _front_matter(spec: BookSpec) -> list[FrontMatter]:
@@ -156,10 +158,13 @@ def _front_matter(spec: BookSpec) -> list[FrontMatter]:
 
 def _origin(path: Path, spec: BookSpec) -> str:
     """A file's name relative to the project (the folder above the spec's)."""
-    try:
-        return path.relative_to(spec.root.parent).as_posix()
-    except ValueError:
-        return path.name
+    # by string: both are absolute and resolved, and pathlib's relative_to
+    # is slow for the hundreds of articles of a book
+    project = str(spec.root.parent).rstrip(os.sep) + os.sep
+    full = str(path)
+    if full.startswith(project):
+        return full[len(project):].replace(os.sep, "/")
+    return path.name
 
 
 def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = None,
@@ -178,10 +183,9 @@ def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = N
     total = len(spec.articles)
     for done, entry in enumerate(spec.articles, start=1):
         read = store.shell(entry.path) if store else read_article(entry.path)
-        article = _apply(read, entry)
         # The origin is printed in books: never the machine's absolute path.
         where = _origin(entry.path, spec)
-        article = replace(article, attribution=replace(article.attribution, origin=where))
+        article = _apply(read, entry, where)
         for warning in article.warnings:
             # "no-author: …": assembly says which author applies, when one does
             if _NO_AUTHOR.match(warning) and (article.authors or spec.metadata.authors):
@@ -614,7 +618,8 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
             done(step, _run_target(step.target, reporter.stage, spec, digests))
         return
     import multiprocessing  # only for a pool: a one-target build starts without it
-    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+    from concurrent.futures import (FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor,
+                                    wait)
 
     queue = listener = None
     own = executor is None

@@ -413,6 +413,23 @@ def test_stale_temporaries_are_removed(project: Path) -> None:
     assert sorted(p.name for p in dist.iterdir()) == [".keep-me", "SHA256SUMS", "small-book.html"]
 
 
+def test_temporary_names_are_new_and_cleaned_up(tmp_path: Path) -> None:
+    """The temporaries a build writes are private, never reused, and named so
+    that the next build recognises and removes one a killed build left."""
+    import importlib
+
+    from bookmaker.files import temp_beside
+
+    target = tmp_path / "book.epub"
+    (fd1, a), (fd2, b) = temp_beside(target, ".book.epub."), temp_beside(target, ".book.epub.")
+    os.close(fd1)
+    os.close(fd2)
+    assert a != b and Path(a).parent == Path(b).parent == tmp_path
+    assert (os.stat(a).st_mode & 0o777) == 0o600
+    temp = importlib.import_module("bookmaker.build")._TEMP
+    assert temp.match(Path(a).name) and temp.match(Path(b).name)
+
+
 def _valid(path: Path) -> bool:
     """A complete book: the EPUB's zip checks out, the PDF parses to its last page."""
     if path.suffix == ".epub":

@@ -231,3 +231,15 @@ def test_one_article_books_pass_epubcheck(source: Path, tmp_path: Path) -> None:
     book = assemble([article], Metadata(title=article.title, authors=article.authors or (Person("Unknown"),)))
     out = write_book(book, tmp_path / "one.epub", "epub")
     assert epubcheck_messages(out) == []
+
+
+def test_timestamps_read_as_strptime_reads_them() -> None:
+    from datetime import datetime
+
+    from bookmaker.writers.epub import _moment
+
+    for stamp in ("2024-02-29T23:59:58Z", "1970-01-01T00:00:00Z"):
+        assert _moment(stamp) == datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+    for bad in ("2024-02-29", "2024-02-29T23:59:58", "2024-02-30T00:00:00Z"):
+        with pytest.raises(ValueError):
+            _moment(bad)

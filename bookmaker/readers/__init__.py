@@ -44,7 +44,8 @@ def known_suffixes() -> list[str]:
 def reader_name(path: str | os.PathLike[str]) -> str:
     """The reader a file's suffix selects, as "module" or "module:function",
     without importing it."""
-    suffix = Path(path).suffix.lower()
+    # a Path is not made again: a build asks this of every article
+    suffix = (path if isinstance(path, Path) else Path(path)).suffix.lower()
     target = _BUILTIN.get(suffix) or _plugins().get(suffix)
     if target is None:
         raise SourceError(

@@ -8,7 +8,6 @@ package declares under the entry-point group `bookmaker.writers`.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from ..errors import WriterError
+from ..files import temp_beside
 from ..model import Book
 
 __all__ = ["Writer", "WriteOptions", "writers", "builtin_writers", "get_writer", "write_book",
@@ -117,8 +117,7 @@ class atomic_path:
 
     def __enter__(self) -> Path:
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp",
-                                   dir=self.target.parent)
+        fd, tmp = temp_beside(self.target, f".{self.target.name}.")
         os.close(fd)
         self.tmp = Path(tmp)
         return self.tmp

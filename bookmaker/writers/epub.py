@@ -39,7 +39,12 @@ __all__ = ["EpubWriter", "ACCESSIBILITY"]
 log = logging.getLogger("bookmaker")
 
 _XHTML = "application/xhtml+xml"
-_STAMP = "%Y-%m-%dT%H:%M:%SZ"
+def _moment(stamp: str) -> datetime:
+    """A "%Y-%m-%dT%H:%M:%SZ" stamp as the naive datetime strptime would read,
+    without loading _strptime and calendar (milliseconds of every rebuild)."""
+    if len(stamp) != 20 or not stamp.endswith("Z"):
+        raise ValueError(f"not a UTC timestamp: {stamp!r}")
+    return datetime.fromisoformat(stamp[:-1])
 _FOLDER = "EPUB/"            # where ebooklib puts the publication
 _MEMBER = struct.Struct("<IQ")  # a cached member: crc, size, then its deflated bytes
 
@@ -151,7 +156,7 @@ def _package(eb: Any, modified: str, language: str) -> dict[str, bytes]:
             self._write_opf()
             self._write_items()
 
-    writer = Writer(io.BytesIO(), eb, {"mtime": datetime.strptime(modified, _STAMP),
+    writer = Writer(io.BytesIO(), eb, {"mtime": _moment(modified),
                                        "epub3_pages": False, "epub2_guide": False,
                                        "epub3_landmark": False, "raise_exceptions": True})
     writer.process()
@@ -484,7 +489,7 @@ class _Epub:
         page("colophon", "colophon.xhtml", "Colophon", "_colophon.j2", "backmatter")
 
         package = self.package(toc, spine)
-        date_time = datetime.strptime(md.modified, _STAMP).timetuple()[:6]
+        date_time = _moment(md.modified).timetuple()[:6]
         write_zip(out, [stored("mimetype", b"application/epub+zip"), *package[:2],
                         *self.content, package[2]], date_time)  # type: ignore[arg-type]
         if self.cache is not None:

@@ -8,6 +8,7 @@ The public API is what `__all__` names; everything else is private.
     bookmaker.write_book(book, "dist/one.epub", "epub")
     bookmaker.build(".")            # every book spec in content/, make-style
     bookmaker.make_book(["a.txt", "b.htm"], title="Two", formats=["epub"])  # no spec
+    bookmaker.watch(".")            # build, then again after every change (Ctrl-C stops)
 
 Names are imported on first use, so that `import bookmaker` (and the command
 line) only loads what the work at hand needs.
@@ -36,12 +37,13 @@ _WHERE = {
     "read_article": "readers",
     **dict.fromkeys(["BookSpec", "load_spec"], "spec"),
     **dict.fromkeys(["WriteOptions", "Writer", "get_writer", "write_book", "writers"], "writers"),
+    "watch": "watch",
 }
 
 __all__ = [
     "__version__",
     "read_article", "article_to_dict", "recognise_licence",
-    "assemble", "load_spec", "load_book", "build", "plan", "clean", "make_book",
+    "assemble", "load_spec", "load_book", "build", "plan", "clean", "make_book", "watch",
     "Target", "Outcome", "Step", "Reporter",
     "write_book", "get_writer", "writers", "Writer", "WriteOptions",
     "Article", "Attribution", "Book", "BookSpec", "Chapter", "Licence", "Metadata", "Note",
@@ -64,7 +66,7 @@ def __dir__() -> list[str]:
 
 
 class _Package(types.ModuleType):
-    """`bookmaker.build`, `.assemble` and `.writers` are functions, as they were
+    """`bookmaker.build`, `.assemble`, `.watch` and `.writers` are functions, as they were
     when this package imported everything at once: importing the submodules of
     those names must not replace them (the modules stay in sys.modules)."""
 
@@ -87,4 +89,5 @@ if TYPE_CHECKING:  # for type checkers and editors: the names, eagerly
                         Person)
     from .readers import read_article
     from .spec import BookSpec, load_spec
+    from .watch import watch
     from .writers import WriteOptions, Writer, get_writer, write_book, writers

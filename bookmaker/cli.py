@@ -86,6 +86,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
                         format="%(levelname)s: %(name)s: %(message)s")
     if not verbose:
         logging.getLogger("fontTools").setLevel(logging.ERROR)
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # "KeyboardInterrupt caught"
 
 
 @cli.command("build")
@@ -135,6 +136,44 @@ def build_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None, 
         ctx.info(f"done: {built} built, {len(outcomes) - built} up to date")
     if failed:
         sys.exit(failed[0].exit_code)
+
+
+@cli.command("watch")
+@click.argument("books", nargs=-1)
+@click.option("-C", "--project", default=".", type=click.Path(file_okay=False),
+              help="The project folder (holding content/).")
+@click.option("-o", "--out", default=None, type=click.Path(file_okay=False),
+              help="Where books go (default: PROJECT/dist).")
+@click.option("-j", "--jobs", default=1, type=click.IntRange(0, 256),
+              help="Build N targets at once (0: one per core).")
+@_flags
+@click.pass_obj
+@_guard
+def watch_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None,
+              jobs: int) -> None:
+    """Build as `build` does, then again whenever a book's files change.
+
+    Watches the folders the books (or the named BOOKS) are made from: specs,
+    articles, front matter, templates, theme. Ctrl-C stops. A failed build is
+    reported and the watch goes on.
+    """
+    from .progress import make_reporter
+    from .watch import watch
+
+    jobs = jobs or os.cpu_count() or 1
+
+    def waiting(folders: list[Any]) -> None:
+        shown = ", ".join(str(f) for f in folders[:3]) + (" …" if len(folders) > 3 else "")
+        ctx.info(f"watching {shown} (Ctrl-C to stop)")
+
+    try:
+        watch(project, books, out=out, jobs=jobs,
+              reporter=lambda: make_reporter(quiet=ctx.quiet, verbose=ctx.verbose),
+              on_error=lambda exc: click.echo(f"bookmaker: error: {exc}", err=True),
+              on_wait=waiting)
+    except KeyboardInterrupt:
+        pass
+    ctx.info("stopped watching")
 
 
 @cli.command("book")

@@ -1,0 +1,152 @@
+"""Build, then build again whenever a book's inputs change (`bookmaker watch`).
+
+One long-lived process rebuilds with everything a new `bookmaker build` pays
+for each time already done: starting Python, importing Click, Jinja2 and the
+model (for a small edit, most of a one-shot rebuild). What is rebuilt, and
+how, is what `build` decides: the same state, cache and outputs.
+
+The folders watched are those the books are made from (each spec's folder,
+its articles' and front matter's folders, its templates and its theme),
+never the output folder or the cache. A change that an event misses (one
+made while the watcher starts, or on a file system without notifications)
+is caught by a plan checked once after each quiet second that follows a build.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .build import CACHE_DIR, Outcome, Reporter, build, plan
+from .errors import BookmakerError
+
+__all__ = ["watch", "watched_folders"]
+
+log = logging.getLogger("bookmaker")
+
+
+def watched_folders(project: str | Path = ".", books: Sequence[str] = ()) -> list[Path]:
+    """The folders whose files the books are made from, outermost only."""
+    from .build import _select  # the books `build` would build
+    from .theme import load_theme
+
+    project = Path(project).resolve()
+    found: set[Path] = set()
+    content = project / "content"
+    if content.is_dir():
+        found.add(content)  # a new spec appears here
+    for spec in _select(project, books):
+        found.update(p.parent for p in spec.inputs())
+        if spec.templates:
+            found.add(Path(spec.templates).resolve())
+        found.add(load_theme(spec.theme).path.resolve())
+    folders = sorted(p for p in found if p.is_dir())
+    # a folder inside another is watched with it
+    return [p for p in folders if not any(q != p and q in p.parents for q in folders)]
+
+
+def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+    """Size and time of bookmaker's own modules: this process runs the code it loaded."""
+    package = Path(__file__).parent
+    stamp = []
+    for path in sorted(package.rglob("*.py")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        stamp.append((str(path), st.st_size, st.st_mtime_ns))
+    return tuple(stamp)
+
+
+def watch(project: str | Path = ".", books: Sequence[str] = (), *,
+          out: str | Path | None = None, jobs: int = 1,
+          reporter: Callable[[], Reporter] | None = None,
+          report: Callable[[Outcome], None] | None = None,
+          on_error: Callable[[BookmakerError], None] | None = None,
+          on_wait: Callable[[list[Path]], None] | None = None,
+          stop: threading.Event | None = None, step_ms: int = 50) -> None:
+    """Build what is out of date, then again after every change, until `stop` is set
+    (or Ctrl-C).
+
+    Each build is `build(project, books, out=out, jobs=jobs, reporter=reporter(),
+    report=report)`, with a new reporter each time (closed after, if it has
+    `close()`). An error that stops a whole build (a broken spec) goes to
+    `on_error`, and the watch goes on; without `on_error` it is raised.
+    `on_wait(folders)` is called each time the watch starts waiting.
+    `step_ms`: how long the files must stay quiet before a build starts (an
+    editor's save is often several writes).
+    Raises BookmakerError when bookmaker's own code changes on disk: this
+    process would go on running the old code.
+    """
+    from watchfiles import DefaultFilter
+    from watchfiles import watch as changes_of
+
+    project = Path(project).resolve()
+    dist = Path(out).resolve() if out else project / "dist"
+    code = _code_stamp()
+
+    def run() -> None:
+        shown = reporter() if reporter else None
+        try:
+            build(project, books, out=out, jobs=jobs, reporter=shown, report=report)
+        except BookmakerError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+        finally:
+            close = getattr(shown, "close", None)
+            if callable(close):
+                close()
+
+    def folders() -> list[Path]:
+        try:
+            return watched_folders(project, books)
+        except BookmakerError:  # a broken spec: its folder is still watched
+            return [p for p in (project / "content",) if p.is_dir()] or [project]
+
+    def stale() -> bool:
+        try:
+            return any(step.reason for step in plan(project, books, out=out))
+        except BookmakerError:
+            return False  # reported by the build that failed on it
+
+    run()
+    while not (stop is not None and stop.is_set()):
+        watched = folders()
+        if on_wait:
+            on_wait(watched)
+        flt = DefaultFilter(ignore_paths=[dist, project / CACHE_DIR])
+        checked = False  # after a build: one look at the plan on the first quiet second
+        moved = False
+        for changes in changes_of(*watched, watch_filter=lambda c, p: flt(c, p) and
+                                  not _is_temporary(p),
+                                  step=step_ms, stop_event=stop, rust_timeout=1000,
+                                  yield_on_timeout=True, raise_interrupt=False):
+            if changes:
+                log.info("changed: %s", ", ".join(sorted({p for _, p in changes})))
+            else:
+                if checked or not stale():
+                    checked = True
+                    continue
+            if _code_stamp() != code:
+                raise BookmakerError("bookmaker's code changed on disk; start the watch "
+                                     "again to build with it")
+            run()
+            checked = False
+            if folders() != watched:  # a spec now reads from other folders
+                moved = True
+                break
+            if on_wait:
+                on_wait(watched)
+        if not moved:
+            return  # stopped (or Ctrl-C while waiting)
+
+
+def _is_temporary(path: str) -> bool:
+    """A temporary of a build in progress (never an input)."""
+    name = os.path.basename(path)
+    return name.startswith(".") and name.endswith(".tmp")
+

@@ -1,0 +1,173 @@
+"""`bookmaker watch`: a build, then another after every change to a book's files."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import bookmaker
+from bookmaker.build import Outcome, Reporter
+from bookmaker.errors import BookmakerError, SpecError
+from bookmaker.watch import watched_folders
+
+from helpers import ROOT
+
+SAMPLE = ROOT / "content" / "sample"
+
+SPEC = """
+[book]
+title = "Watched Book"
+authors = ["Leon Trotsky"]
+date = "2016-01-05"
+licence = "CC-BY-SA-2.0"
+
+[options]
+formats = ["html"]
+theme = "../theme"
+
+[[articles]]
+path = "sample/*.txt"
+
+[[articles]]
+path = "../elsewhere/more.txt"
+"""
+
+MORE = ("Leon Trotsky\n\nOne More\n\n(1933)\n\n"
+        "Copyleft: Creative Commons Attribution-ShareAlike 2.0.\n\nThe first text.\n")
+
+
+def make_project(root: Path) -> Path:
+    """The sample articles, one article outside content/, a theme of its own."""
+    shutil.copytree(SAMPLE, root / "content" / "sample")
+    (root / "elsewhere").mkdir()
+    (root / "elsewhere" / "more.txt").write_text(MORE, encoding="utf-8")
+    shutil.copytree(ROOT / "styles" / "default", root / "theme")
+    (root / "content" / "watched.toml").write_text(SPEC, encoding="utf-8")
+    return root
+
+
+class Watch:
+    """`bookmaker.watch` in a thread, with what it said in queues."""
+
+    def __init__(self, project: Path) -> None:
+        self.stop = threading.Event()
+        self.outcomes: queue.Queue[Outcome] = queue.Queue()
+        self.errors: queue.Queue[BookmakerError] = queue.Queue()
+        self.waits: queue.Queue[list[Path]] = queue.Queue()
+        self.failure: list[BaseException] = []
+        self.thread = threading.Thread(target=self._run, args=(project,), daemon=True)
+
+    def _run(self, project: Path) -> None:
+        try:
+            bookmaker.watch(project, reporter=Reporter, report=self.outcomes.put,
+                            on_error=self.errors.put, on_wait=self.waits.put, stop=self.stop)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            self.failure.append(exc)
+
+    def __enter__(self) -> Watch:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=30)
+        assert not self.thread.is_alive(), "the watch did not stop"
+
+    def next_wait(self) -> list[Path]:
+        return self.waits.get(timeout=60)
+
+    def next_outcome(self) -> Outcome:
+        return self.outcomes.get(timeout=60)
+
+
+def test_watched_folders_are_the_books_inputs(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    folders = watched_folders(project)
+    # content/ holds the spec and (below it) the sample articles: one folder for both
+    assert folders == sorted([project / "content", project / "elsewhere", project / "theme"])
+
+
+def test_an_edit_is_built_and_the_watch_goes_on(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    out = project / "dist" / "watched-book.html"
+    with Watch(project) as w:
+        first = w.next_outcome()
+        assert (first.target.name, first.status) == ("watched-book.html", "built")
+        w.next_wait()
+        (project / "elsewhere" / "more.txt").write_text(MORE.replace("first", "second"),
+                                                        encoding="utf-8")
+        again = w.next_outcome()
+        assert again.status == "built" and "more.txt" in again.reason
+        assert "The second text." in out.read_text(encoding="utf-8")
+        w.next_wait()
+
+        # a broken spec is reported, and its repair is built
+        spec = project / "content" / "watched.toml"
+        spec.write_text(SPEC + "\n[[articles\n", encoding="utf-8")
+        error = w.errors.get(timeout=60)
+        assert isinstance(error, SpecError) and "watched.toml" in str(error)
+        spec.write_text(SPEC.replace("Watched Book", "Watched Again"), encoding="utf-8")
+        while True:  # the slug follows the title: a new book
+            outcome = w.next_outcome()
+            if outcome.target.name == "watched-again.html":
+                break
+        assert outcome.status == "built"
+        # files a build writes are not changes: no build follows by itself
+        w.next_wait()
+        time.sleep(1.5)
+        assert w.outcomes.empty()
+    assert not w.failure
+
+
+def test_a_change_to_bookmaker_itself_ends_the_watch(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    module = importlib.import_module("bookmaker.watch")
+    stamps = iter([(("a", 1, 1),), (("a", 2, 2),)])
+    monkeypatch.setattr(module, "_code_stamp", lambda: next(stamps))
+    project = make_project(tmp_path / "p")
+    with Watch(project) as w:
+        w.next_wait()
+        (project / "elsewhere" / "more.txt").write_text(MORE + "\nMore.\n", encoding="utf-8")
+        w.thread.join(timeout=60)
+    assert len(w.failure) == 1 and "start the watch again" in str(w.failure[0])
+
+
+def test_the_command_builds_then_stops_on_ctrl_c(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "bookmaker.cli", "watch"], cwd=project,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr or ()],
+                     daemon=True).start()
+
+    def until(prefix: str) -> str:
+        while True:
+            line = lines.get(timeout=60)
+            if line.startswith(prefix):
+                return line
+
+    try:
+        assert "watched-book.html" in until("built ")
+        until("watching ")
+        (project / "elsewhere" / "more.txt").write_text(MORE + "\nMore.\n", encoding="utf-8")
+        assert "more.txt changed" in until("built ")
+        until("watching ")
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+        assert until("stopped watching")
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -67,7 +67,7 @@ def watch(project: str | Path = ".", books: Sequence[str] = (), *,
           report: Callable[[Outcome], None] | None = None,
           on_error: Callable[[BookmakerError], None] | None = None,
           on_wait: Callable[[list[Path]], None] | None = None,
-          stop: threading.Event | None = None, step_ms: int = 50) -> None:
+          stop: threading.Event | None = None, step_ms: int = 20) -> None:
     """Build what is out of date, then again after every change, until `stop` is set
     (or Ctrl-C).
 

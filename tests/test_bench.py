@@ -100,3 +100,30 @@ def test_the_timed_pandoc_commands(pandoc_input, tmp_path: Path,
                                  "pandoc.html", "pandoc.pdf"]
     assert plain[1] == "book.md" and "--css=plain.css" in plain
     assert plain_pdf[1:] == ["-m", "weasyprint", "plain.html", "plain.pdf"]
+
+
+def test_the_incremental_figures_one_shot_and_in_watch(tmp_path: Path) -> None:
+    """The bench's incremental part, end to end on a two-article book: rebuilds by
+    `bookmaker build`, the same edits while `bookmaker watch` runs, the start-up
+    costs, and the report's rows for them."""
+    generate = _bench("generate")
+    if not generate.CORPUS.is_dir():
+        pytest.skip(f"no MIA text corpus at {generate.CORPUS}")
+    results = tmp_path / "RESULTS.md"
+    run = subprocess.run(
+        [sys.executable, str(Path(generate.__file__).with_name("perf.py")), "--sizes", "2",
+         "--formats", "epub", "--only", "bookmaker", "--runs", "1", "--incremental-size", "2",
+         "--noop-size", "0", "--no-warmup", "--workdir", str(tmp_path / "work"),
+         "--results", str(results)], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "watch epub, 2 articles, edit 1:" in run.stdout
+    text = results.read_text(encoding="utf-8")
+    assert "## Rebuilds in `bookmaker watch`" in text
+    row = next(line for line in text.splitlines() if line.startswith("| EPUB | 2 |")
+               and "MB |" in line)
+    assert "FAILED" not in row and "—" not in row.split("|")[4]
+    assert "starting Python" in text and "the cold EPUB build" in text
+    # the edits are gone from the articles afterwards
+    articles = list((tmp_path / "work" / "book-2" / "content").rglob("*.txt"))
+    assert articles and not any("The benchmark added" in p.read_text(encoding="utf-8")
+                                for p in articles)

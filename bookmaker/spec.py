@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import glob
+import os
 import re
 import tomllib
 import unicodedata
@@ -199,16 +200,18 @@ def _known_suffixes() -> list[str]:
     return known_suffixes()
 
 
-def _resolved(path: Path, dirs: dict[Path, Path]) -> Path:
-    """`path.resolve()`, resolving each folder once: a book lists hundreds of
-    files from a few folders, and resolving is a system call per component."""
-    if path.name in ("", ".", ".."):
-        return path.resolve()
-    parent = dirs.get(path.parent)
+def _resolved(path: str, dirs: dict[str, str]) -> Path:
+    """`Path(path).resolve()`, resolving each folder once: a book lists hundreds
+    of files from a few folders, and resolving is a system call per component.
+    By string: pathlib's operations cost more than the system calls here."""
+    folder, name = os.path.split(path)
+    if name in ("", ".", ".."):
+        return Path(path).resolve()
+    parent = dirs.get(folder)
     if parent is None:
-        parent = dirs[path.parent] = path.parent.resolve()
-    found = parent / path.name
-    return found.resolve() if found.is_symlink() else found
+        parent = dirs[folder] = str(Path(folder or ".").resolve())
+    found = os.path.join(parent, name)
+    return Path(found).resolve() if os.path.islink(found) else Path(found)
 
 
 def _entries(r: _Reader, items: Any, where: str, part: int | None,
@@ -218,7 +221,7 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
                      "([[articles]] tables with a 'path', or paths)")
     out: list[ArticleEntry] = []
     suffixes: list[str] | None = None
-    dirs: dict[Path, Path] = {}
+    dirs: dict[str, str] = {}
     from .readers import BUILTIN_SUFFIXES as builtin
     for i, item in enumerate(items):
         key = f"{where}[{i}]"
@@ -231,7 +234,7 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
         assert pattern is not None
         base = r.path.parent
         if any(ch in pattern for ch in "*?["):
-            found = sorted(_resolved(Path(p), dirs)
+            found = sorted(_resolved(p, dirs)
                            for p in glob.glob(str(base / pattern), recursive=True)
                            if Path(p).is_file())
             if not found:
@@ -239,7 +242,7 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
                              f"(paths are relative to {base})")
             matches = [p for p in found if p not in seen]  # a glob skips files listed before
         else:
-            path = _resolved(base / pattern, dirs)
+            path = _resolved(os.path.join(str(base), pattern), dirs)
             if not path.is_file():
                 raise r.fail(key + ".path", f"no such file: {pattern} (paths are relative to {base})")
             if path in seen:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from .build import CACHE_DIR, Outcome, Reporter, build, plan
 from .errors import BookmakerError
@@ -121,10 +122,11 @@ def watch(project: str | Path = ".", books: Sequence[str] = (), *,
         flt = DefaultFilter(ignore_paths=[dist, project / CACHE_DIR])
         checked = False  # after a build: one look at the plan on the first quiet second
         moved = False
-        for changes in changes_of(*watched, watch_filter=lambda c, p: flt(c, p) and
-                                  not _is_temporary(p),
-                                  step=step_ms, stop_event=stop, rust_timeout=1000,
-                                  yield_on_timeout=True, raise_interrupt=False):
+        batches = changes_of(*watched, watch_filter=lambda c, p: flt(c, p) and
+                             not _is_temporary(p),
+                             step=step_ms, stop_event=stop, rust_timeout=1000,
+                             yield_on_timeout=True, raise_interrupt=False)
+        for changes in _or_error(batches, watched):
             if changes:
                 log.info("changed: %s", ", ".join(sorted({p for _, p in changes})))
             else:
@@ -143,6 +145,16 @@ def watch(project: str | Path = ".", books: Sequence[str] = (), *,
                 on_wait(watched)
         if not moved:
             return  # stopped (or Ctrl-C while waiting)
+
+
+def _or_error(batches: Iterator[set[Any]], folders: list[Path]) -> Iterator[set[Any]]:
+    """The batches of changes; a folder that cannot be watched (gone, or the
+    system's limit of watches reached) is a clear error."""
+    try:
+        yield from batches
+    except OSError as exc:
+        shown = ", ".join(str(f) for f in folders)
+        raise BookmakerError(f"cannot watch {shown}: {exc}") from None
 
 
 def _is_temporary(path: str) -> bool:

@@ -171,3 +171,18 @@ def test_the_command_builds_then_stops_on_ctrl_c(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_folder_that_cannot_be_watched_is_a_clear_error(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import watchfiles
+
+    def no_watch(*paths: object, **_: object):  # noqa: ANN202 - a generator
+        raise OSError(28, "OS file watch limit reached")
+        yield set()
+
+    monkeypatch.setattr(watchfiles, "watch", no_watch)
+    project = make_project(tmp_path / "p")
+    with pytest.raises(BookmakerError, match=r"cannot watch .*content.*watch limit"):
+        bookmaker.watch(project, reporter=Reporter)
+    assert (project / "dist" / "watched-book.html").is_file()  # the build before it stands

@@ -266,7 +266,7 @@ def main() -> None:
         cli(prog_name="bookmaker")
     finally:
         # Everything left is freed at exit: spare the interpreter's shutdown
-        # its collections over every object (a third of a quick rebuild).
+        # its collections over every object (tens of ms of a quick rebuild).
         gc.freeze()
 
 

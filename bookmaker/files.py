@@ -26,8 +26,8 @@ _NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 def temp_beside(path: str | os.PathLike[str], prefix: str) -> tuple[int, str]:
     """A new file `<prefix><8 random characters>.tmp` in `path`'s folder, opened
     for writing (fd, name), as tempfile.mkstemp makes it. Not tempfile itself:
-    it imports shutil, random, bz2 and lzma, a tenth of a quick rebuild's
-    start-up, for this one call."""
+    it imports shutil, random, bz2 and lzma, milliseconds of every no-op
+    build's start-up, for this one call."""
     folder = os.path.dirname(os.fspath(path)) or os.curdir
     for _ in range(100):
         suffix = "".join(_NAME_CHARS[b % len(_NAME_CHARS)] for b in os.urandom(8))

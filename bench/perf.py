@@ -584,8 +584,14 @@ class Bench:
         self.results["finished"] = final
         self.results["elapsed"] = time.perf_counter() - self.t0
         self.results["load_now"] = [round(x, 2) for x in os.getloadavg()]
-        text = report(self.results, self.args)
+        text = redact(report(self.results, self.args), self.work)
         self.args.results.write_text(text, encoding="utf-8")
+
+
+def redact(text: str, work: Path) -> str:
+    """The report without this machine's folders: the work folder becomes
+    WORKDIR and the repository's own path is left out (the report is committed)."""
+    return text.replace(str(work), "WORKDIR").replace(str(ROOT) + os.sep, "")
 
 
 def _log_size(log: Path) -> int:

@@ -127,3 +127,11 @@ def test_the_incremental_figures_one_shot_and_in_watch(tmp_path: Path) -> None:
     articles = list((tmp_path / "work" / "book-2" / "content").rglob("*.txt"))
     assert articles and not any("The benchmark added" in p.read_text(encoding="utf-8")
                                 for p in articles)
+
+
+def test_the_report_leaves_out_the_machine_s_folders(tmp_path: Path) -> None:
+    perf = _bench("perf")
+    text = (f"--workdir {tmp_path}\n\"project\": \"{tmp_path}/book-2\"\n"
+            f"\"note\": \"{perf.ROOT}/.venv/bin/bookmaker build\"\n")
+    assert perf.redact(text, tmp_path) == ("--workdir WORKDIR\n\"project\": \"WORKDIR/book-2\"\n"
+                                          "\"note\": \".venv/bin/bookmaker build\"\n")

@@ -7,9 +7,10 @@ how, is what `build` decides: the same state, cache and outputs.
 
 The folders watched are those the books are made from (each spec's folder,
 its articles' and front matter's folders, its templates and its theme),
-never the output folder or the cache. A change that an event misses (one
-made while the watcher starts, or on a file system without notifications)
-is caught by a plan checked once after each quiet second that follows a build.
+never the output folder or the cache. A change made while the watcher
+starts is caught by a look at the plan in the first quiet second after each
+build. A file system that sends no notifications (some network and container
+mounts) needs watchfiles' polling: WATCHFILES_FORCE_POLLING=1.
 """
 
 from __future__ import annotations
@@ -102,17 +103,26 @@ def watch(project: str | Path = ".", books: Sequence[str] = (), *,
             if callable(close):
                 close()
 
+    last: list[Path] = []
+
     def folders() -> list[Path]:
         try:
-            return watched_folders(project, books)
-        except BookmakerError:  # a broken spec: its folder is still watched
-            return [p for p in (project / "content",) if p.is_dir()] or [project]
+            last[:] = watched_folders(project, books)
+        except BookmakerError:
+            # a broken spec: what was watched still is, and the folders of the
+            # specs named, where its repair will be made
+            named = [Path(b).resolve().parent for b in books if Path(b).suffix == ".toml"]
+            found = {*last, *(p for p in (project / "content", *named) if p.is_dir())}
+            return sorted(found) or [project]
+        return list(last)
 
     def stale() -> bool:
         try:
             return any(step.reason for step in plan(project, books, out=out))
         except BookmakerError:
             return False  # reported by the build that failed on it
+        except OSError:
+            return True  # a file went while it was looked at: the build will say
 
     run()
     while not (stop is not None and stop.is_set()):

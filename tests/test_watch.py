@@ -186,3 +186,36 @@ def test_a_folder_that_cannot_be_watched_is_a_clear_error(tmp_path: Path,
     with pytest.raises(BookmakerError, match=r"cannot watch .*content.*watch limit"):
         bookmaker.watch(project, reporter=Reporter)
     assert (project / "dist" / "watched-book.html").is_file()  # the build before it stands
+
+
+def test_a_broken_spec_outside_content_is_still_watched(tmp_path: Path) -> None:
+    """A spec named by its path, outside content/: broken, its folder is still
+    watched, so its repair is seen and built."""
+    project = make_project(tmp_path / "p")
+    specs = project / "specs"
+    specs.mkdir()
+    spec = specs / "other.toml"
+    spec.write_text(SPEC.replace("../theme", "../theme").replace("sample/*.txt",
+                                                                  "../content/sample/*.txt"),
+                    encoding="utf-8")
+    stop = threading.Event()
+    outcomes: queue.Queue[Outcome] = queue.Queue()
+    errors: queue.Queue[BookmakerError] = queue.Queue()
+    waits: queue.Queue[list[Path]] = queue.Queue()
+    thread = threading.Thread(target=bookmaker.watch, args=(project, [str(spec)]), kwargs=dict(
+        reporter=Reporter, report=outcomes.put, on_error=errors.put, on_wait=waits.put,
+        stop=stop), daemon=True)
+    thread.start()
+    try:
+        assert outcomes.get(timeout=60).status == "built"
+        assert specs in waits.get(timeout=60)
+        good = spec.read_text(encoding="utf-8")
+        spec.write_text(good + "\n[[articles\n", encoding="utf-8")
+        assert "other.toml" in str(errors.get(timeout=60))
+        spec.write_text(good.replace("Watched Book", "Watched Again"), encoding="utf-8")
+        while (outcome := outcomes.get(timeout=60)).target.name != "watched-again.html":
+            pass
+        assert outcome.status == "built"
+    finally:
+        stop.set()
+        thread.join(timeout=30)

@@ -49,6 +49,15 @@ def _flags(fn: Callable[..., Any]) -> Callable[..., Any]:
                         is_eager=True, help="Print errors only.")(fn)
 
 
+# Options several commands share (each use makes its own click.Option).
+_PROJECT = click.option("-C", "--project", default=".", type=click.Path(file_okay=False),
+                        help="The project folder (holding content/).")
+_OUT = click.option("-o", "--out", default=None, type=click.Path(file_okay=False),
+                    help="Where books go (default: PROJECT/dist).")
+_JOBS = click.option("-j", "--jobs", default=1, type=click.IntRange(0, 256),
+                     help="Build N targets at once (0: one per core).")
+
+
 def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Map errors to one or two lines and an exit code; a traceback only with -v."""
     import functools
@@ -91,14 +100,11 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 
 @cli.command("build")
 @click.argument("books", nargs=-1)
-@click.option("-C", "--project", default=".", type=click.Path(file_okay=False),
-              help="The project folder (holding content/).")
-@click.option("-o", "--out", default=None, type=click.Path(file_okay=False),
-              help="Where books go (default: PROJECT/dist).")
+@_PROJECT
+@_OUT
 @click.option("-f", "--force", is_flag=True, help="Rebuild even what is up to date.")
 @click.option("-n", "--dry-run", is_flag=True, help="Say what would be built and why; write nothing.")
-@click.option("-j", "--jobs", default=1, type=click.IntRange(0, 256),
-              help="Build N targets at once (0: one per core).")
+@_JOBS
 @_flags
 @click.pass_obj
 @_guard
@@ -140,12 +146,9 @@ def build_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None, 
 
 @cli.command("watch")
 @click.argument("books", nargs=-1)
-@click.option("-C", "--project", default=".", type=click.Path(file_okay=False),
-              help="The project folder (holding content/).")
-@click.option("-o", "--out", default=None, type=click.Path(file_okay=False),
-              help="Where books go (default: PROJECT/dist).")
-@click.option("-j", "--jobs", default=1, type=click.IntRange(0, 256),
-              help="Build N targets at once (0: one per core).")
+@_PROJECT
+@_OUT
+@_JOBS
 @_flags
 @click.pass_obj
 @_guard
@@ -234,8 +237,7 @@ def inspect_cmd(ctx: _Ctx, file: str, as_json: bool) -> None:
 
 
 @cli.command("clean")
-@click.option("-C", "--project", default=".", type=click.Path(file_okay=False),
-              help="The project folder (holding content/).")
+@_PROJECT
 @click.option("-o", "--out", default=None, type=click.Path(file_okay=False),
               help="The output folder the books were built into (default: PROJECT/dist).")
 @_flags

@@ -88,6 +88,7 @@ class ArticleStore:
                 if not isinstance(shell, Article):
                     raise TypeError("not an article")
                 self._entries[str(path)] = _Entry(key, warnings, figures, notes, path, digest)
+                self.cache.uses("texts", key)  # read when the chapter is made again
                 return shell
             except Exception:  # noqa: BLE001 - any damage: read the source again
                 log.info("article cache entry for %s is damaged; reading it again", path)

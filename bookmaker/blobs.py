@@ -21,6 +21,7 @@ import pickle
 from pathlib import Path
 
 from .files import temp_beside
+from .ledger import mark
 
 __all__ = ["BlobCache", "key_of"]
 
@@ -53,6 +54,7 @@ class BlobCache:
         return os.path.join(self._root, _PACKS, str(self._pack))
 
     def _read_pack(self) -> dict[str, bytes]:
+        mark(self._pack_name())
         try:
             with open(self._pack_name(), "rb") as fh:
                 data = fh.read()
@@ -88,13 +90,14 @@ class BlobCache:
 
     def get(self, kind: str, key: str, keep: bool = True) -> bytes | None:
         """An entry's payload, or None; `keep`: in the pack this build writes."""
+        name = self._name(kind, key)
+        mark(name)  # a packed entry too: the one to read should the pack be damaged
         packed = self._packed.get(kind + "/" + key)
         if packed is not None:
             self.hits += 1
             if keep:
                 self._used[kind + "/" + key] = packed
             return packed
-        name = self._name(kind, key)
         try:
             with open(name, "rb") as fh:
                 data = fh.read()
@@ -112,10 +115,22 @@ class BlobCache:
             self._used[kind + "/" + key] = payload
         return payload
 
+    def uses(self, kind: str, key: str) -> None:
+        """Note an entry this build does not read as still wanted (see `ledger`):
+        one that a cached result made from it stands in for."""
+        mark(self._name(kind, key))
+
+    def pin(self, kind: str) -> None:
+        """Note that every entry of `kind` is wanted: entries replaced in place
+        under the same key, which never pile up."""
+        mark(os.path.join(self._root, kind, ""))
+
     def put(self, kind: str, key: str, payload: bytes, keep: bool = True) -> None:
         if keep and self._pack:
             self._used[kind + "/" + key] = payload
-        self._write(self._name(kind, key), hashlib.sha256(payload).digest() + payload)
+        name = self._name(kind, key)
+        mark(name, made=True)
+        self._write(name, hashlib.sha256(payload).digest() + payload)
 
     def _write(self, name: str, data: bytes) -> None:
         path = Path(name)

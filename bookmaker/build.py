@@ -44,6 +44,7 @@ from .model import Article, Book, FrontMatter, Metadata, Person
 from .spec import ArticleEntry, BookSpec, _load_spec, find_specs, load_spec, slugify
 from .article_store import ArticleStore
 from .blobs import key_of
+from .ledger import recording, sweep, write_ledger
 from .writers import WriteOptions, atomic_path, get_writer
 
 if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts without it
@@ -527,6 +528,7 @@ class _Result(NamedTuple):
     error: tuple[str, str, str | None, int | None, str | None] | None  # class, message, path, line, key
     traceback: str | None
     seconds: float
+    made: int = 0  # cache entries made (see `_sweep`)
 
 
 _ERRORS: dict[str, type[BookmakerError]] = {
@@ -555,13 +557,22 @@ def _write_atomically(target: Target, book: Book, options: WriteOptions) -> None
 def _run_target(target: Target, sink: Sink | None = None,
                 spec: BookSpec | None = None, digests: dict[str, str] | None = None) -> _Result:
     """Build one target; never raises (errors travel back as data, across processes)."""
-    started = time.perf_counter()
     if sink is None and _WORKER_SINK is not None:
         queue = _WORKER_SINK
 
         def sink(t: Target, stage: str, done: int, total: int) -> None:
             queue.put((t, stage, done, total))
     emit = sink or (lambda *_: None)
+    with recording() as used:
+        result = _build_target(target, emit, spec, digests)
+    if result.error is None and target.cache is not None:
+        write_ledger(target.cache, key_of("ledger", target.output)[:32], target.spec_path, used)
+    return result._replace(made=used.made)
+
+
+def _build_target(target: Target, emit: Sink, spec: BookSpec | None,
+                  digests: dict[str, str] | None) -> _Result:
+    started = time.perf_counter()
     try:
         emit(target, "reading", 0, 0)
         if spec is None:
@@ -750,8 +761,11 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
                 results[step.target] = Outcome(step.target, "up to date")
                 tell.finished(results[step.target])
         last_save = [time.monotonic()]
+        started = time.time()
+        made = [0]
 
         def done(step: Step, result: _Result) -> None:
+            made[0] += result.made
             key = str(step.target.output)
             if result.error is None:
                 try:
@@ -777,12 +791,49 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
         try:
             _execute(todo, jobs, executor, tell, done, specs, hasher.seen)
             rewrote = _write_sums(dist, hasher)
+            if made[0]:
+                _sweep(project, state, made[0], started, specs)
         finally:
             if todo or hasher.changed:  # once: the sums' hashes with the targets'
                 _save_state(project, state)
         if rewrote and not todo:
             tell.note(f"{_label(dist / SUMS_FILE, project)} did not match dist/; rewrote it")
     return [results[s.target] for s in steps]
+
+
+# --- the cache's unused entries -------------------------------------------------------
+
+# A sweep once the builds since the last made this many entries, or this
+# share of those it kept, whichever is more.
+_SWEEP_MIN = 256
+_SWEEP_SHARE = 0.25
+
+
+def _sweep(project: Path, state: dict[str, Any], made: int, started: float,
+           specs: dict[str, BookSpec] | None = None, *, now: bool = False) -> list[Path]:
+    """Remove the cache entries no book uses any more, once the builds since the
+    last sweep made a quarter as many as were kept then (at least `_SWEEP_MIN`):
+    the cache stays within about 1.25 times what the books use, and a rebuild
+    seldom pays for the walk over it. Returns the files removed."""
+    cache = _cache_dir(project)
+    record = state.get("cache")
+    if not (isinstance(record, dict) and all(isinstance(record.get(k), int)
+                                             for k in ("made", "kept"))):
+        record = {"made": 0, "kept": 0}
+    record["made"] += made
+    state["cache"] = record
+    if not now and record["made"] < max(_SWEEP_MIN, record["kept"] * _SWEEP_SHARE):
+        return []
+    from .spec import kept_entry
+
+    def spec_entry(path: Path) -> list[str]:
+        entry = kept_entry(path, cache / "specs")
+        return [os.path.relpath(entry, cache)] if entry is not None else []
+
+    keep = [e for path in (specs or {}) for e in spec_entry(Path(path))]
+    result = sweep(cache, keep=keep, before=started, also=spec_entry)
+    state["cache"] = {"made": 0, "kept": result.kept}
+    return result.removed
 
 
 # --- one-off books ----------------------------------------------------------------------
@@ -829,12 +880,24 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
 
 # --- clean -----------------------------------------------------------------------------
 
-def clean(project: str | Path = ".", *, out: str | Path | None = None) -> list[Path]:
+def clean(project: str | Path = ".", *, out: str | Path | None = None,
+          unused: bool = False) -> list[Path]:
     """Remove what the build made: the books, SHA256SUMS, stale temporaries and the cache.
 
     Files in dist/ that no build made are left alone (and dist/ with them).
+    `unused`: remove only the cache entries that the last successful build of
+    each book did not use (builds do this themselves from time to time); the
+    books and the rest of the cache stay.
     """
     project = Path(project).resolve()
+    if unused:
+        if not _cache_dir(project).is_dir():
+            return []
+        with _locked(project):
+            state = _load_state(project)
+            removed = _sweep(project, state, 0, time.time(), now=True)
+            _save_state(project, state)
+        return removed
     dist = _dist(project, out)
     removed: list[Path] = []
     state = _load_state(project)

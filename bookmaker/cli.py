@@ -240,14 +240,21 @@ def inspect_cmd(ctx: _Ctx, file: str, as_json: bool) -> None:
 @_PROJECT
 @click.option("-o", "--out", default=None, type=click.Path(file_okay=False),
               help="The output folder the books were built into (default: PROJECT/dist).")
+@click.option("--unused", is_flag=True,
+              help="Remove only the cache entries the books' last builds did not use; "
+                   "keep the books and the rest of the cache.")
 @_flags
 @click.pass_obj
 @_guard
-def clean_cmd(ctx: _Ctx, project: str, out: str | None) -> None:
+def clean_cmd(ctx: _Ctx, project: str, out: str | None, unused: bool) -> None:
     """Remove what the build made: the books in dist/, SHA256SUMS and the cache."""
     from .build import clean
 
-    for path in clean(project, out=out):
+    removed = clean(project, out=out, unused=unused)
+    if unused:
+        ctx.info(f"removed {len(removed)} unused cache {'entry' if len(removed) == 1 else 'entries'}")
+        return
+    for path in removed:
         ctx.info(f"removed {path}")
 
 

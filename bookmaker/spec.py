@@ -354,17 +354,36 @@ def _toml(path: Path, text: str) -> dict[str, Any]:
         raise SpecError(f"not valid TOML: {message}", path=path, line=line) from None
 
 
+def _kept_key(raw: bytes) -> str:
+    import hashlib
+    import sys
+
+    from .blobs import key_of
+
+    return key_of("toml", sys.version, hashlib.sha256(raw).hexdigest())
+
+
+def kept_entry(path: Path, cache: Path) -> Path | None:
+    """Where a build keeps the parsed TOML of the spec at `path` in `cache`
+    (what `_load_spec` is given), as it is now; None if it cannot be read."""
+    from .blobs import BlobCache
+
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    return BlobCache(cache).path("toml", _kept_key(raw))
+
+
 def _parse_kept(path: Path, raw: bytes, text: str, cache: Path) -> dict[str, Any]:
     """The TOML of a spec, kept in a build cache by its bytes: parsing a long
     spec costs more than loading the tables parsed before."""
-    import hashlib
     import pickle
-    import sys
 
-    from .blobs import BlobCache, key_of
+    from .blobs import BlobCache
 
     blobs = BlobCache(cache)
-    key = key_of("toml", sys.version, hashlib.sha256(raw).hexdigest())
+    key = _kept_key(raw)
     payload = blobs.get("toml", key)
     if payload is not None:
         try:

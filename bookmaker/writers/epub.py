@@ -183,6 +183,10 @@ def _bytecode_cache(blobs: BlobCache) -> Any:
     source and the Python version; the cache checks it is whole."""
     from jinja2 import BytecodeCache
 
+    # Jinja2 keys an entry by the template's name and file, not its source:
+    # an edited template replaces its entry, so all are kept.
+    blobs.pin("templates")
+
     class Cache(BytecodeCache):  # type: ignore[misc]
         def load_bytecode(self, bucket: Any) -> None:
             data = blobs.get("templates", key_of(bucket.key))
@@ -298,6 +302,7 @@ class _Epub:
         if head is not None:
             try:
                 title, notes, sections, authors = pickle.loads(head)
+                cache.uses("bodies", key)  # read when the chapter's document is made again
                 self.facts.append(key_of(shell, head))
                 return ChapterView(chapter=ch, id=ch.id, title=title, body=None,  # type: ignore[arg-type]
                                    notes=notes, sections=sections, authors=authors,

@@ -123,6 +123,7 @@ class _Queue:
         job = make()
         found = self.cache.get(job.key())
         if found is not None:
+            found.mark(made=False)
             done(found)
             return
         if self.pool is not None:
@@ -131,7 +132,12 @@ class _Queue:
                 return
             except (AssertionError, OSError, RuntimeError):  # no children here: lay out in turn
                 self.pool = None
-        done(render_segment(job, str(self.cache.root)))
+        done(self._made(render_segment(job, str(self.cache.root))))
+
+    @staticmethod
+    def _made(segment: Segment) -> Segment:
+        segment.mark(made=True)
+        return segment
 
     def run(self) -> None:
         while True:
@@ -143,7 +149,7 @@ class _Queue:
                 continue
             finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
             for future in finished:
-                self.running.pop(future)(future.result())
+                self.running.pop(future)(self._made(future.result()))
 
 
 def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,

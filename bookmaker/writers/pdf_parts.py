@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import tempfile
 import zlib
 from dataclasses import asdict, dataclass
@@ -22,6 +23,7 @@ from typing import Any
 
 from ..errors import WriterError
 from ..files import sha256_file
+from ..ledger import mark
 from . import atomic_path
 
 __all__ = ["SegmentJob", "Segment", "SegmentCache", "render_segment"]
@@ -65,6 +67,14 @@ class Segment:
 
     def font_file(self, digest: str) -> Path:
         return Path(self.path).parent / "fonts" / digest
+
+    def mark(self, made: bool) -> None:
+        """Note the part's files as used by the running build (see `ledger`)."""
+        folder, name = os.path.split(self.path)
+        mark(self.path, made)
+        mark(os.path.join(folder, name[:-len(".pdf.z")] + ".json"), made)
+        for font in self.fonts:
+            mark(os.path.join(folder, "fonts", font))
 
     def read(self) -> bytes:
         """The part's PDF file (stored deflated: see `render_segment`), checked

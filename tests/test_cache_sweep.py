@@ -1,0 +1,191 @@
+"""The cache keeps what the books use and loses the rest: entries an edit left
+behind are removed (by `bookmaker clean --unused`, and by builds themselves
+from time to time), and what is kept is enough for any later build to read
+no article again."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bookmaker.build import CACHE_DIR, build, clean
+from bookmaker.ledger import Recording, sweep, write_ledger
+from helpers import ROOT
+from test_cli import run
+
+build_module = importlib.import_module("bookmaker.build")  # the module, not bookmaker.build()
+
+SPEC = """
+[book]
+title = "{title}"
+authors = ["Leon Trotsky"]
+date = "2016-01-05"
+
+[options]
+formats = ["epub", "pdf"]
+
+[options.pdf]
+layout = "parallel"
+
+[[articles]]
+path = "sample/*.txt"
+"""
+
+
+def _project(root: Path, title: str = "Two Articles") -> Path:
+    shutil.copytree(ROOT / "content" / "sample", root / "content" / "sample")
+    (root / "content" / "book.toml").write_text(SPEC.format(title=title), encoding="utf-8")
+    return root
+
+
+def _edit(project: Path, n: int) -> None:
+    path = project / "content" / "sample" / "impossible.txt"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("\n\n", text.index("\nB. "))
+    path.write_text(text[:at] + f" An edit, number {n}." + text[at:], encoding="utf-8")
+
+
+def _entries(project: Path) -> Counter[str]:
+    """How many entries each kind of cache holds (the top files and ledgers aside)."""
+    cache = project / CACHE_DIR
+    kinds: Counter[str] = Counter()
+    for path in cache.rglob("*"):
+        rel = path.relative_to(cache)
+        if path.is_file() and len(rel.parts) > 1 and rel.parts[0] != "ledgers":
+            kinds["/".join(p for p in rel.parts[:-1] if len(p) != 2 or p == "pdf")] += 1
+    return kinds
+
+
+def _built(outcomes: list[build_module.Outcome]) -> None:
+    assert all(o.status == "built" for o in outcomes), outcomes
+
+
+def test_after_edits_the_unused_entries_go_and_the_cache_is_a_cold_builds(tmp_path: Path) -> None:
+    project = _project(tmp_path / "edited")
+    _built(build(project))
+    for n in range(3):
+        _edit(project, n)
+        _built(build(project))
+    grown = _entries(project)
+    removed = clean(project, unused=True)
+    assert removed and all(CACHE_DIR in str(p) and not p.exists() for p in removed)
+    assert (project / "dist" / "two-articles.epub").is_file()  # the books stay
+
+    cold = _project(tmp_path / "cold")
+    shutil.copy(project / "content" / "sample" / "impossible.txt",
+                cold / "content" / "sample" / "impossible.txt")
+    _built(build(cold))
+    assert _entries(project) == _entries(cold) != grown
+    assert clean(cold, unused=True) == []  # a cold build uses every entry it makes
+
+
+def test_what_is_kept_makes_every_chapter_again_without_reading_an_article(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    project = _project(tmp_path)
+    _built(build(project))
+    _edit(project, 1)
+    _built(build(project))  # the other chapter comes from the cache: its text is not read
+    assert clean(project, unused=True)
+    spec = project / "content" / "book.toml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("Two Articles", "A New Title"),
+                    encoding="utf-8")  # every chapter's document and page made again
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="bookmaker"):
+        _built(build(project))
+    messages = [r.getMessage() for r in caplog.records]
+    assert not [m for m in messages if m.startswith("read ") or "reading it again" in m], messages
+
+
+def test_builds_sweep_by_themselves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project(tmp_path)
+    _built(build(project))
+    settled = _entries(project)
+    monkeypatch.setattr(build_module, "_SWEEP_MIN", 1)  # a sweep after every build
+    monkeypatch.setattr(build_module, "_SWEEP_SHARE", 0)
+    for n in range(3):
+        _edit(project, n)
+        _built(build(project))
+        assert _entries(project) == settled  # one edit's new entries replace its old ones
+    state = json.loads((project / CACHE_DIR / "state.json").read_text(encoding="utf-8"))
+    assert state["cache"]["made"] == 0 and state["cache"]["kept"] > 0
+
+
+def test_a_gone_book_loses_its_entries_and_the_other_keeps_its_own(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    project = _project(tmp_path)
+    other = SPEC.format(title="Just One").replace('"sample/*.txt"', '"sample/impossible.txt"')
+    (project / "content" / "one.toml").write_text(other.replace('"epub", "pdf"', '"epub"'),
+                                                  encoding="utf-8")
+    _built(build(project))
+    assert clean(project, unused=True) == []
+    (project / "content" / "book.toml").unlink()
+    assert clean(project, unused=True)
+    ledgers = list((project / CACHE_DIR / "ledgers").iterdir())
+    assert [json.loads(p.read_text(encoding="utf-8"))["owner"] for p in ledgers] == \
+        [str(project / "content" / "one.toml")]
+    assert not (project / CACHE_DIR / "pdf").exists()  # only the gone book had a PDF
+    with caplog.at_level(logging.DEBUG, logger="bookmaker"):
+        _built(build(project, books=["just-one"], force=True))
+    assert not [r for r in caplog.records if r.getMessage().startswith("read ")]
+
+
+def test_a_failed_build_keeps_the_entries_of_its_last_good_one(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _built(build(project))
+    before = _entries(project)
+    article = project / "content" / "sample" / "impossible.txt"
+    kept = article.read_bytes()
+    article.write_bytes(b"\xff\xfe not text")
+    assert {o.status for o in build(project)} == {"failed"}
+    clean(project, unused=True)
+    assert _entries(project) == before
+    article.write_bytes(kept)
+    _built(build(project))
+    assert clean(project, unused=True) == []
+
+
+def test_the_sweep_keeps_listed_pinned_and_recent_entries(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    owner = tmp_path / "book.toml"
+    owner.write_text("", encoding="utf-8")
+    names = ["a/listed", "a/unlisted", "pinned/x/one", "b/recent", "specs/toml/s"]
+    for name in names:
+        (cache / name).parent.mkdir(parents=True, exist_ok=True)
+        (cache / name).write_bytes(b"x")
+    old = time.time() - 60
+    for name in names[:-2]:
+        os.utime(cache / name, (old, old))
+    os.utime(cache / "specs/toml/s", (old, old))
+    (cache / "state.json").write_text("{}", encoding="utf-8")
+    rec = Recording()
+    rec.paths |= {str(cache / "a" / "listed"), os.path.join(str(cache / "pinned"), ""),
+                  str(tmp_path / "elsewhere")}
+    write_ledger(cache, "book", owner, rec)
+    (cache / "ledgers" / "damaged.json").write_text("{not json", encoding="utf-8")
+    result = sweep(cache, before=time.time() - 1, also=lambda o: ["specs/toml/s"])
+    assert sorted(p.relative_to(cache).as_posix() for p in result.removed) == ["a/unlisted"]
+    assert (cache / "state.json").is_file() and (cache / "b" / "recent").is_file()
+    assert sorted(p.name for p in (cache / "ledgers").iterdir()) == ["book.json"]
+    owner.unlink()  # the book is gone: its ledger and its entries with it
+    result = sweep(cache)
+    assert not (cache / "ledgers" / "book.json").exists()
+    assert not (cache / "a").exists() and not (cache / "pinned").exists()
+
+
+def test_clean_unused_on_the_command_line(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _built(build(project))
+    _edit(project, 1)
+    _built(build(project))
+    code, _, err = run("clean", "--unused", "-C", str(project))
+    assert code == 0 and err.startswith("removed ") and "unused cache entries" in err, err
+    assert (project / "dist" / "two-articles.pdf").is_file()
+    assert run("clean", "--unused", "-C", str(project))[2].startswith("removed 0 unused")

@@ -81,14 +81,15 @@ class ArticleStore:
             data = read_source(path)
             digest = hashlib.sha256(data).hexdigest()
         key = key_of("article", self.salt, reader, digest)
-        payload = self.cache.get("shells", key) if self.cache else None
-        if payload is not None:
+        cache = self.cache
+        payload = cache.get("shells", key) if cache else None
+        if cache and payload is not None:
             try:
                 shell, warnings, figures, notes = pickle.loads(payload)
                 if not isinstance(shell, Article):
                     raise TypeError("not an article")
                 self._entries[str(path)] = _Entry(key, warnings, figures, notes, path, digest)
-                self.cache.uses("texts", key)  # read when the chapter is made again
+                cache.uses("texts", key)  # read when the chapter is made again
                 return shell
             except Exception:  # noqa: BLE001 - any damage: read the source again
                 log.info("article cache entry for %s is damaged; reading it again", path)

@@ -44,7 +44,7 @@ from .model import Article, Book, FrontMatter, Metadata, Person
 from .spec import ArticleEntry, BookSpec, _load_spec, find_specs, load_spec, slugify
 from .article_store import ArticleStore
 from .blobs import key_of
-from .ledger import recording, sweep, write_ledger
+from .ledger import LEDGERS, recording, sweep, write_ledger
 from .writers import WriteOptions, atomic_path, get_writer
 
 if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts without it
@@ -566,7 +566,7 @@ def _run_target(target: Target, sink: Sink | None = None,
     with recording() as used:
         result = _build_target(target, emit, spec, digests)
     if result.error is None and target.cache is not None:
-        write_ledger(target.cache, key_of("ledger", target.output)[:32], target.spec_path, used)
+        write_ledger(target.cache, _ledger_name(target.output), target.spec_path, used)
     return result._replace(made=used.made)
 
 
@@ -772,7 +772,8 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
                     sig = hasher.signature(step.target.output)
                     digest = sha256_file(step.target.output)
                     hasher.known(step.target.output, sig, digest)  # for SHA256SUMS
-                    state["targets"][key] = {"deps": step.deps, "output": [*sig, digest]}
+                    state["targets"][key] = {"deps": step.deps, "output": [*sig, digest],
+                                             "spec": str(step.target.spec_path)}
                 except OSError:
                     state["targets"].pop(key, None)
                 outcome = Outcome(step.target, "built", step.reason or "", result.warnings,
@@ -809,6 +810,24 @@ _SWEEP_MIN = 256
 _SWEEP_SHARE = 0.25
 
 
+def _ledger_name(output: Path) -> str:
+    return key_of("ledger", output)[:32]
+
+
+def _unlisted(project: Path, state: dict[str, Any]) -> list[Path]:
+    """The books built, still in place and with their spec, whose entries no
+    ledger lists: built by a bookmaker without ledgers, or their ledger lost.
+    Sweeping now would remove what their next build could use."""
+    folder = _cache_dir(project) / LEDGERS
+    unlisted = []
+    for key, entry in state["targets"].items():
+        spec = entry.get("spec") if isinstance(entry, dict) else None
+        if (not (folder / f"{_ledger_name(Path(key))}.json").is_file() and Path(key).is_file()
+                and (not isinstance(spec, str) or Path(spec).is_file())):
+            unlisted.append(Path(key))
+    return unlisted
+
+
 def _sweep(project: Path, state: dict[str, Any], made: int, started: float,
            specs: dict[str, BookSpec] | None = None, *, now: bool = False) -> list[Path]:
     """Remove the cache entries no book uses any more, once the builds since the
@@ -824,6 +843,13 @@ def _sweep(project: Path, state: dict[str, Any], made: int, started: float,
     state["cache"] = record
     if not now and record["made"] < max(_SWEEP_MIN, record["kept"] * _SWEEP_SHARE):
         return []
+    unlisted = _unlisted(project, state)
+    if unlisted:
+        if now:
+            raise BookmakerError("no list yet of the cache entries this book uses; build it again "
+                                 "(bookmaker build --force) before removing unused entries, or "
+                                 "remove the whole cache (bookmaker clean)", path=unlisted[0])
+        return []  # a build of that book writes its ledger; then the sweep
     from .spec import kept_entry
 
     def spec_entry(path: Path) -> list[str]:
@@ -895,9 +921,9 @@ def clean(project: str | Path = ".", *, out: str | Path | None = None,
             return []
         with _locked(project):
             state = _load_state(project)
-            removed = _sweep(project, state, 0, time.time(), now=True)
+            swept = _sweep(project, state, 0, time.time(), now=True)
             _save_state(project, state)
-        return removed
+        return swept
     dist = _dist(project, out)
     removed: list[Path] = []
     state = _load_state(project)

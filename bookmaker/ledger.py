@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .files import temp_beside
 
-__all__ = ["Recording", "SweepResult", "mark", "recording", "sweep", "write_ledger"]
+__all__ = ["LEDGERS", "Recording", "SweepResult", "mark", "recording", "sweep", "write_ledger"]
 
 LEDGERS = "ledgers"
 _LOCK = threading.Lock()

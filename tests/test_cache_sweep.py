@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bookmaker.build import CACHE_DIR, build, clean
+from bookmaker.errors import BookmakerError
 from bookmaker.ledger import Recording, sweep, write_ledger
 from helpers import ROOT
 from test_cli import run
@@ -44,6 +45,13 @@ def _project(root: Path, title: str = "Two Articles") -> Path:
     shutil.copytree(ROOT / "content" / "sample", root / "content" / "sample")
     (root / "content" / "book.toml").write_text(SPEC.format(title=title), encoding="utf-8")
     return root
+
+
+def _second_book(project: Path, article: str) -> None:
+    """`just-one`: an EPUB of one of the articles."""
+    spec = SPEC.format(title="Just One").replace('"sample/*.txt"', f'"sample/{article}"')
+    (project / "content" / "one.toml").write_text(spec.replace('"epub", "pdf"', '"epub"'),
+                                                  encoding="utf-8")
 
 
 def _edit(project: Path, n: int) -> None:
@@ -121,9 +129,7 @@ def test_builds_sweep_by_themselves(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_a_gone_book_loses_its_entries_and_the_other_keeps_its_own(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     project = _project(tmp_path)
-    other = SPEC.format(title="Just One").replace('"sample/*.txt"', '"sample/impossible.txt"')
-    (project / "content" / "one.toml").write_text(other.replace('"epub", "pdf"', '"epub"'),
-                                                  encoding="utf-8")
+    _second_book(project, "impossible.txt")
     _built(build(project))
     assert clean(project, unused=True) == []
     (project / "content" / "book.toml").unlink()
@@ -132,9 +138,33 @@ def test_a_gone_book_loses_its_entries_and_the_other_keeps_its_own(
     assert [json.loads(p.read_text(encoding="utf-8"))["owner"] for p in ledgers] == \
         [str(project / "content" / "one.toml")]
     assert not (project / CACHE_DIR / "pdf").exists()  # only the gone book had a PDF
+    assert clean(project, unused=True) == []  # its books in dist/ hold no sweep back
     with caplog.at_level(logging.DEBUG, logger="bookmaker"):
         _built(build(project, books=["just-one"], force=True))
     assert not [r for r in caplog.records if r.getMessage().startswith("read ")]
+
+
+def test_no_sweep_while_a_built_book_has_no_ledger(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache from before ledgers (or a lost ledger): the book's entries are
+    not known, so nothing is removed until it is built again."""
+    project = _project(tmp_path)
+    _second_book(project, "offensive.txt")
+    _built(build(project))
+    name = build_module._ledger_name(project / "dist" / "just-one.epub")
+    (project / CACHE_DIR / "ledgers" / f"{name}.json").unlink()
+    monkeypatch.setattr(build_module, "_SWEEP_MIN", 1)
+    monkeypatch.setattr(build_module, "_SWEEP_SHARE", 0)
+    _edit(project, 1)
+    _built(build(project, books=["two-articles"]))
+    grown = _entries(project)
+    with pytest.raises(BookmakerError, match="no list yet") as error:
+        clean(project, unused=True)
+    assert error.value.path == str(project / "dist" / "just-one.epub")
+    assert _entries(project) == grown
+    _built(build(project, books=["just-one"], force=True))
+    assert clean(project, unused=True)
+    assert _entries(project) != grown
 
 
 def test_a_failed_build_keeps_the_entries_of_its_last_good_one(tmp_path: Path) -> None:

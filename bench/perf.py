@@ -351,7 +351,7 @@ class Bench:
             "command": args.command_line, "started": dt.datetime.now().astimezone().isoformat(
                 timespec="seconds"),
             "machine": machine(), "sizes": {}, "incremental": {}, "watch": {}, "startup": {},
-            "noop": {}, "warmup": [],
+            "noop": {}, "cache": {}, "warmup": [],
         }
         self.t0 = time.perf_counter()
         self.failures = 0
@@ -467,6 +467,20 @@ class Bench:
         if self.args.watch and "epub" in self.args.formats:
             self.startup(project)
             self.write()
+        self.results["cache"]["edited"] = self.sweep(project, size)
+        self.write()
+
+    def sweep(self, project: Path, size: int) -> dict[str, Any]:
+        """The project's cache before and after `bookmaker clean --unused`, and
+        how long that took (what a build's own sweep costs, start-up aside)."""
+        before = _tree_size(project / ".bookmaker-cache")
+        s = measure([*bookmaker_command(), "clean", "--unused"], cwd=project, tool="bookmaker",
+                    interval=self.args.interval, log=self.args.log)
+        self.check(s, f"clean --unused, {size} articles")
+        after = _tree_size(project / ".bookmaker-cache")
+        self.say(f"clean --unused, {size} articles: {s.wall:.3f} s; cache {filesize(before[0])} in "
+                 f"{before[1]} files → {filesize(after[0])} in {after[1]} files")
+        return {"size": size, "before": before, "after": after, "sample": asdict(s)}
 
     def watch_edits(self, size: int, fmt: str, project: Path, target: Path,
                     cold: float | None) -> None:
@@ -578,6 +592,7 @@ class Bench:
                      + ("" if s.ok else f"  FAILED: {s.error}"))
         self.results["noop"] = {"size": size, "formats": list(generate.FORMATS),
                                 "runs": samples}
+        self.results["cache"]["noop"] = self.sweep(project, size)
         self.write()
 
     def write(self, final: bool = False) -> None:
@@ -592,6 +607,12 @@ def redact(text: str, work: Path) -> str:
     """The report without this machine's folders: the work folder becomes
     WORKDIR and the repository's own path is left out (the report is committed)."""
     return text.replace(str(work), "WORKDIR").replace(str(ROOT) + os.sep, "")
+
+
+def _tree_size(folder: Path) -> tuple[int, int]:
+    """(bytes, files) under `folder`."""
+    files = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    return sum(p.stat().st_size for p in files), len(files)
 
 
 def _log_size(log: Path) -> int:
@@ -970,6 +991,25 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
         targets.append(("No-op build of the 1000-article project", f"< {NOOP_SECONDS:.0f} s",
                         "—", "not measured"))
 
+    cache = res.get("cache") or {}
+    if cache:
+        L += ["## The cache", "",
+              "`bookmaker clean --unused` after the runs above: it removes the entries that the "
+              "last build of each book did not use (a build does the same once it has made a "
+              "quarter as many entries as the cache kept). Its time, start-up included, bounds "
+              "what a build's own sweep costs.", "",
+              "| project | cache before | after | removed | `clean --unused` |",
+              "| --- | ---: | ---: | ---: | ---: |"]
+        for name, label in (("edited", "after the incremental edits"),
+                            ("noop", "after the no-op builds")):
+            c = cache.get(name)
+            if c:
+                (b_bytes, b_files), (a_bytes, a_files) = c["before"], c["after"]
+                L.append(f"| {c['size']} articles, {label} | {filesize(b_bytes)}, {b_files} files | "
+                         f"{filesize(a_bytes)}, {a_files} files | {b_files - a_files} files | "
+                         f"{secs(c['sample']['wall'])} |")
+        L.append("")
+
     if targets and args.only != "pandoc":
         L[L.index("## Machine"):L.index("## Machine")] = [
             "## The issue's targets", "",
@@ -982,7 +1022,7 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
                                     for size, fmt, tool, e in errors] + [""]
     L += ["## Every run", "", "<details><summary>Raw figures (JSON)</summary>", "", "```json",
           json.dumps({k: res.get(k) for k in ("sizes", "incremental", "watch", "startup",
-                                               "noop", "warmup")},
+                                               "noop", "cache", "warmup")},
                      indent=1, default=str),
           "```", "", "</details>", ""]
     return "\n".join(L)

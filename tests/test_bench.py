@@ -123,6 +123,11 @@ def test_the_incremental_figures_one_shot_and_in_watch(tmp_path: Path) -> None:
                and "MB |" in line)
     assert "FAILED" not in row and "—" not in row.split("|")[4]
     assert "starting Python" in text and "the cold EPUB build" in text
+    # the edits left entries behind, and clean --unused removed them
+    row = next(line for line in text.splitlines()
+               if line.startswith("| 2 articles, after the incremental edits |"))
+    removed = int(row.split("|")[4].split()[0])
+    assert removed > 0 and "—" not in row, row
     # the edits are gone from the articles afterwards
     articles = list((tmp_path / "work" / "book-2" / "content").rglob("*.txt"))
     assert articles and not any("The benchmark added" in p.read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ import os
 import pickle
 from pathlib import Path
 
-from .files import temp_beside
+from .files import write_quietly
 from .ledger import mark
 
 __all__ = ["BlobCache", "key_of"]
@@ -78,7 +78,7 @@ class BlobCache:
         if not self._pack or self._used.keys() == self._packed.keys():
             return
         body = pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)
-        self._write(self._pack_name(), hashlib.sha256(body).digest() + body)
+        write_quietly(self._pack_name(), hashlib.sha256(body).digest() + body)
         self._packed = dict(self._used)
 
     def path(self, kind: str, key: str) -> Path:
@@ -130,19 +130,5 @@ class BlobCache:
             self._used[kind + "/" + key] = payload
         name = self._name(kind, key)
         mark(name, made=True)
-        self._write(name, hashlib.sha256(payload).digest() + payload)
+        write_quietly(name, hashlib.sha256(payload).digest() + payload)
 
-    def _write(self, name: str, data: bytes) -> None:
-        path = Path(name)
-        tmp = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = temp_beside(path, f".{path.name[:16]}.")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except OSError:
-            # a cache that cannot be written only makes the next build slower
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)

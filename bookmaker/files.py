@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["sha256_file", "source_date_epoch", "temp_beside"]
+__all__ = ["sha256_file", "source_date_epoch", "temp_beside", "write_quietly"]
 
 
 def sha256_file(path: Path) -> str:
@@ -38,6 +38,23 @@ def temp_beside(path: str | os.PathLike[str], prefix: str) -> tuple[int, str]:
         except FileExistsError:
             continue
     raise FileExistsError(f"no free temporary name in {folder}")
+
+
+def write_quietly(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write a cache file whole (a temporary beside it, renamed), not synced.
+    A file that cannot be written is left out: a cache that keeps less only
+    makes the next build slower."""
+    tmp = None
+    try:
+        os.makedirs(os.path.dirname(os.fspath(path)) or os.curdir, exist_ok=True)
+        fd, tmp = temp_beside(path, f".{os.path.basename(os.fspath(path))[:16]}.")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 @contextlib.contextmanager

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .files import temp_beside
+from .files import write_quietly
 
 __all__ = ["LEDGERS", "Recording", "SweepResult", "mark", "recording", "sweep", "write_ledger"]
 
@@ -74,34 +74,22 @@ def write_ledger(cache: Path, name: str, owner: Path, rec: Recording) -> None:
     keeps less."""
     root = os.path.join(os.fspath(cache), "")
     entries = sorted(p[len(root):] for p in rec.paths if p.startswith(root))
-    target = os.path.join(root, LEDGERS, name + ".json")
-    with contextlib.suppress(OSError):
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        fd, tmp = temp_beside(target, f".{name[:16]}.")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(json.dumps({"owner": os.fspath(owner), "entries": entries},
-                                    separators=(",", ":")).encode("utf-8"))
-            os.replace(tmp, target)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+    write_quietly(os.path.join(root, LEDGERS, name + ".json"),
+                  json.dumps({"owner": os.fspath(owner), "entries": entries},
+                             separators=(",", ":")).encode("utf-8"))
 
 
 class SweepResult:
-    """What a sweep did: how many entries it kept, the files it removed and
-    their bytes."""
+    """What a sweep did: how many entries it kept, and the files it removed."""
 
     def __init__(self) -> None:
         self.kept = 0
         self.removed: list[Path] = []
-        self.bytes = 0
 
 
-def _live(cache: Path, also: Callable[[Path], Iterable[str]]) -> set[str] | None:
-    """Every entry a living ledger lists, plus `also(owner)` for each owner;
-    None when a ledger cannot be read (then nothing is removed)."""
+def _live(cache: Path, also: Callable[[Path], Iterable[str]]) -> set[str]:
+    """Every entry a living ledger lists, plus `also(owner)` for each owner.
+    OSError when a ledger cannot be read (then nothing is removed)."""
     live: set[str] = set()
     folder = cache / LEDGERS
     if not folder.is_dir():
@@ -118,8 +106,6 @@ def _live(cache: Path, also: Callable[[Path], Iterable[str]]) -> set[str] | None
         except (ValueError, KeyError, TypeError):
             ledger.unlink(missing_ok=True)  # damaged: its book's next build writes it again
             continue
-        except OSError:
-            return None
         if not owner.is_file():
             ledger.unlink(missing_ok=True)  # its book is gone
             continue
@@ -137,8 +123,6 @@ def sweep(cache: Path, *, keep: Iterable[str] = (), before: float | None = None,
     try:
         live = _live(cache, also)
     except OSError:
-        live = None
-    if live is None:
         return result
     live.update(keep)
     pinned = tuple(e for e in live if e.endswith(os.sep))  # folders kept whole
@@ -167,7 +151,6 @@ def sweep(cache: Path, *, keep: Iterable[str] = (), before: float | None = None,
                 except OSError:
                     continue
                 result.removed.append(Path(path))
-                result.bytes += st.st_size
             with contextlib.suppress(OSError):
                 os.rmdir(folder)  # only when empty
     return result

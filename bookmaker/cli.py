@@ -91,10 +91,10 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
 def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Turn collections of articles into EPUB and print-ready PDF books."""
     ctx.obj = _Ctx(quiet, verbose)
+    # force: a server's fork runs this again, for its client's streams and flags
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s: %(name)s: %(message)s")
-    if not verbose:
-        logging.getLogger("fontTools").setLevel(logging.ERROR)
+                        format="%(levelname)s: %(name)s: %(message)s", force=True)
+    logging.getLogger("fontTools").setLevel(logging.NOTSET if verbose else logging.ERROR)
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # "KeyboardInterrupt caught"
 
 
@@ -258,6 +258,24 @@ def clean_cmd(ctx: _Ctx, project: str, out: str | None, unused: bool) -> None:
         ctx.info(f"removed {path}")
 
 
+@cli.command("serve")
+@click.option("--idle", default=0.0, type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Stop after SECONDS without a command (default 0: never).")
+@_flags
+@click.pass_obj
+@_guard
+def serve_cmd(ctx: _Ctx, idle: float) -> None:
+    """Keep bookmaker loaded; every `bookmaker` command of this Python runs in a fork.
+
+    A quick rebuild then skips Python's start and the imports. The server stops
+    on Ctrl-C or SIGTERM, or when code it loaded changes on disk; set
+    BOOKMAKER_NO_SERVER=1 to run a command without it.
+    """
+    from .server import serve
+
+    serve(idle=idle or None, say=ctx.info)
+
+
 @cli.command("writers")
 @click.pass_obj
 @_guard
@@ -271,8 +289,14 @@ def writers_cmd(ctx: _Ctx) -> None:
 
 
 def main() -> None:
+    from .client import Forked
+
     try:
         cli(prog_name="bookmaker")
+    except Forked:  # a fork of `bookmaker serve`: now its client's command line
+        from .server import run_forked
+
+        run_forked(cli)
     finally:
         # Everything left is freed at exit: spare the interpreter's shutdown
         # its collections over every object (tens of ms of a quick rebuild).

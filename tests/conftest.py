@@ -24,3 +24,10 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 def _fixed_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests never depend on the wall clock.
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_build_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A `bookmaker serve` of the developer's must not run the tests' commands
+    # (tests/test_server.py starts servers of its own).
+    monkeypatch.setenv("BOOKMAKER_NO_SERVER", "1")

@@ -1,0 +1,6 @@
+"""`python -m bookmaker`: the `bookmaker` command."""
+
+from .client import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""`bookmaker serve`: commands run in forks of a server that has bookmaker loaded,
+and behave as they do without it: output, exit codes, files, signals."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bookmaker import client, server
+
+from helpers import ROOT
+
+# The console script: the client asks a server only for the interpreter and
+# import path it runs with, and `python -m` puts the working folder on that path.
+SCRIPT = Path(sys.executable).with_name("bookmaker")
+
+pytestmark = [
+    pytest.mark.skipif(not hasattr(os, "fork"), reason="the build server needs fork"),
+    pytest.mark.skipif(not SCRIPT.exists(), reason="needs the installed `bookmaker` command"),
+]
+
+SPEC = """
+[book]
+title = "Served Book"
+authors = ["Leon Trotsky"]
+date = "2016-01-05"
+licence = "CC-BY-SA-2.0"
+
+[options]
+formats = ["epub"]
+
+[[articles]]
+path = "sample/*.txt"
+"""
+
+
+def make_project(root: Path) -> Path:
+    shutil.copytree(ROOT / "content" / "sample", root / "content" / "sample")
+    (root / "content" / "served.toml").write_text(SPEC, encoding="utf-8")
+    return root
+
+
+class Server:
+    """`bookmaker serve` in a process of its own, with what it says in a queue."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        self.proc = subprocess.Popen([str(SCRIPT), "serve", *args], env=env, cwd=ROOT,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.said: list[str] = []
+        threading.Thread(target=lambda: [self.lines.put(x) for x in self.proc.stderr or ()],
+                         daemon=True).start()
+        self.until("serving ")
+
+    def until(self, part: str, timeout: float = 60) -> str:
+        end = time.monotonic() + timeout
+        while True:
+            line = self.lines.get(timeout=max(0.1, end - time.monotonic()))
+            self.said.append(line)
+            if part in line:
+                return line
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=30)
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """An environment whose server socket is this test's own (a short path: a Unix
+    socket's name has a limit of about 100 bytes)."""
+    run = Path(os.environ.get("TMPDIR") or "/tmp") / f"bm-test-{os.getpid()}"
+    run.mkdir(mode=0o700, exist_ok=True)
+    got = {k: v for k, v in os.environ.items() if k != client.NO_SERVER}
+    got["XDG_RUNTIME_DIR"] = str(run)
+    yield got
+    shutil.rmtree(run, ignore_errors=True)
+
+
+@pytest.fixture
+def served(env: dict[str, str]) -> Server:
+    s = Server(env)
+    yield s
+    s.stop()
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str], **kw: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(SCRIPT), *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=120, **kw)  # type: ignore[call-overload]
+
+
+def test_a_served_build_is_the_build_itself(tmp_path: Path, env: dict[str, str],
+                                            served: Server) -> None:
+    here = make_project(tmp_path / "here")
+    there = make_project(tmp_path / "there")
+    alone = run(["build"], here, {**env, client.NO_SERVER: "1"})
+    got = run(["build"], there, env)
+    assert served.until("build: exit 0")  # the server ran it
+    assert (got.returncode, got.stdout) == (alone.returncode, alone.stdout) == (0, "")
+    assert got.stderr.replace("there", "here") == alone.stderr
+    assert (there / "dist" / "served-book.epub").read_bytes() == \
+        (here / "dist" / "served-book.epub").read_bytes()
+    again = run(["build"], there, env)
+    assert "nothing to do" in again.stderr
+
+
+def test_the_command_gets_the_clients_folder_environment_and_arguments(
+        tmp_path: Path, env: dict[str, str], served: Server) -> None:
+    project = make_project(tmp_path / "p")
+    got = run(["-q", "build", "-C", "p", "-o", "books"], tmp_path,
+              {**env, "SOURCE_DATE_EPOCH": "1000000000"})
+    assert got.returncode == 0 and got.stderr == ""  # -q, and the paths are the client's
+    assert served.until("-q build -C p -o books: exit 0")
+    book = tmp_path / "books" / "served-book.epub"
+    with zipfile.ZipFile(book) as z:
+        assert z.getinfo("mimetype").date_time[:3] == (2001, 9, 9)  # SOURCE_DATE_EPOCH
+    assert not (project / "dist").exists()
+
+
+def test_errors_keep_their_message_and_exit_code(tmp_path: Path, env: dict[str, str],
+                                                 served: Server) -> None:
+    project = make_project(tmp_path / "p")
+    (project / "content" / "served.toml").write_text("[book]\ntitle = \n", encoding="utf-8")
+    alone = run(["build"], project, {**env, client.NO_SERVER: "1"})
+    got = run(["build"], project, env)
+    assert served.until("build: exit 3")
+    assert (got.returncode, got.stderr) == (alone.returncode, alone.stderr)
+    assert got.returncode == 3 and "served.toml" in got.stderr
+    usage = run(["build", "--no-such-option"], project, env)
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+
+
+def test_ctrl_c_reaches_the_command(tmp_path: Path, env: dict[str, str],
+                                    served: Server) -> None:
+    project = make_project(tmp_path / "p")
+    proc = subprocess.Popen([str(SCRIPT), "watch"], cwd=project, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if line.startswith("watching "):
+                break
+        proc.send_signal(signal.SIGINT)  # to the client, as a terminal would
+        assert proc.wait(timeout=30) == 0  # the watch's own answer to Ctrl-C
+        assert "stopped watching" in proc.stderr.read()
+        assert served.until("watch: exit 0")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_a_client_that_dies_takes_its_command_with_it(tmp_path: Path, env: dict[str, str],
+                                                      served: Server) -> None:
+    project = make_project(tmp_path / "p")
+    proc = subprocess.Popen([str(SCRIPT), "watch"], cwd=project, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if line.startswith("watching "):
+            break
+    proc.kill()
+    proc.wait(timeout=30)
+    assert served.until("watch: ended by signal 1", timeout=30)  # SIGHUP, as on a hang-up
+
+
+def test_a_change_to_the_code_stops_the_server(tmp_path: Path, env: dict[str, str],
+                                               served: Server) -> None:
+    project = make_project(tmp_path / "p")
+    code = Path(server.__file__)
+    st = code.stat()
+    try:
+        os.utime(code, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        got = run(["build"], project, env)
+    finally:
+        os.utime(code, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert got.returncode == 0 and "code changed on disk" in got.stderr
+    assert (project / "dist" / "served-book.epub").is_file()  # built by the client itself
+    assert served.proc.wait(timeout=30) == 0
+    assert not Path(client.socket_path(env)).exists()
+
+
+def test_one_server_per_python(env: dict[str, str], served: Server) -> None:
+    second = subprocess.run([str(SCRIPT), "serve"], env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert second.returncode != 0
+    assert "already runs" in second.stderr and "server-" in second.stderr
+
+
+def test_it_stops_when_idle_and_removes_its_socket(env: dict[str, str]) -> None:
+    s = Server(env, "--idle", "0.5")
+    assert s.until("stopping", timeout=30)
+    assert s.proc.wait(timeout=30) == 0
+    assert not Path(client.socket_path(env)).exists()
+
+
+def test_no_server_when_asked_not_to(tmp_path: Path, env: dict[str, str],
+                                     served: Server) -> None:
+    project = make_project(tmp_path / "p")
+    assert run(["build"], project, {**env, client.NO_SERVER: "1"}).returncode == 0
+    assert run(["writers"], project, env).returncode == 0
+    served.until("writers: exit 0")
+    assert not [line for line in served.said if "build" in line]
+
+
+def test_a_changed_stamp_is_seen(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("x = 1\n", encoding="utf-8")
+    st = module.stat()
+    stamp = {str(module): (st.st_size, st.st_mtime_ns)}
+    assert server._changed(stamp) is None
+    module.write_text("x = 22\n", encoding="utf-8")
+    assert server._changed(stamp) == str(module)
+    module.unlink()
+    assert server._changed(stamp) == str(module)

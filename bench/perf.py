@@ -55,6 +55,7 @@ sys.path.insert(0, str(HERE))
 import generate
 
 DEFAULT_SIZES = (2, 50, 200, 1000)
+NO_SERVER = "BOOKMAKER_NO_SERVER"  # every command runs by itself, but those timed with a server
 EDIT = " The benchmark added this sentence to the last paragraph (edit {n})."
 
 # The issue's targets.
@@ -122,7 +123,8 @@ def _status(pid: int) -> tuple[int, int]:
 
 
 def measure(cmd: Sequence[str | os.PathLike[str]], *, cwd: Path, tool: str, note: str = "",
-            interval: float = 0.02, log: Path | None = None) -> Sample:
+            interval: float = 0.02, log: Path | None = None,
+            env: dict[str, str] | None = None) -> Sample:
     """Run `cmd`, polling its process tree; wall time, CPU time and peak memory.
 
     A thread waits for the command (`wait4`), so the wall time ends when it does,
@@ -139,7 +141,7 @@ def measure(cmd: Sequence[str | os.PathLike[str]], *, cwd: Path, tool: str, note
             out.flush()
         start = time.perf_counter()
         proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, stdout=out, stderr=out,
-                                stdin=subprocess.DEVNULL)
+                                stdin=subprocess.DEVNULL, env=env)
 
         def wait() -> None:
             _, status, usage = os.wait4(proc.pid, 0)
@@ -208,7 +210,8 @@ def pandoc_binary() -> str:
 
 
 def run_bookmaker(project: Path, size: int, fmt: str, args: argparse.Namespace, *,
-                  cold: bool = True, force: bool = True, note: str = "") -> Sample:
+                  cold: bool = True, force: bool = True, note: str = "",
+                  env: dict[str, str] | None = None) -> Sample:
     slug = generate.slug(size, fmt)
     if cold:
         shutil.rmtree(project / ".bookmaker-cache", ignore_errors=True)
@@ -216,7 +219,7 @@ def run_bookmaker(project: Path, size: int, fmt: str, args: argparse.Namespace, 
            slug]
     offset = _log_size(args.log)
     s = measure(cmd, cwd=project, tool="bookmaker", note=note, interval=args.interval,
-                log=args.log)
+                log=args.log, env=env)
     said = _log_since(args.log, offset).splitlines()
     s.said = "; ".join(line.strip() for line in said
                        if line.startswith(("built ", "nothing to do", "bookmaker: ")))[:300]
@@ -350,7 +353,8 @@ class Bench:
         self.results: dict[str, Any] = {
             "command": args.command_line, "started": dt.datetime.now().astimezone().isoformat(
                 timespec="seconds"),
-            "machine": machine(), "sizes": {}, "incremental": {}, "watch": {}, "startup": {},
+            "machine": machine(), "sizes": {}, "incremental": {}, "watch": {}, "served": {},
+            "startup": {},
             "noop": {}, "cache": {}, "warmup": [],
         }
         self.t0 = time.perf_counter()
@@ -464,6 +468,10 @@ class Bench:
                 self.watch_edits(size, fmt, project, target, cold)
                 target.write_bytes(original)
                 self.write()
+            if self.args.serve:
+                self.served_edits(size, fmt, project, target, cold)
+                target.write_bytes(original)
+                self.write()
         if self.args.watch and "epub" in self.args.formats:
             self.startup(project)
             self.write()
@@ -549,6 +557,88 @@ class Bench:
         self.results["watch"][fmt] = {"size": size, "cold": cold, "rebuilds": samples,
                                       "largest": largest}
 
+    def served_edits(self, size: int, fmt: str, project: Path, target: Path,
+                     cold: float | None) -> None:
+        """The same edits, each a new `bookmaker build`, while `bookmaker serve` runs
+        (the builds run in forks of it); then cold builds handed to it too."""
+        import queue
+        import signal
+
+        run = self.work / "run"  # the server's socket folder: this bench's own
+        run.mkdir(mode=0o700, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if k != NO_SERVER}
+        env["XDG_RUNTIME_DIR"] = str(run)
+        server = subprocess.Popen([str(c) for c in (*bookmaker_command(), "serve")], cwd=project,
+                                  env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True)
+        lines: queue.Queue[str | None] = queue.Queue()
+
+        def pump() -> None:
+            assert server.stderr is not None
+            with open(self.args.log, "a", encoding="utf-8") as log:
+                for line in server.stderr:
+                    log.write(f"[serve] {line}")
+                    log.flush()
+                    lines.put(line.rstrip("\n"))
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+
+        def served() -> str:
+            """The server's line for the command that just ended."""
+            line = lines.get(timeout=60)
+            if line is None:
+                raise RuntimeError(f"the server ended (exit code {server.wait()})")
+            return line
+
+        samples: list[dict[str, Any]] = []
+        colds: list[dict[str, Any]] = []
+        largest = 0
+        try:
+            if not served().startswith("serving "):
+                raise RuntimeError("the server did not start")
+            prepare = run_bookmaker(project, size, fmt, self.args, cold=False, force=False,
+                                    env=env)
+            self.check(prepare, f"served {fmt}: the first build")
+            served()
+            for i in range(self.runs(size)):
+                if not _append_sentence(target, EDIT.format(n=f"s{i + 1}")):
+                    raise RuntimeError(f"the edit of {target} did not land in its last paragraph")
+                s = run_bookmaker(project, size, fmt, self.args, cold=False, force=False,
+                                  env=env, note=f"served rebuild after edit {i + 1} of "
+                                  f"{target.name}")
+                line = served()
+                if s.ok and "nothing to do" in s.said:
+                    s.error = "the edit was not noticed: nothing was rebuilt"
+                elif s.ok and ": exit 0, " not in line:
+                    s.error = f"not run by the server: {line[:200]}"
+                samples.append(asdict(s))
+                self.failures += not s.ok
+                self.say(f"served {fmt}, {size} articles, edit {i + 1}: {s.wall:.3f} s"
+                         + (f", {s.pages} pages" if s.pages else "")
+                         + ("" if s.ok else f"  FAILED: {s.error}"))
+            for i in range(self.runs(size)):
+                s = run_bookmaker(project, size, fmt, self.args, env=env,
+                                  note=f"served cold build {i + 1}")
+                served()
+                colds.append(asdict(s))
+                self.check(s, f"served {fmt}: cold build {i + 1}")
+                self.say(f"served {fmt}, {size} articles, cold build {i + 1}: {s.wall:.2f} s")
+            largest = _status(server.pid)[1]
+        except (RuntimeError, queue.Empty) as exc:
+            self.failures += 1
+            samples.append(asdict(Sample(tool="bookmaker", exit=1, error=str(exc)[:300])))
+            self.say(f"served {fmt}, {size} articles FAILED: {exc}")
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        self.results["served"][fmt] = {"size": size, "cold": cold, "rebuilds": samples,
+                                       "colds": colds, "largest": largest}
+
     def startup(self, project: Path) -> None:
         """What every new `bookmaker build` pays before it reads a file: Python's
         start, and the imports of an EPUB rebuild (fresh processes, medians of 10)."""
@@ -556,7 +646,8 @@ class Bench:
         modules = ("bookmaker.cli, bookmaker.build, bookmaker.render, bookmaker.writers.epub, "
                    "bookmaker.readers.mia_text, bookmaker.zipwrite")
         got: dict[str, Any] = {"modules": modules}
-        for name, code in (("python", "pass"), ("imports", f"import {modules}")):
+        for name, code in (("python", "pass"), ("imports", f"import {modules}"),
+                           ("client", "import bookmaker.client")):
             walls = []
             for _ in range(10):
                 s = measure([python, "-c", code], cwd=project, tool="python",
@@ -565,7 +656,7 @@ class Bench:
                 walls.append(s.wall)
             got[name] = statistics.median(walls)
         self.say(f"start-up: python {got['python']:.3f} s, with the imports "
-                 f"{got['imports']:.3f} s")
+                 f"{got['imports']:.3f} s, with the client alone {got['client']:.3f} s")
         self.results["startup"] = got
 
     def noop(self, size: int) -> None:
@@ -933,6 +1024,31 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
                      f"{secs(max(walls) if walls else None)} | "
                      f"{times(ratio(s.wall, d['cold']))} | {mb(d.get('largest') or None)} |")
         L.append("")
+    served = res.get("served") or {}
+    if served:
+        L += ["## Rebuilds with `bookmaker serve`", "",
+              "The same edits, each a new `bookmaker build -j "
+              f"{jobs} BOOK` as above, while `bookmaker serve` runs: the command hands "
+              "itself to the server, which runs it in a fork of itself that has bookmaker "
+              "(Click, Jinja2, WeasyPrint, the readers and writers) loaded already. The time "
+              "is the command's, from its start to its end, as above. Then the cold builds "
+              "(`--force`, the cache removed) handed to the server too.", "",
+              "| format | articles | cold build | cold build, served | rebuild, served "
+              "(median) | fastest | slowest | ratio to the cold build | ratio to the served "
+              "cold build | server process |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for fmt in ("pdf", "epub"):
+            d = served.get(fmt)
+            if not d:
+                continue
+            s, c = summarise(d["rebuilds"]), summarise(d.get("colds") or [])
+            walls = [x["wall"] for x in d["rebuilds"] if x["exit"] == 0 and not x["error"]]
+            L.append(f"| {fmt.upper()} | {d['size']} | {secs(d['cold'])} | {secs(c.wall)} | "
+                     f"{secs(s.wall)}{_failed(s, s)} | {secs(min(walls) if walls else None)} | "
+                     f"{secs(max(walls) if walls else None)} | "
+                     f"{times(ratio(s.wall, d['cold']))} | {times(ratio(s.wall, c.wall))} | "
+                     f"{mb(d.get('largest') or None)} |")
+        L.append("")
     if startup:
         cold = (inc.get("epub") or {}).get("cold")
         L += [f"What every new `bookmaker build` pays before it reads a file, in fresh "
@@ -940,7 +1056,10 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
               f"starting it and importing what an EPUB rebuild imports ({startup['modules']}: "
               f"Click, Jinja2, the model), {secs(startup['imports'])}"
               + (f", {times(ratio(startup['imports'], cold))} the cold EPUB build" if cold
-                 else "") + ".", ""]
+                 else "") + "."
+              + (f" With a server running, a command imports only its client "
+                 f"(bookmaker.client): {secs(startup['client'])} with Python's start."
+                 if startup.get("client") else ""), ""]
     for fmt, limit in (("pdf", INCR_PDF), ("epub", INCR_EPUB)):
         if fmt not in args.formats:
             continue
@@ -967,6 +1086,18 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
             targets.append((f"{fmt.upper()}, 200 articles: the same edits in `bookmaker watch` "
                             "(edit → built), against the cold build", f"≤ {limit}×",
                             _against(r, s.wall, w["cold"], secs), verdict(r, limit)))
+        v = served.get(fmt)
+        if v and v["size"] == 200:
+            s, c = summarise(v["rebuilds"]), summarise(v.get("colds") or [])
+            r, rc = ratio(s.wall, v["cold"]), ratio(s.wall, c.wall)
+            # judged on the worse of the two: the server makes cold builds quicker too
+            worst = None if r is None or rc is None else max(r, rc)
+            targets.append((f"{fmt.upper()}, 200 articles: the same edits, a new `bookmaker "
+                            "build` each, with `bookmaker serve` running, against the cold "
+                            "build (and against a cold build handed to the server)",
+                            f"≤ {limit}×", _against(r, s.wall, v["cold"], secs)
+                            + ("" if rc is None else f"; {rc:.2f}× against {secs(c.wall)}"),
+                            verdict(worst, limit)))
 
     noop = res.get("noop") or {}
     if noop:
@@ -1021,7 +1152,7 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
         L += ["## Failures", ""] + [f"- {size} articles, {fmt}, {tool}: {e}"
                                     for size, fmt, tool, e in errors] + [""]
     L += ["## Every run", "", "<details><summary>Raw figures (JSON)</summary>", "", "```json",
-          json.dumps({k: res.get(k) for k in ("sizes", "incremental", "watch", "startup",
+          json.dumps({k: res.get(k) for k in ("sizes", "incremental", "watch", "served", "startup",
                                                "noop", "cache", "warmup")},
                      indent=1, default=str),
           "```", "", "</details>", ""]
@@ -1071,6 +1202,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         "alone, for reference (comma-separated; empty: none)")
     parser.add_argument("--no-watch", dest="watch", action="store_false",
                         help="skip the edits timed while `bookmaker watch` runs")
+    parser.add_argument("--no-serve", dest="serve", action="store_false",
+                        help="skip the edits timed while `bookmaker serve` runs")
     parser.add_argument("--noop-size", type=int, default=1000,
                         help="the project timed for a no-op build (0: skip)")
     parser.add_argument("--workdir", type=Path, help="keep the projects here (default: temporary)")
@@ -1088,6 +1221,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if set(args.formats) - set(generate.FORMATS) or not args.formats:
         parser.error(f"--formats: choose from {', '.join(generate.FORMATS)}")
     args.runs_default, args.runs_per_size = parse_runs(args.runs)
+    os.environ[NO_SERVER] = "1"  # a server of the user's must not run the timed commands
     try:
         import psutil  # noqa: F401
     except ImportError:

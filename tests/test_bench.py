@@ -102,10 +102,10 @@ def test_the_timed_pandoc_commands(pandoc_input, tmp_path: Path,
     assert plain_pdf[1:] == ["-m", "weasyprint", "plain.html", "plain.pdf"]
 
 
-def test_the_incremental_figures_one_shot_and_in_watch(tmp_path: Path) -> None:
+def test_the_incremental_figures_one_shot_in_watch_and_served(tmp_path: Path) -> None:
     """The bench's incremental part, end to end on a two-article book: rebuilds by
-    `bookmaker build`, the same edits while `bookmaker watch` runs, the start-up
-    costs, and the report's rows for them."""
+    `bookmaker build`, the same edits while `bookmaker watch` runs and while
+    `bookmaker serve` runs, the start-up costs, and the report's rows for them."""
     generate = _bench("generate")
     if not generate.CORPUS.is_dir():
         pytest.skip(f"no MIA text corpus at {generate.CORPUS}")
@@ -123,6 +123,12 @@ def test_the_incremental_figures_one_shot_and_in_watch(tmp_path: Path) -> None:
                and "MB |" in line)
     assert "FAILED" not in row and "—" not in row.split("|")[4]
     assert "starting Python" in text and "the cold EPUB build" in text
+    # the same edits handed to `bookmaker serve`, and cold builds handed to it
+    assert "served epub, 2 articles, edit 1:" in run.stdout
+    row = next(line for line in text.splitlines() if line.startswith("| EPUB | 2 |")
+               and line.count("|") == 11)
+    assert "FAILED" not in row and "—" not in row, row
+    assert "with the client alone" in run.stdout
     # the edits left entries behind, and clean --unused removed them
     row = next(line for line in text.splitlines()
                if line.startswith("| 2 articles, after the incremental edits |"))

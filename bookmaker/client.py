@@ -144,7 +144,14 @@ def run_via_server(argv: list[str], path: str | None = None) -> int | None:
 
 def _wait(sock: _socket.socket, argv: list[str]) -> int:
     """Forward this process's signals to the command until it ends."""
+    interrupts = 0
+
     def forward(signum: int, frame: Any) -> None:
+        nonlocal interrupts
+        interrupts += signum == _signal.SIGINT
+        if interrupts > 2:  # the command does not end, or the server does not listen
+            _signal.signal(signum, _signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
         try:
             sock.sendall(MESSAGE.pack(SIGNAL, signum))
         except OSError:
@@ -153,7 +160,10 @@ def _wait(sock: _socket.socket, argv: list[str]) -> int:
     sock.settimeout(None)
     for signum in _FORWARD:
         _signal.signal(signum, forward)
-    reply = read_message(sock)
+    try:
+        reply = read_message(sock)
+    except OSError:
+        reply = None
     if reply is None or reply[0] != STATUS:
         _say(argv, "error: the build server stopped before the command ended")
         return 70  # EX_SOFTWARE

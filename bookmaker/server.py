@@ -51,17 +51,27 @@ _client: socket.socket | None = None  # in a fork: the connection of the client 
 
 def preload(names: tuple[str, ...] = PRELOAD) -> dict[str, tuple[int, int]]:
     """Import what commands use, and every reader and writer; the size and time of
-    each module file loaded, to tell when one changes on disk."""
-    for name in names:
-        import_module(name)
+    each module file loaded, to tell when one changes on disk.
+
+    What fails to load (a plug-in, or WeasyPrint without its system libraries)
+    is left out: a command that needs it meets the error as it would alone."""
     from .readers import known_suffixes, reader_for
     from .writers import get_writer, writers
 
+    for name in names:
+        _try(import_module, name)
     for suffix in known_suffixes():
-        reader_for("article" + suffix)
+        _try(reader_for, "article" + suffix)
     for name in writers():
-        get_writer(name)
+        _try(get_writer, name)
     return _stamp()
+
+
+def _try(load: Callable[[str], object], name: str) -> None:
+    try:
+        load(name)
+    except Exception:  # noqa: BLE001, S110 - see preload
+        pass
 
 
 def _stamp() -> dict[str, tuple[int, int]]:
@@ -129,7 +139,10 @@ class _Request:
 def _read_request(conn: socket.socket) -> _Request | None:
     conn.settimeout(_READ_TIMEOUT)
     header = client.HEADER.size
-    data, fds, flags, _ = socket.recv_fds(conn, 1 << 16, 3)
+    try:
+        data, fds, flags, _ = socket.recv_fds(conn, 1 << 16, 3)
+    except OSError:  # a timeout, or a client gone
+        return None
     request = _Request({}, list(fds))
     try:
         if len(data) < header or len(fds) != 3 or flags & getattr(socket, "MSG_CTRUNC", 0):
@@ -152,6 +165,12 @@ def _read_request(conn: socket.socket) -> _Request | None:
     except (ValueError, EOFError, TypeError, OSError):
         request.close()
         return None
+
+
+def _well_formed(data: dict[str, Any]) -> bool:
+    shapes = {"argv": list, "cwd": str, "env": dict, "umask": int, "streams": list}
+    return (all(isinstance(data.get(k), t) for k, t in shapes.items())
+            and len(data["streams"]) == 3 and all(isinstance(a, str) for a in data["argv"]))
 
 
 def _closed(conn: socket.socket) -> bool:
@@ -308,7 +327,13 @@ class _Server:
             return
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # out of processes or memory: the client runs it itself
+            self.say(f"cannot fork: {exc.strerror}")
+            request.close()
+            conn.close()
+            return
         if pid == 0:
             self._become(request, conn)  # raises client.Forked
         request.close()
@@ -323,7 +348,7 @@ class _Server:
         self.selector.register(conn, selectors.EVENT_READ, pid)
 
     def _refusal(self, data: dict[str, Any]) -> int:
-        if any(data.get(k) != v for k, v in self.me.items()):
+        if any(data.get(k) != v for k, v in self.me.items()) or not _well_formed(data):
             return client.UNLIKE
         changed = _changed(self.stamp)
         if changed:

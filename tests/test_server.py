@@ -224,3 +224,21 @@ def test_a_changed_stamp_is_seen(tmp_path: Path) -> None:
     assert server._changed(stamp) == str(module)
     module.unlink()
     assert server._changed(stamp) == str(module)
+
+
+def test_a_bad_request_leaves_the_server_serving(tmp_path: Path, env: dict[str, str],
+                                                 served: Server) -> None:
+    import socket
+
+    path = client.socket_path(env)
+    body = b"not marshal"
+    for send in (lambda s: None,  # connects, says nothing, hangs up
+                 lambda s: s.sendall(b"\x00\x00\x00\x05junk!"),  # no standard streams
+                 lambda s: socket.send_fds(s, [client.HEADER.pack(len(body)) + body],
+                                           [0, 1, 2])):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.connect(path)
+            send(s)
+    got = run(["writers"], tmp_path, env)
+    assert got.returncode == 0 and "epub" in got.stdout
+    assert served.until("writers: exit 0")

@@ -548,12 +548,7 @@ class Bench:
             samples.append(asdict(Sample(tool="bookmaker watch", exit=1, error=str(exc)[:300])))
             self.say(f"watch {fmt}, {size} articles FAILED: {exc}")
         finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            _stop(proc, signal.SIGINT)
         self.results["watch"][fmt] = {"size": size, "cold": cold, "rebuilds": samples,
                                       "largest": largest}
 
@@ -635,12 +630,7 @@ class Bench:
             samples.append(asdict(Sample(tool="bookmaker", exit=1, error=str(exc)[:300])))
             self.say(f"served {fmt}, {size} articles FAILED: {exc}")
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            _stop(server, signal.SIGTERM)
         self.results["served"][fmt] = {"size": size, "cold": cold, "rebuilds": samples,
                                        "colds": colds, "largest": largest,
                                        "pages_before": pages_before}
@@ -704,6 +694,16 @@ def redact(text: str, work: Path) -> str:
     """The report without this machine's folders: the work folder becomes
     WORKDIR and the repository's own path is left out (the report is committed)."""
     return text.replace(str(work), "WORKDIR").replace(str(ROOT) + os.sep, "")
+
+
+def _stop(proc: subprocess.Popen[str], signum: int) -> None:
+    """Ask a long-running command to end (the watch, the server); kill it if it does not."""
+    proc.send_signal(signum)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _tree_size(folder: Path) -> tuple[int, int]:

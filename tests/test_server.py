@@ -242,3 +242,27 @@ def test_a_bad_request_leaves_the_server_serving(tmp_path: Path, env: dict[str, 
     got = run(["writers"], tmp_path, env)
     assert got.returncode == 0 and "epub" in got.stdout
     assert served.until("writers: exit 0")
+
+
+def test_parallel_pdf_builds_in_forks_match_the_build_alone(tmp_path: Path,
+                                                            env: dict[str, str],
+                                                            served: Server) -> None:
+    """A PDF build's worker processes (a forkserver) start from a fork too; two
+    commands at once are two forks."""
+    projects = [make_project(tmp_path / name) for name in ("alone", "one", "two")]
+    for project in projects:
+        spec = project / "content" / "served.toml"
+        spec.write_text(spec.read_text(encoding="utf-8").replace('"epub"', '"epub", "pdf"'),
+                        encoding="utf-8")
+    alone = run(["build", "-j", "2"], projects[0], {**env, client.NO_SERVER: "1"})
+    assert alone.returncode == 0, alone.stderr
+    procs = [subprocess.Popen([str(SCRIPT), "build", "-j", "2"], cwd=p, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for p in projects[1:]]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    assert served.until("build -j 2: exit 0") and served.until("build -j 2: exit 0")
+    for name in ("served-book.pdf", "served-book.epub"):
+        want = (projects[0] / "dist" / name).read_bytes()
+        assert all((p / "dist" / name).read_bytes() == want for p in projects[1:]), name

@@ -211,7 +211,7 @@ class _Server:
         self.inode = os.stat(path).st_ino
         self.stamp = stamp
         self.idle = idle
-        self.say = say
+        self._say = say
         self.pid = os.getpid()
         self.me = client.identity()
         self.children: dict[int, tuple[socket.socket | None, str, float]] = {}
@@ -269,6 +269,12 @@ class _Server:
                     signal.signal(sig, handler)
                 self._close_listener()
                 self.selector.close()
+
+    def say(self, message: str) -> None:
+        try:
+            self._say(message)
+        except OSError:  # its terminal has gone (it stops on the hang-up)
+            pass
 
     def _on_signal(self, signum: int, frame: Any) -> None:
         if signum != signal.SIGCHLD:
@@ -358,6 +364,8 @@ class _Server:
         return 0
 
     def _from_client(self, conn: socket.socket, pid: int) -> None:
+        if pid not in self.children:
+            return
         try:
             message = client.read_message(conn)
         except OSError:

@@ -266,3 +266,28 @@ def test_parallel_pdf_builds_in_forks_match_the_build_alone(tmp_path: Path,
     for name in ("served-book.pdf", "served-book.epub"):
         want = (projects[0] / "dist" / name).read_bytes()
         assert all((p / "dist" / name).read_bytes() == want for p in projects[1:]), name
+
+
+def test_sigterm_lets_running_commands_finish_and_a_second_ends_them(
+        tmp_path: Path, env: dict[str, str]) -> None:
+    project = make_project(tmp_path / "p")
+    s = Server(env)
+    watch = subprocess.Popen([str(SCRIPT), "watch"], cwd=project, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert watch.stderr is not None
+        for line in watch.stderr:
+            if line.startswith("watching "):
+                break
+        s.proc.send_signal(signal.SIGTERM)
+        assert s.until("stopping once 1 command(s) end")
+        assert not Path(client.socket_path(env)).exists()  # no new commands
+        assert watch.poll() is None  # the running one goes on
+        s.proc.send_signal(signal.SIGTERM)
+        assert s.until("watch: ended by signal 15")
+        assert s.proc.wait(timeout=30) == 0
+        assert watch.wait(timeout=30) == -signal.SIGTERM  # the client ends as its command did
+    finally:
+        for proc in (watch, s.proc):
+            if proc.poll() is None:
+                proc.kill()

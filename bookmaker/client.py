@@ -8,6 +8,13 @@ passed over a Unix socket), folder, environment and arguments, and runs the
 command exactly as this process would. So this module loads as little as it
 can: asking costs well under a millisecond when no server runs, and a client's
 whole start about 15 ms when one does.
+
+A client hands its terminal, environment and arguments only to a server it can
+trust: the socket's folder must be this user's own, not a link, and closed to
+others (mode 700); the socket file must be this user's; and the process that
+listens on it must run as this user (its credentials, asked of the kernel).
+Nothing is sent before all three are checked. Otherwise the command runs here
+(and says why with -v).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import _signal  # type: ignore[import-not-found]
 import _socket
 import marshal
 import os
+import stat
 import struct
 import sys
 
@@ -27,7 +35,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-__all__ = ["main", "run_via_server", "socket_path", "identity", "Forked", "NO_SERVER"]
+__all__ = ["main", "run_via_server", "socket_path", "identity", "folder_problem", "peer_uid",
+           "Forked", "NO_SERVER"]
 
 # Set to 1 to never hand a command to a server.
 NO_SERVER = "BOOKMAKER_NO_SERVER"
@@ -71,6 +80,59 @@ def socket_path(environ: Mapping[str, str] | None = None) -> str:
     return os.path.join(folder, f"server-{zlib.crc32(key.encode()):08x}.sock")
 
 
+def folder_problem(folder: str) -> str | None:
+    """Why the server's folder cannot be trusted (None when it can): it must be a
+    folder of this user's, not a symbolic link, that no one else may open."""
+    try:
+        st = os.lstat(folder)
+    except OSError as exc:
+        return f"{folder}: {exc.strerror}"
+    if stat.S_ISLNK(st.st_mode):
+        return f"{folder} is a symbolic link"
+    if not stat.S_ISDIR(st.st_mode):
+        return f"{folder} is not a folder"
+    if st.st_uid != os.getuid():
+        return f"{folder} belongs to another user (uid {st.st_uid})"
+    if st.st_mode & 0o077:
+        return f"{folder} is open to other users (mode {stat.S_IMODE(st.st_mode):o})"
+    return None
+
+
+def peer_uid(sock: _socket.socket) -> int | None:
+    """The user id of the process at the other end of a connected Unix socket (as
+    the kernel recorded it when that process connected or listened), or None
+    where this system does not tell."""
+    if hasattr(_socket, "SO_PEERCRED"):  # Linux; OpenBSD's struct starts with the uid
+        creds = struct.unpack("3i", sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12))
+        return creds[0] if sys.platform.startswith("openbsd") else creds[1]
+    if sys.platform == "darwin" or "bsd" in sys.platform:
+        # getpeereid(3) is LOCAL_PEERCRED at level SOL_LOCAL (0): a struct xucred,
+        # {u_int cr_version; uid_t cr_uid; short cr_ngroups; gid_t cr_groups[16]}
+        try:
+            xucred = sock.getsockopt(0, 0x001, 76)
+        except OSError:
+            return None
+        return struct.unpack_from("2I", xucred)[1]
+    return None
+
+
+def _untrusted(path: str) -> str | None:
+    """Why the server's socket at `path` is not to be used ("" when none is there)."""
+    folder = os.path.dirname(path)
+    if not os.path.lexists(folder):
+        return ""  # no server: the usual case
+    why = folder_problem(folder)
+    if why:
+        return why
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return ""
+    if not stat.S_ISSOCK(st.st_mode) or st.st_uid != os.getuid():
+        return f"{path} is not a socket of yours"
+    return None
+
+
 def _command(argv: list[str]) -> str | None:
     """The command word: the group's own options take no values."""
     return next((a for a in argv if not a.startswith("-")), None)
@@ -109,18 +171,41 @@ def _say(argv: list[str], message: str) -> None:
         print(f"bookmaker: {message}", file=sys.stderr)
 
 
+def _explain(argv: list[str], message: str) -> None:
+    """What only -v tells: why no server was asked."""
+    if {"-v", "--verbose"} & set(argv):
+        _say(argv, message)
+
+
 def run_via_server(argv: list[str], path: str | None = None) -> int | None:
     """Run `bookmaker ARGV` in the server's fresh fork; its exit code, or None when
-    no server took it (none runs, it refused, it did not answer)."""
+    no server took it (none runs, it is not to be trusted, it refused, it did
+    not answer)."""
+    path = path or socket_path()
+    why = _untrusted(path)
+    if why is not None:
+        if why:
+            _explain(argv, f"not using the build server: {why}; building here")
+        return None
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
-        sock.connect(path or socket_path())
+        sock.settimeout(10.0)  # a server that does not answer is not used
+        sock.connect(path)
     except OSError:  # no server: the usual case
         sock.close()
         return None
     try:
         try:
-            sock.settimeout(10.0)  # a server that does not answer is not used
+            uid = peer_uid(sock)
+        except OSError as exc:
+            _explain(argv, f"not using the build server: who serves {path} is not "
+                           f"known ({exc.strerror}); building here")
+            return None
+        if uid is not None and uid != os.getuid():  # nothing is sent to another user
+            _explain(argv, f"not using the build server: {path} is served by another "
+                           f"user (uid {uid}); building here")
+            return None
+        try:
             fds = struct.pack("3i", 0, 1, 2)  # this process's standard streams
             sock.sendmsg([_request(argv)], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
         except OSError:  # a standard stream is closed, say: run here

@@ -24,8 +24,6 @@ import os
 import selectors
 import signal
 import socket
-import stat
-import struct
 import sys
 import threading
 import time
@@ -46,6 +44,7 @@ PRELOAD = ("bookmaker.cli", "bookmaker.build", "bookmaker.progress", "bookmaker.
            "bookmaker.writers.pdf_parts", "rich.console", "rich.progress", "weasyprint")
 
 _READ_TIMEOUT = 5.0  # for a request, once connected
+_MAX_REQUEST = 64 << 20  # bytes: its environment and arguments
 _client: socket.socket | None = None  # in a fork: the connection of the client it serves
 
 
@@ -100,11 +99,19 @@ def _changed(stamp: dict[str, tuple[int, int]]) -> str | None:
 
 def _listen(path: str) -> socket.socket:
     folder = os.path.dirname(path)
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    st = os.stat(folder)
-    if st.st_uid != os.getuid() or stat.S_IMODE(st.st_mode) & 0o077:
-        raise BookmakerError(f"{folder}: the build server's folder must be yours and "
-                             "private (mode 700)")
+    try:
+        os.makedirs(os.path.dirname(folder), exist_ok=True)
+        os.mkdir(folder, 0o700)
+    except FileExistsError:  # this user's from before, or another's: checked below
+        pass
+    except OSError as exc:
+        raise BookmakerError(f"{folder}: cannot make the build server's folder: "
+                             f"{exc.strerror}") from None
+    why = client.folder_problem(folder)
+    if why:  # its clients would not use it, and another user could pose as it
+        raise BookmakerError(f"{why}: the build server's folder must be a folder of yours "
+                             "that only you may open (mode 700); remove it, or set "
+                             "XDG_RUNTIME_DIR or TMPDIR to a folder of your own")
     probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     with probe:
         try:
@@ -136,35 +143,59 @@ class _Request:
         self.fds = []
 
 
-def _read_request(conn: socket.socket) -> _Request | None:
-    conn.settimeout(_READ_TIMEOUT)
-    header = client.HEADER.size
-    try:
-        data, fds, flags, _ = socket.recv_fds(conn, 1 << 16, 3)
-    except OSError:  # a timeout, or a client gone
-        return None
-    request = _Request({}, list(fds))
-    try:
-        if len(data) < header or len(fds) != 3 or flags & getattr(socket, "MSG_CTRUNC", 0):
-            request.close()
-            return None
-        (size,) = client.HEADER.unpack(data[:header])
-        body = bytearray(data[header:])
-        while len(body) < size:
-            chunk = conn.recv(size - len(body))
-            if not chunk:
-                request.close()
-                return None
-            body += chunk
-        # marshal, not json: a client loads nothing to write it. Only this user
-        # can connect (a private folder, and the peer's uid is checked).
-        request.data = marshal.loads(bytes(body))
-        if not isinstance(request.data, dict):
-            raise ValueError("not a request")
+class _Incoming:
+    """A connection whose request is still arriving: read as it comes, between the
+    server's other work, and dropped at its deadline (a client that trickles
+    its bytes holds up no one else)."""
+
+    def __init__(self, conn: socket.socket, deadline: float) -> None:
+        self.conn = conn
+        self.deadline = deadline
+        self.data = bytearray()
+        self.fds: list[int] = []
+
+    def read(self) -> _Request | bool:
+        """What has arrived: the whole request, True to wait for more, or False
+        for one that cannot be a request (the caller drops it)."""
+        try:
+            chunk, fds, flags, _ = socket.recv_fds(self.conn, 1 << 16, 3)
+        except BlockingIOError:
+            return True
+        except OSError:  # a client gone
+            return False
+        for fd in fds:
+            os.set_inheritable(fd, False)  # not into another command's fork
+        self.fds += fds
+        if not chunk or len(self.fds) > 3 or flags & getattr(socket, "MSG_CTRUNC", 0):
+            return False
+        self.data += chunk
+        header = client.HEADER.size
+        if len(self.data) < header:
+            return True
+        (size,) = client.HEADER.unpack_from(self.data)
+        if size > _MAX_REQUEST or len(self.data) > header + size:  # it says nothing more
+            return False
+        if len(self.data) < header + size:
+            return True
+        if len(self.fds) != 3:
+            return False
+        try:
+            # marshal, not json: a client loads nothing to write it. Only this user
+            # can connect (a private folder, and the peer's uid is checked).
+            data = marshal.loads(bytes(self.data[header:]))
+        except (ValueError, EOFError, TypeError):
+            return False
+        if not isinstance(data, dict):
+            return False
+        request = _Request(data, self.fds)
+        self.fds = []
         return request
-    except (ValueError, EOFError, TypeError, OSError):
-        request.close()
-        return None
+
+    def close(self) -> None:
+        for fd in self.fds:
+            os.close(fd)
+        self.fds = []
+        self.conn.close()
 
 
 def _well_formed(data: dict[str, Any]) -> bool:
@@ -187,10 +218,11 @@ def _closed(conn: socket.socket) -> bool:
 
 
 def _peer_is_us(conn: socket.socket) -> bool:
-    if not hasattr(socket, "SO_PEERCRED"):
-        return True  # the folder is private: only this user can connect
-    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    return struct.unpack("3i", creds)[1] == os.getuid()
+    try:
+        uid = client.peer_uid(conn)  # type: ignore[arg-type]
+    except OSError:
+        return False
+    return uid is None or uid == os.getuid()  # None: the private folder is the guard
 
 
 def _stream(fd: int, mode: str, how: list[Any] | None) -> Any:
@@ -215,6 +247,7 @@ class _Server:
         self.pid = os.getpid()
         self.me = client.identity()
         self.children: dict[int, tuple[socket.socket | None, str, float]] = {}
+        self.incoming: list[_Incoming] = []  # requests still arriving
         self.stops = 0  # signals asking this server to stop
         self.selector = selectors.DefaultSelector()
         self.wake_r, self.wake_w = socket.socketpair()
@@ -255,11 +288,16 @@ class _Server:
                     self.stops = max(self.stops, 1)
                     continue
                 timeout = 60.0 if not self.idle else max(0.0, self.idle - (time.monotonic() - last))
+                if self.incoming:
+                    last = time.monotonic()
+                    timeout = min(timeout, self._expire())
                 for key, _ in self.selector.select(min(timeout, 60.0)):
                     if key.data == "accept":
                         self._accept()
                     elif key.data == "wake":
                         self._drain()
+                    elif isinstance(key.data, _Incoming):
+                        self._receive(key.data)
                     else:
                         self._from_client(key.fileobj, key.data)  # type: ignore[arg-type]
         finally:
@@ -303,6 +341,8 @@ class _Server:
         if self._still_listed():
             os.unlink(self.path)
         self.listener.close()
+        for incoming in list(self.incoming):  # their clients run their commands themselves
+            self._drop(incoming)
 
     # -- commands ---------------------------------------------------------------
 
@@ -311,13 +351,43 @@ class _Server:
             conn, _ = self.listener.accept()
         except OSError:
             return
-        if not _peer_is_us(conn):
+        if not _peer_is_us(conn):  # nothing is read from another user
             conn.close()
             return
-        request = _read_request(conn)
-        if request is None:
-            conn.close()
+        conn.setblocking(False)
+        incoming = _Incoming(conn, time.monotonic() + _READ_TIMEOUT)
+        self.incoming.append(incoming)
+        self.selector.register(conn, selectors.EVENT_READ, incoming)
+
+    def _drop(self, incoming: _Incoming) -> None:
+        self.incoming.remove(incoming)
+        try:
+            self.selector.unregister(incoming.conn)
+        except (KeyError, ValueError):
+            pass
+        incoming.close()
+
+    def _expire(self) -> float:
+        """Drop the requests past their deadline; the time until the next one's."""
+        now = time.monotonic()
+        for incoming in [i for i in self.incoming if i.deadline <= now]:
+            self._drop(incoming)
+        return min((i.deadline - now for i in self.incoming), default=60.0)
+
+    def _receive(self, incoming: _Incoming) -> None:
+        got = incoming.read()
+        if got is True:
             return
+        conn = incoming.conn
+        self.incoming.remove(incoming)
+        self.selector.unregister(conn)
+        if got is False:
+            incoming.close()
+            return
+        self._start(got, conn)
+
+    def _start(self, request: _Request, conn: socket.socket) -> None:
+        conn.setblocking(True)
         why = self._refusal(request.data)
         if why:
             request.close()
@@ -346,7 +416,6 @@ class _Server:
         argv = request.data["argv"][1:]
         self.children[pid] = (conn, " ".join(argv), time.monotonic())
         try:
-            conn.setblocking(True)
             conn.sendall(client.MESSAGE.pack(client.STARTED, pid))
         except OSError:
             self._client_gone(pid)
@@ -445,6 +514,8 @@ class _Server:
         for other, _, _ in self.children.values():
             if other is not None:
                 other.close()
+        for incoming in self.incoming:  # other clients' requests, still arriving
+            incoming.close()
         global _client
         _client = conn  # for the exit status: the client need not wait for this fork's end
         for target, fd in enumerate(request.fds):

@@ -66,7 +66,7 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx: _Ctx = click.get_current_context().obj
         try:
-            return fn(*args, **kwargs)
+            return _unless_output_gone(fn, *args, **kwargs)
         except BookmakerError as exc:
             if ctx.verbose:
                 traceback.print_exc()
@@ -81,6 +81,53 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
                        + ("" if ctx.verbose else " (run with -v for the traceback)"), err=True)
             sys.exit(EXIT_INTERNAL)
     return wrapper
+
+
+def _unless_output_gone(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except BrokenPipeError:
+        if _output_gone():
+            _end_by_sigpipe()
+        raise
+
+
+def _output_gone() -> bool:
+    """Whether the reader of standard output or error has gone (`bookmaker inspect
+    FILE | head -1`), rather than some other pipe broken."""
+    import select
+
+    if not hasattr(select, "poll"):
+        return True
+    poll = select.poll()
+    for fd in (1, 2):
+        poll.register(fd, 0)  # errors and hang-ups are always reported
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poll.poll(0))
+
+
+def _end_by_sigpipe() -> None:
+    """End as a Unix tool does when its reader goes: by SIGPIPE, saying nothing
+    (Python ignores SIGPIPE, so its writes fail instead). The same with a build
+    server or without."""
+    import signal
+
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGPIPE)
+
+
+def _run(prog_name: str = "bookmaker") -> None:
+    """The command line, then its output flushed (a reader gone ends it by SIGPIPE)."""
+    try:
+        cli(prog_name=prog_name)
+    except SystemExit:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                if stream is not None:
+                    stream.flush()
+            except BrokenPipeError:
+                if _output_gone():
+                    _end_by_sigpipe()
+        raise
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -292,11 +339,11 @@ def main() -> None:
     from .client import Forked
 
     try:
-        cli(prog_name="bookmaker")
+        _run()
     except Forked:  # a fork of `bookmaker serve`: now its client's command line
         from .server import run_forked
 
-        run_forked(cli)
+        run_forked(_run)
     finally:
         # Everything left is freed at exit: spare the interpreter's shutdown
         # its collections over every object (tens of ms of a quick rebuild).

@@ -11,15 +11,25 @@ never the output folder or the cache. A change made while the watcher
 starts is caught by a look at the plan in the first quiet second after each
 build. A file system that sends no notifications (some network and container
 mounts) needs watchfiles' polling: WATCHFILES_FORCE_POLLING=1.
+
+Ctrl-C stops a watch at any moment, a build in progress too. Python can lose
+a KeyboardInterrupt (one raised in a finaliser during a collection is only
+printed), so in the main thread the watch takes SIGINT itself: it notes the
+request, which the watch's waits and loop check, and raises KeyboardInterrupt;
+should the watch still run a quarter of a second later, it raises it again.
 """
 
 from __future__ import annotations
 
+import _thread
 import logging
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from .build import CACHE_DIR, Outcome, Reporter, build, plan
@@ -89,6 +99,7 @@ def watch(project: str | Path = ".", books: Sequence[str] = (), *,
     project = Path(project).resolve()
     dist = Path(out).resolve() if out else project / "dist"
     code = _code_stamp()
+    halt = _Halt(stop, sys._getframe())
 
     def run() -> None:
         shown = reporter() if reporter else None
@@ -124,37 +135,100 @@ def watch(project: str | Path = ".", books: Sequence[str] = (), *,
         except OSError:
             return True  # a file went while it was looked at: the build will say
 
-    run()
-    while not (stop is not None and stop.is_set()):
-        watched = folders()
-        if on_wait:
-            on_wait(watched)
-        flt = DefaultFilter(ignore_paths=[dist, project / CACHE_DIR])
-        checked = False  # after a build: one look at the plan on the first quiet second
-        moved = False
-        batches = changes_of(*watched, watch_filter=lambda c, p: flt(c, p) and
-                             not _is_temporary(p),
-                             step=step_ms, stop_event=stop, rust_timeout=1000,
-                             yield_on_timeout=True, raise_interrupt=False)
-        for changes in _or_error(batches, watched):
-            if changes:
-                log.info("changed: %s", ", ".join(sorted({p for _, p in changes})))
-            else:
-                if checked or not stale():
-                    checked = True
-                    continue
-            if _code_stamp() != code:
-                raise BookmakerError("bookmaker's code changed on disk; start the watch "
-                                     "again to build with it")
-            run()
-            checked = False
-            if folders() != watched:  # a spec now reads from other folders
-                moved = True
-                break
+    with halt:
+        run()
+        while not halt.is_set():
+            watched = folders()
             if on_wait:
                 on_wait(watched)
-        if not moved:
-            return  # stopped (or Ctrl-C while waiting)
+            flt = DefaultFilter(ignore_paths=[dist, project / CACHE_DIR])
+            checked = False  # after a build: one look at the plan on the first quiet second
+            moved = False
+            batches = changes_of(*watched, watch_filter=lambda c, p: flt(c, p) and
+                                 not _is_temporary(p),
+                                 step=step_ms, stop_event=halt, rust_timeout=1000,
+                                 yield_on_timeout=True, raise_interrupt=False)
+            for changes in _or_error(batches, watched):
+                if changes:
+                    log.info("changed: %s", ", ".join(sorted({p for _, p in changes})))
+                else:
+                    if checked or not stale():
+                        checked = True
+                        continue
+                if _code_stamp() != code:
+                    raise BookmakerError("bookmaker's code changed on disk; start the watch "
+                                         "again to build with it")
+                run()
+                if halt.is_set():
+                    return
+                checked = False
+                if folders() != watched:  # a spec now reads from other folders
+                    moved = True
+                    break
+                if on_wait:
+                    on_wait(watched)
+            if not moved:
+                return  # stopped (or Ctrl-C while waiting)
+
+
+class _Halt:
+    """What stops a watch: the caller's `stop` event, or Ctrl-C (see the module's
+    notes). An event to watchfiles, which asks it every step."""
+
+    def __init__(self, stop: threading.Event | None, frame: FrameType) -> None:
+        self.stop = stop
+        self.frame: FrameType | None = frame  # the watch's: Ctrl-C is its only while it runs
+        self.asked = threading.Event()
+        self.ended = threading.Event()
+        self.previous: Any = None
+
+    def is_set(self) -> bool:
+        return self.asked.is_set() or (self.stop is not None and self.stop.is_set())
+
+    def __enter__(self) -> _Halt:
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+            self.previous = signal.signal(signal.SIGINT, self._interrupt)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.ended.set()
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+        self.frame = None
+
+    def _where(self, frame: FrameType | None) -> str:
+        """Whether `frame` is the watch's (or one it called), its end's, or past it."""
+        while frame is not None:
+            if frame.f_code is _Halt.__exit__.__code__:
+                return "ending"
+            if frame is self.frame:
+                return "watch"
+            frame = frame.f_back
+        return "past"
+
+    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
+        where = "past" if self.ended.is_set() else self._where(frame)
+        if where == "ending":
+            return  # it stops anyway
+        if where == "past":  # Ctrl-C is the caller's again
+            signal.signal(signal.SIGINT, self.previous)
+            self.previous(signum, frame)
+            return
+        if not self.asked.is_set():
+            self.asked.set()
+            threading.Thread(target=self._again, name="bookmaker-ctrl-c", daemon=True).start()
+        raise KeyboardInterrupt
+
+    def _again(self) -> None:
+        """Ctrl-C again while the watch still runs: a lost KeyboardInterrupt is
+        raised anew, so a build in progress stops too."""
+        main = threading.main_thread().ident
+        while not self.ended.wait(0.25):
+            frame = sys._current_frames().get(main or 0)
+            if self.ended.is_set() or self._where(frame) != "watch":
+                return
+            _thread.interrupt_main()
 
 
 def _or_error(batches: Iterator[set[Any]], folders: list[Path]) -> Iterator[set[Any]]:

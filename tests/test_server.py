@@ -291,3 +291,40 @@ def test_sigterm_lets_running_commands_finish_and_a_second_ends_them(
         for proc in (watch, s.proc):
             if proc.poll() is None:
                 proc.kill()
+
+
+def test_a_reader_that_goes_ends_the_command_by_sigpipe_as_without_the_server(
+        tmp_path: Path, env: dict[str, str], served: Server) -> None:
+    """`bookmaker inspect FILE | head -1`: a command whose reader has gone ends by
+    SIGPIPE and says nothing, with the server or without it."""
+    article = str(ROOT / "content" / "sample" / "impossible.txt")
+    alone = {**env, client.NO_SERVER: "1"}
+    for how in (alone, env):  # a reader gone before the command writes: always a SIGPIPE
+        r, w = os.pipe()
+        os.close(r)
+        try:
+            got = subprocess.run([str(SCRIPT), "inspect", article], env=how, stdout=w,
+                                 stderr=subprocess.PIPE, text=True, timeout=120)
+        finally:
+            os.close(w)
+        assert (got.returncode, got.stderr) == (-signal.SIGPIPE, "")
+    assert served.until("inspect ") and "ended by signal 13" in served.said[-1]
+
+    def through_head(how: dict[str, str]) -> tuple[int, str, str]:
+        command = subprocess.Popen([str(SCRIPT), "inspect", article], env=how,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert command.stdout is not None and command.stderr is not None
+        head = subprocess.run(["head", "-1"], stdin=command.stdout, capture_output=True,
+                              text=True, timeout=120)
+        command.stdout.close()
+        err = command.stderr.read().decode()
+        command.stderr.close()
+        return command.wait(timeout=120), err, head.stdout
+
+    firsts = set()
+    for _ in range(8):  # head may leave before or after the command's last write
+        for how in (alone, env):
+            code, err, first = through_head(how)
+            assert code in (0, -signal.SIGPIPE) and err == "", (code, err)
+            firsts.add(first)
+    assert len(firsts) == 1 and firsts.pop().startswith("title:")

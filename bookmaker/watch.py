@@ -228,7 +228,10 @@ class _Halt:
             frame = sys._current_frames().get(main or 0)
             if self.ended.is_set() or self._where(frame) != "watch":
                 return
-            _thread.interrupt_main()
+            if hasattr(signal, "pthread_kill") and main is not None:
+                signal.pthread_kill(main, signal.SIGINT)  # a real one: it ends a wait too
+            else:
+                _thread.interrupt_main()
 
 
 def _or_error(batches: Iterator[set[Any]], folders: list[Path]) -> Iterator[set[Any]]:

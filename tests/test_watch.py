@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,114 @@ def test_a_broken_spec_outside_content_is_still_watched(tmp_path: Path) -> None:
     finally:
         stop.set()
         thread.join(timeout=30)
+
+
+def _big_project(root: Path, copies: int = 60) -> Path:
+    """The watched project with many more articles: a build that takes a while."""
+    project = make_project(root)
+    text = (SAMPLE / "impossible.txt").read_text(encoding="utf-8")
+    for n in range(copies):
+        (project / "elsewhere" / f"more-{n:02}.txt").write_text(text, encoding="utf-8")
+    spec = project / "content" / "watched.toml"
+    spec.write_text(SPEC.replace("../elsewhere/more.txt", "../elsewhere/*.txt"),
+                    encoding="utf-8")
+    return project
+
+
+@pytest.fixture
+def load() -> Iterator[None]:
+    """Two processes that burn a core each, for as long as the test runs."""
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    try:
+        yield
+    finally:
+        for b in burners:
+            b.kill()
+            b.wait()
+
+
+@pytest.mark.parametrize("moment", ["during the first build", "during a rebuild", "idle"])
+def test_ctrl_c_stops_the_watch_at_any_moment_under_load(tmp_path: Path, load: None,
+                                                         moment: str) -> None:
+    project = _big_project(tmp_path / "p")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "bookmaker.cli", "watch", "-v"],
+                            cwd=project, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr or ()],
+                     daemon=True).start()
+
+    def until(prefix: str) -> str:
+        while True:
+            line = lines.get(timeout=120)
+            if line.startswith(prefix):
+                return line
+
+    try:
+        until("watched-book.html: reading")
+        if moment != "during the first build":
+            until("watching ")
+        if moment == "during a rebuild":
+            (project / "elsewhere" / "more-00.txt").write_text(MORE, encoding="utf-8")
+            until("watched-book.html: reading")
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0  # generous: it takes well under a second
+        took = time.monotonic() - sent
+        assert until("stopped watching")
+        print(f"\n{moment}: stopped {took:.3f} s after Ctrl-C")  # noqa: T201 - measured
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    book = project / "dist" / "watched-book.html"
+    # an interrupted build leaves the book whole or absent, and nothing half-written
+    assert not book.exists() or book.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    assert [p.name for p in (project / "dist").glob("*") if not p.name.startswith(".")] in (
+        [], ["watched-book.html"], ["SHA256SUMS", "watched-book.html"],
+        ["watched-book.html", "SHA256SUMS"])
+
+
+LOSES_ONE = """
+import sys, time
+import bookmaker
+from bookmaker.build import Reporter
+
+class Losing(Reporter):
+    lost = 0
+
+    def stage(self, target, stage, done=0, total=0):
+        if Losing.lost:
+            return
+        print("building", flush=True)
+        try:
+            time.sleep(120)  # the first Ctrl-C lands here...
+        except KeyboardInterrupt:  # ...and is lost, as Python loses one in a finaliser
+            Losing.lost += 1
+            print("lost", flush=True)
+            time.sleep(120)  # the build would go on
+
+outcomes = []
+try:
+    bookmaker.watch(sys.argv[1], reporter=Losing, report=outcomes.append)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+print([o.status for o in outcomes], flush=True)
+"""
+
+
+def test_a_lost_keyboard_interrupt_does_not_keep_the_build_going(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", LOSES_ONE, str(project)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "building\n"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)  # not the two minutes the build would take
+        assert proc.returncode == 0, err
+        assert out.splitlines() == ["lost", "interrupted", "[]"]  # the build did not finish
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -105,7 +105,7 @@ def peer_uid(sock: _socket.socket) -> int | None:
     if hasattr(_socket, "SO_PEERCRED"):  # Linux; OpenBSD's struct starts with the uid
         creds = struct.unpack("3i", sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12))
         return creds[0] if sys.platform.startswith("openbsd") else creds[1]
-    if sys.platform == "darwin" or "bsd" in sys.platform:
+    if sys.platform == "darwin" or sys.platform.startswith(("freebsd", "dragonfly")):
         # getpeereid(3) is LOCAL_PEERCRED at level SOL_LOCAL (0): a struct xucred,
         # {u_int cr_version; uid_t cr_uid; short cr_ngroups; gid_t cr_groups[16]}
         try:

@@ -129,8 +129,18 @@ def test_a_deep_blockquote_keeps_every_word(levels: int) -> None:
         assert "nesting" not in kinds(article)
     else:  # what lies deeper is text, said so with the line where it starts
         line = 2 + 2 * (markdown.MAX_NESTING - 1) + 1
-        assert f"nesting: quotes and lists nested more than {markdown.MAX_NESTING} deep " \
-               f"(from line {line}) are kept as plain text" in article.warnings
+        assert f"nesting: quotes and lists nested too deep (from line {line}: more than " \
+               "50 quotes, or 24 lists) are kept as plain text" in article.warnings
+
+
+@pytest.mark.parametrize(("levels", "warned"), [(24, False), (25, True), (40, True)])
+def test_lists_keep_24_levels(levels: int, warned: bool) -> None:
+    items = "".join("  " * i + f"- level{i} item\n" for i in range(levels))
+    article = markdown.read(f"# Lists\n\n{items}\nAfter.\n".encode(), name="l.md")
+    text = text_of(article)
+    assert all(f"level{i} item" in text for i in range(levels)) and "After." in text
+    assert depth(article.blocks[0]) == min(levels, 25)
+    assert ("nesting" in kinds(article)) is warned
 
 
 # --- control characters, in every reader ----------------------------------------------

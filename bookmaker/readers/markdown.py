@@ -13,8 +13,9 @@ Without a `title` there, the first `#` heading is the title. The known keys
 are checked (`language` as a BCP 47 tag, like the book's). Raw HTML in the
 Markdown is kept as literal text, never passed on as markup; so is a link to
 anything but a web or mail address (a file beside this one, `data:`), which
-keeps its text only. Quotes and lists nested deeper than `MAX_NESTING` are kept
-as plain text at that depth; control characters are removed. Warnings start
+keeps its text only. Quotes nested deeper than `MAX_NESTING` (lists deeper
+than half that) are kept as plain text at that depth; control characters are
+removed. Warnings start
 with a stable kind, "kind: message", like the other readers'.
 """
 
@@ -48,8 +49,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\
 # Links a book may carry; anything else (a file beside this one, data:, javascript:)
 # is kept as its text.
 _KEPT_LINK = re.compile(r"(?i)(?:https?|mailto|ftp):\S")
-# Containers (quotes, lists and their items) nest this deep at most; what lies
-# deeper is kept as text at that depth. markdown-it drops it without a word.
+# Containers nest this deep at most (a quote counts one, a list level two: the
+# list and its item); what lies deeper is kept as text at that depth.
+# markdown-it's own limit drops it without a word.
 MAX_NESTING = 50
 
 
@@ -294,8 +296,9 @@ def parse(data: bytes, *, name: str) -> tuple[dict[str, Any], str | None, tuple[
     tokens = _md.parse(body)
     deep = [t.meta["too_deep"] for t in tokens if t.meta.get("too_deep")]
     if deep:
-        warnings.append(f"nesting: quotes and lists nested more than {MAX_NESTING} deep "
-                        f"(from line {deep[0] + skipped}) are kept as plain text")
+        warnings.append(f"nesting: quotes and lists nested too deep (from line "
+                        f"{deep[0] + skipped}: more than {MAX_NESTING} quotes, or "
+                        f"{MAX_NESTING // 2 - 1} lists) are kept as plain text")
     blocks, _ = _blocks(tokens, 0, None, warnings)
     if title is None:
         for index, block in enumerate(blocks):

@@ -17,9 +17,13 @@ import mimetypes
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from .model import Chapter
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 __all__ = ["LocalResources", "MAX_DATA_URL", "IMAGE_TYPES", "clean_svg"]
 
@@ -134,7 +138,7 @@ def _clean_css(css: str) -> str | None:
     return _CSS_URL.sub(lambda m: m.group(0) if _local(m.group(2)) else "none", css)
 
 
-def _drop(el: "etree._Element") -> None:
+def _drop(el: etree._Element) -> None:
     parent = el.getparent()
     if parent is None:
         return
@@ -186,7 +190,7 @@ def clean_svg(data: bytes) -> bytes | None:
             local = name.rpartition("}")[2]
             if local.lower().startswith("on") or name == _XML_BASE:
                 del node.attrib[name]
-            elif local == "href" and name in ("href", _XLINK_HREF):
+            elif local in ("href", "src"):  # in any namespace: only inside the image
                 if _local(value):
                     node.set(name, value)
                 else:

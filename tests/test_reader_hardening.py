@@ -444,3 +444,30 @@ def test_long_unbroken_strings_stay_inside_the_text_area(books: tuple[Path, Path
     assert LONG_WORD in text
     assert text.count(LONG_URL.split("//", 1)[1]) >= 2  # the bare one, the link's
     assert len(pages) > 3
+
+
+def test_svg_files_and_data_urls_reach_the_writers_cleaned_or_refused(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import base64
+    import logging
+
+    from bookmaker.model import Attribution
+    from bookmaker.resources import LocalResources
+
+    (tmp_path / "evil.svg").write_text(HOSTILE_SVG)
+    (tmp_path / "broken.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><g></svg>")
+    article = Article(title="T", blocks=(), attribution=Attribution(origin="pics.htm"))
+    chapter = Chapter(id="ch001", number=1, article=article, authors=())
+    found = LocalResources(tmp_path)
+    for src in ("evil.svg", "data:image/svg+xml;base64,"
+                + base64.b64encode(HOSTILE_SVG.encode()).decode()):
+        url = found.find(src, chapter)
+        assert isinstance(url, str) and url.startswith("data:image/svg+xml;base64,")
+        name, data, kind = LocalResources.epub_name(url)
+        assert kind == "image/svg+xml" and name.endswith(".svg")
+        assert b"evil.example" not in data and b"ENTITY" not in data and b"<use" in data
+    assert found.find("broken.svg", chapter) is None
+    with caplog.at_level(logging.WARNING, logger="bookmaker"):
+        found.warn()
+    assert "pics.htm: 1 image(s) left out: broken.svg (an SVG image that is not " \
+           "well-formed XML)" in caplog.text

@@ -86,6 +86,10 @@ def names(people: Iterable[Person]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+# The addresses a link may have in a book; a reader's others are shown as text.
+_LINKABLE = re.compile(r"(?i)(?:https?|mailto|ftp):\S")
+
+
 class _Renderer:
     def __init__(self, chapter: Chapter, notes_mode: str, hbase: int, notes_file: str = "",
                  images: ImageResolver | None = None) -> None:
@@ -119,6 +123,8 @@ class _Renderer:
         if isinstance(node, LineBreak):
             return "<br/>"
         if isinstance(node, Link):
+            if not _LINKABLE.match(node.href):  # a file's path or data: URL: nothing to follow
+                return self.inlines(node.children)
             # External links are marked: print shows their address after the text.
             external = node.href.startswith(("http://", "https://"))
             bare = plain_text(node.children).strip() in (node.href, node.href.split("://", 1)[-1])

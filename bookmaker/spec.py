@@ -22,7 +22,8 @@ from .errors import LicenceError, SpecError
 from .licences import KNOWN_LICENCES, licence_by_id
 from .model import Licence, Metadata, Person
 
-__all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS"]
+__all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS",
+           "is_language_tag"]
 
 _BOOK_KEYS = {"title", "subtitle", "authors", "editors", "translators", "language", "commercial",
               "identifier", "publisher", "date", "series", "description", "subjects",
@@ -41,6 +42,11 @@ _DEFAULT_FORMATS = ("epub", "pdf")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def is_language_tag(value: str) -> bool:
+    """A BCP 47 language tag, checked as the book's language is ('en', 'de-CH')."""
+    return bool(_LANGUAGE.fullmatch(value))
 
 
 def _close(word: str, choices: list[str]) -> list[str]:

@@ -29,12 +29,12 @@ from ..model import (
 )
 
 __all__ = ["Unit", "build_article", "WARNING_KINDS", "warning_kind", "split_calls",
-           "is_furniture"]
+           "is_furniture", "CONTROL", "add_controls"]
 
 Ids = AbstractSet[str]  # the ids of an article's notes
 
 # The kinds of warning a reader gives; the corpus table counts warnings by kind.
-WARNING_KINDS = ("no-author", "charset", "control", "images", "licence", "notes")
+WARNING_KINDS = ("no-author", "charset", "control", "images", "licence", "notes", "nesting")
 
 MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|"
          r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
@@ -116,6 +116,26 @@ def is_furniture(line: str) -> bool:
     parts = [p.strip() for p in line.split("|")]
     return (len(parts) > 1 and all(len(p) <= 40 for p in parts)
             and any(_NAV_WORD.search(p) for p in parts))
+
+
+# Characters XML cannot hold (C0 controls but tab and line ends, DEL, lone
+# surrogates, U+FFFE and U+FFFF); the C1 range is the readers' own concern.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_CONTROLS_REMOVED = re.compile(r"control: removed (\d+) control character\(s\)")
+
+
+def add_controls(warnings: list[str], removed: int) -> list[str]:
+    """The warnings with `removed` more control characters counted in the one
+    "control:" warning."""
+    if not removed:
+        return warnings
+    for index, warning in enumerate(warnings):
+        match = _CONTROLS_REMOVED.fullmatch(warning)
+        if match:
+            total = int(match.group(1)) + removed
+            return [*warnings[:index], f"control: removed {total} control character(s)",
+                    *warnings[index + 1:]]
+    return [*warnings, f"control: removed {removed} control character(s)"]
 
 
 def warning_kind(warning: str) -> str:
@@ -815,8 +835,9 @@ def _star_note(units: list[Unit]) -> bool:
 
 
 def _note_warnings(ids: list[str], calls: list[str]) -> list[str]:
-    uncalled = [n for n in ids if n not in calls]
-    missing = [c for c in dict.fromkeys(calls) if c not in ids] if ids else []
+    called, known = set(calls), set(ids)  # sets: a page may have thousands of notes
+    uncalled = [n for n in ids if n not in called]
+    missing = [c for c in dict.fromkeys(calls) if c not in known] if ids else []
     warnings = [f"notes: without a call in the text: {', '.join(uncalled)}"] if uncalled else []
     warnings += [f"notes: calls without a note: {', '.join(missing)}"] if missing else []
     return warnings

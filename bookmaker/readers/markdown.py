@@ -9,13 +9,19 @@ A file may open with a front-matter block, TOML between `+++` lines or simple
     author = "The Editor"
     +++
 
-Without a `title` there, the first `#` heading is the title. Raw HTML in the
-Markdown is kept as literal text, never passed on as markup. Warnings start
+Without a `title` there, the first `#` heading is the title. The known keys
+are checked (`language` as a BCP 47 tag, like the book's). Raw HTML in the
+Markdown is kept as literal text, never passed on as markup; so is a link to
+anything but a web or mail address (a file beside this one, `data:`), which
+keeps its text only. Quotes nested deeper than `MAX_NESTING` (lists deeper
+than half that) are kept as plain text at that depth; control characters are
+removed. Warnings start
 with a stable kind, "kind: message", like the other readers'.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 import tomllib
 from collections.abc import Sequence
@@ -23,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from ..errors import SourceError
@@ -37,7 +44,38 @@ FRONT_TITLES = {"preface": "Preface", "dedication": "Dedication", "epigraph": "E
 _KEYS = {"title", "subtitle", "author", "authors", "date", "language", "lang", "licence",
          "license", "source"}
 _YAML_LINE = re.compile(r"([A-Za-z_][\w-]*)\s*:\s*(.*)")
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+# Control characters (C0 but tab and line ends, DEL, C1) and what XML cannot hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Links a book may carry; anything else (a file beside this one, data:, javascript:)
+# is kept as its text.
+_KEPT_LINK = re.compile(r"(?i)(?:https?|mailto|ftp):\S")
+# Containers nest this deep at most (a quote counts one, a list level two: the
+# list and its item); what lies deeper is kept as text at that depth.
+# markdown-it's own limit drops it without a word.
+MAX_NESTING = 50
+
+
+def _too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A block rule ahead of all others: past MAX_NESTING, the rest of the
+    container is one paragraph of its lines, as written."""
+    if state.level < MAX_NESTING or silent:
+        return False
+    lines = [state.getLines(n, n + 1, state.blkIndent, False).strip("\n")
+             for n in range(start, end)]
+    state.push("paragraph_open", "p", 1).map = [start, end]
+    inline = state.push("inline", "", 0)
+    inline.content = "\n".join(line.strip() for line in lines if line.strip())
+    inline.map = [start, end]
+    inline.children = None  # markdown-it parses the inline content later
+    inline.meta = {"too_deep": start + 1}
+    state.push("paragraph_close", "p", -1)
+    state.line = end
+    return True
+
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                                "maxNesting": MAX_NESTING * 2})
+_md.block.ruler.before("table", "too_deep", _too_deep)
 
 
 # --- front matter ----------------------------------------------------------------
@@ -132,8 +170,11 @@ def _inlines(tokens: Sequence[Token], warnings: list[str]) -> tuple[Inline, ...]
                 out.append(Emphasis(children))
             elif opener == "strong_open":
                 out.append(Strong(children))
-            else:
+            elif _KEPT_LINK.match(href):
                 out.append(Link(href, children))
+            else:  # not an address a book can carry: a file beside this one, data:
+                for child in children:
+                    add(child)
         else:  # anything else: its text, never markup
             if tok.content:
                 add(Text(tok.content))
@@ -192,14 +233,46 @@ def _blocks(tokens: list[Token], start: int, stop: str | None,
     return out, i
 
 
-def _decode(data: bytes, name: str) -> str:
+def _decode(data: bytes, name: str) -> tuple[str, int]:
+    """The text, and how many control characters were taken out of it."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise SourceError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
                           path=name, line=line) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.subn("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _key_line(text: str, key: str) -> int:
+    """The line of the front matter that sets `key` (1 if not found)."""
+    match = re.search(rf"(?m)^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*[=:]", text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _check_meta(meta: dict[str, Any], text: str, name: str) -> None:
+    """The known front-matter keys hold values of the right kind; `language` is a
+    BCP 47 tag, checked as the book's language is."""
+    from ..spec import is_language_tag
+
+    def fail(key: str, expected: str) -> SourceError:
+        return SourceError(f"front matter: {key} must be {expected}, found {meta[key]!r}",
+                           path=name, line=_key_line(text, key), key=key)
+
+    for key in ("subtitle", "licence", "license", "source", "language", "lang"):
+        if key in meta and (not isinstance(meta[key], str) or not meta[key].strip()):
+            raise fail(key, "a non-empty string")
+    for key in ("language", "lang"):
+        if key in meta and not is_language_tag(meta[key].strip()):
+            raise fail(key, "a BCP 47 language tag such as 'en', 'fr' or 'de-CH'")
+    for key in ("author", "authors"):
+        value = meta.get(key, [])
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise fail(key, "a name or a list of names")
+    if "date" in meta and (isinstance(meta["date"], bool)
+                           or not isinstance(meta["date"], (str, int, _dt.date))):
+        raise fail("date", "a date (text, a year or a TOML date)")
 
 
 def parse(data: bytes, *, name: str) -> tuple[dict[str, Any], str | None, tuple[Block, ...],
@@ -209,14 +282,24 @@ def parse(data: bytes, *, name: str) -> tuple[dict[str, Any], str | None, tuple[
     The title is the front matter's, else the first level-1 heading (taken out
     of the blocks), else None. Headings are renumbered so the highest is level 1.
     """
-    text = _decode(data, name)
-    meta, body, _ = _split_front_matter(text, name)
+    text, removed = _decode(data, name)
+    meta, body, skipped = _split_front_matter(text, name)
     warnings: list[str] = []
-    blocks, _ = _blocks(_md.parse(body), 0, None, warnings)
+    if removed:  # control characters are invalid in XHTML and never meant as text
+        warnings.append(f"control: removed {removed} control character(s)")
+    head = "\n".join(text.split("\n")[:skipped])  # the front matter's lines
     title = meta.get("title")
     if title is not None and (not isinstance(title, str) or not title.strip()):
         raise SourceError(f"front matter: title must be a non-empty string, found {title!r}",
-                          path=name, line=2)
+                          path=name, line=_key_line(head, "title"), key="title")
+    _check_meta(meta, head, name)
+    tokens = _md.parse(body)
+    deep = [t.meta["too_deep"] for t in tokens if t.meta.get("too_deep")]
+    if deep:
+        warnings.append(f"nesting: quotes and lists nested too deep (from line "
+                        f"{deep[0] + skipped}: more than {MAX_NESTING} quotes, or "
+                        f"{MAX_NESTING // 2 - 1} lists) are kept as plain text")
+    blocks, _ = _blocks(tokens, 0, None, warnings)
     if title is None:
         for index, block in enumerate(blocks):
             if isinstance(block, Heading) and block.level == 1:
@@ -268,7 +351,7 @@ def read(data: bytes, *, name: str = "<bytes>") -> Article:
                    date=str(date) if date is not None else None,
                    attribution=Attribution(fields=fields, source=str(source) if source else None,
                                            licence=licence, origin=name),
-                   language=str(language), warnings=tuple(warnings))
+                   language=str(language).strip(), warnings=tuple(warnings))
 
 
 def read_front_matter(path: str | Path, kind: str) -> FrontMatter:

@@ -67,11 +67,11 @@ from ..model import (
     Article, Block, Cell, Emphasis, Figure, Inline, LineBreak, Link, ListBlock, NoteRef,
     Paragraph, Preformatted, Quote, SmallCaps, Strong, Table, Text, plain_text,
 )
-from ._common import DATELINE, NOTE_START, Unit, build_article, is_furniture, lstrip
+from ._common import CONTROL, DATELINE, add_controls, NOTE_START, Unit, build_article, is_furniture, lstrip
+from ._html_tree import MAX_DEPTH, depth, flatten, unwrap_void
 
 __all__ = ["read"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _C1 = re.compile(r"[\x80-\x9f]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _WS = re.compile(r"[ \t\n\r\f]+")
@@ -99,7 +99,8 @@ _LABEL = re.compile(r"\s*[\[(]?\s*(\d{1,3}[a-z]?\*?|[*†‡§]{1,3}|[A-Za-z]{1,
 def read(data: bytes, *, name: str = "<bytes>") -> Article:
     """Read one MIA HTML page into an `Article`; raise SourceError if unusable."""
     text, warnings = _decode(data)
-    root = _parse(text, name)
+    root = _parse(text, name, warnings)
+    warnings = add_controls(warnings, _strip_controls(root))
     body = root.find("body") if root.tag == "html" else root
     if body is None:
         body = root
@@ -137,10 +138,8 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
     else:
         text = _utf8_or_guess(data, declared, warnings)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text, removed = _CONTROL.subn("", text)
-    if removed:
-        warnings.append(f"control: removed {removed} control character(s)")
-    return text, warnings
+    text, removed = CONTROL.subn("", text)
+    return text, add_controls(warnings, removed)
 
 
 def _declared(data: bytes) -> str | None:
@@ -230,14 +229,53 @@ def _c1_fix(text: str) -> str:
 
 # --- parsing and furniture -----------------------------------------------------------------
 
-def _parse(text: str, name: str) -> etree._Element:
+def _parse(text: str, name: str, warnings: list[str] | None = None) -> etree._Element:
+    """The page's tree, void elements emptied; a page nested deeper than
+    `MAX_DEPTH` is flattened there first (with a warning), its text kept."""
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses str with an encoding decl
     if not text.strip():
         raise SourceError("no text: the page is empty", path=name, line=1)
+    root = _parse_tree(text, name)
+    if depth(root) > MAX_DEPTH:
+        text, line = flatten(text, _BLOCK)
+        root = _parse_tree(text, name)
+        said = warnings if warnings is not None else []
+        if line:
+            said.append(f"nesting: elements nested more than {MAX_DEPTH} deep, or inside "
+                        f"three of their kind (from line {line}), were flattened; their "
+                        "text is kept")
+        if depth(root) > MAX_DEPTH * 2:  # cannot happen with what flatten leaves
+            said.append("nesting: the page still nests too deep; text may be lost")
+    unwrap_void(root)
+    return root
+
+
+def _parse_tree(text: str, name: str) -> etree._Element:
+    # huge_tree: libxml2's limits would cut the page at 256 levels without an error;
+    # a parser of its own per page, as threads may read pages at once
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise SourceError(f"not an HTML page: {exc}", path=name, line=1) from None
+
+
+def _strip_controls(root: etree._Element) -> int:
+    """Remove the control characters that character references put in the text
+    (`&#1;`); returns how many. C1 controls stay: `_c1_fix` maps them."""
+    removed = 0
+    for el in root.iter():
+        for attr in ("text", "tail"):
+            value = getattr(el, attr)
+            if value and CONTROL.search(value):
+                clean, count = CONTROL.subn("", value)
+                setattr(el, attr, clean)
+                removed += count
+        if isinstance(el.tag, str) and el.get("alt") and CONTROL.search(el.get("alt")):
+            clean, count = CONTROL.subn("", el.get("alt"))
+            el.set("alt", clean)
+            removed += count
+    return removed
 
 
 def _classes(el: etree._Element) -> str:

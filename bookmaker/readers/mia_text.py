@@ -16,7 +16,7 @@ from ._common import Unit, build_article, is_furniture
 
 __all__ = ["read"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")  # C0, C1, XML-invalid
 
 
 def read(data: bytes, *, name: str = "<bytes>") -> Article:

@@ -13,7 +13,12 @@ from bookmaker.cli import cli
 from helpers import ROOT, epub_docs, epubcheck_messages, pdf_pages
 
 SAMPLE = ROOT / "content" / "sample"
-KEYS = {"title", "subtitle", "authors", "date", "fields", "licence", "blocks", "notes", "warnings"}
+KEYS = {"title", "subtitle", "authors", "date", "fields", "licence", "blocks", "notes", "warnings",
+        "source"}
+# The block types of the contract, and the keys each adds to "type" and "text".
+BLOCK_KEYS = {"heading": {"level"}, "paragraph": set(), "quote": set(), "list": set(),
+              "speech": {"speaker"}, "dateline": set(), "signature": set(), "separator": set(),
+              "preformatted": set(), "figure": set(), "table": {"caption", "rows"}}
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -21,18 +26,33 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize("seed", ["offensive.txt", "impossible.txt"])
-def test_inspect_json_has_the_contract_keys(seed: str) -> None:
+def optional(value: object, kind: type) -> bool:
+    return value is None or isinstance(value, kind)
+
+
+@pytest.mark.parametrize("seed,types", [
+    ("offensive.txt", {"paragraph", "dateline", "signature"}),
+    ("impossible.txt", {"paragraph", "heading", "speech", "dateline"})])
+def test_inspect_json_has_the_contract_keys(seed: str, types: set[str]) -> None:
     code, out, _ = run("inspect", str(SAMPLE / seed), "--json")
     assert code == 0
     data = json.loads(out)
-    assert KEYS <= set(data)
-    assert isinstance(data["title"], str) and isinstance(data["authors"], list)
+    assert set(data) == KEYS
+    assert isinstance(data["title"], str) and data["title"]
+    assert optional(data["subtitle"], str) and optional(data["date"], str)
+    assert isinstance(data["authors"], list) and all(isinstance(a, str) for a in data["authors"])
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in data["fields"].items())
+    assert list(data["fields"])[:2] == ["Written", "Source"]
+    assert set(data["licence"]) == {"id", "name", "statement"}
     assert data["licence"]["id"] == "CC-BY-SA-2.0"
     assert data["licence"]["statement"].startswith("Leon Trotsky Internet Archive (www.marxists.org)")
-    assert all({"type", "text"} <= set(b) for b in data["blocks"])
-    assert {b["type"] for b in data["blocks"]} >= {"paragraph"} or seed == "impossible.txt"
-    assert list(data["fields"])[:2] == ["Written", "Source"]
+    assert {b["type"] for b in data["blocks"]} == types
+    for block in data["blocks"]:
+        assert {"type", "text"} | BLOCK_KEYS[block["type"]] <= set(block), block
+        assert isinstance(block["text"], str)
+    assert all(set(n) == {"id", "text"} for n in data["notes"])
+    assert all(isinstance(w, str) for w in data["warnings"])
+    assert isinstance(data["source"], str)
 
 
 def test_inspect_json_on_the_first_seed() -> None:

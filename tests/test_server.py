@@ -3,12 +3,14 @@ and behave as they do without it: output, exit codes, files, signals."""
 
 from __future__ import annotations
 
+import functools
 import os
 import queue
+import shlex
 import shutil
 import signal
 import subprocess
-import sys
+import sysconfig
 import threading
 import time
 import zipfile
@@ -20,14 +22,58 @@ from bookmaker import client, server
 
 from helpers import ROOT
 
-# The console script: the client asks a server only for the interpreter and
-# import path it runs with, and `python -m` puts the working folder on that path.
-SCRIPT = Path(sys.executable).with_name("bookmaker")
+
+def _console_script() -> Path:
+    """The `bookmaker` command of the environment these tests run in (its scripts
+    folder, else the command on PATH). The tests run the command, not `python -m`,
+    which would put the working folder on the import path, and so on the identity
+    a client shares with its server."""
+    here = Path(sysconfig.get_path("scripts")) / "bookmaker"
+    found = shutil.which("bookmaker")
+    return here if here.exists() or found is None else Path(found)
+
+
+def _interpreter(script: Path) -> str:
+    """The Python that runs a console script, as its first line names it (or the
+    `/bin/sh` trampoline pip writes when that path is too long for a `#!` line)."""
+    try:
+        lines = script.read_text(encoding="utf-8", errors="replace").splitlines()[:3]
+    except OSError:
+        return ""
+    if not lines or not lines[0].startswith("#!"):
+        return ""
+    if lines[0].strip() != "#!/bin/sh":
+        return shlex.split(lines[0][2:])[0]
+    trampoline = "'''exec' "
+    return next((shlex.split(line[len(trampoline):])[0] for line in lines[1:]
+                 if line.startswith(trampoline)), "")
+
+
+SCRIPT = _console_script()
+# The command's interpreter, which need not be this process's `sys.executable`
+# (`python3 -m pytest` beside a script that names `python`); the server's socket
+# is named after it, so its path is asked of that interpreter.
+PYTHON = _interpreter(SCRIPT)
 
 pytestmark = [
     pytest.mark.skipif(not hasattr(os, "fork"), reason="the build server needs fork"),
-    pytest.mark.skipif(not SCRIPT.exists(), reason="needs the installed `bookmaker` command"),
+    pytest.mark.skipif(not (SCRIPT.exists() and PYTHON),
+                       reason="needs the installed `bookmaker` command"),
 ]
+
+
+@functools.lru_cache(maxsize=None)
+def _socket_path(runtime: str | None, tmpdir: str | None) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_RUNTIME_DIR", "TMPDIR")}
+    env.update({k: v for k, v in (("XDG_RUNTIME_DIR", runtime), ("TMPDIR", tmpdir)) if v})
+    got = subprocess.run([PYTHON, "-c", "from bookmaker import client; print(client.socket_path())"],
+                         env=env, capture_output=True, text=True, timeout=60, check=True)
+    return got.stdout.strip()
+
+
+def socket_path(env: dict[str, str]) -> str:
+    """Where the `bookmaker` command's server listens in this environment."""
+    return _socket_path(env.get("XDG_RUNTIME_DIR"), env.get("TMPDIR"))
 
 SPEC = """
 [book]
@@ -188,7 +234,7 @@ def test_a_change_to_the_code_stops_the_server(tmp_path: Path, env: dict[str, st
     assert got.returncode == 0 and "code changed on disk" in got.stderr
     assert (project / "dist" / "served-book.epub").is_file()  # built by the client itself
     assert served.proc.wait(timeout=30) == 0
-    assert not Path(client.socket_path(env)).exists()
+    assert not Path(socket_path(env)).exists()
 
 
 def test_one_server_per_python(env: dict[str, str], served: Server) -> None:
@@ -202,7 +248,7 @@ def test_it_stops_when_idle_and_removes_its_socket(env: dict[str, str]) -> None:
     s = Server(env, "--idle", "0.5")
     assert s.until("stopping", timeout=30)
     assert s.proc.wait(timeout=30) == 0
-    assert not Path(client.socket_path(env)).exists()
+    assert not Path(socket_path(env)).exists()
 
 
 def test_no_server_when_asked_not_to(tmp_path: Path, env: dict[str, str],
@@ -230,7 +276,7 @@ def test_a_bad_request_leaves_the_server_serving(tmp_path: Path, env: dict[str, 
                                                  served: Server) -> None:
     import socket
 
-    path = client.socket_path(env)
+    path = socket_path(env)
     body = b"not marshal"
     for send in (lambda s: None,  # connects, says nothing, hangs up
                  lambda s: s.sendall(b"\x00\x00\x00\x05junk!"),  # no standard streams
@@ -281,7 +327,7 @@ def test_sigterm_lets_running_commands_finish_and_a_second_ends_them(
                 break
         s.proc.send_signal(signal.SIGTERM)
         assert s.until("stopping once 1 command(s) end")
-        assert not Path(client.socket_path(env)).exists()  # no new commands
+        assert not Path(socket_path(env)).exists()  # no new commands
         assert watch.poll() is None  # the running one goes on
         s.proc.send_signal(signal.SIGTERM)
         assert s.until("watch: ended by signal 15")

@@ -23,7 +23,7 @@ import pytest
 
 from bookmaker import client
 
-from test_server import SCRIPT, Server, make_project, run
+from test_server import SCRIPT, Server, make_project, run, socket_path
 
 pytestmark = [
     pytest.mark.skipif(not hasattr(os, "fork"), reason="the build server needs fork"),
@@ -147,7 +147,7 @@ def test_a_folder_another_user_made_first_is_not_used(tmp_path: Path, shared_tmp
     listens where the victim's server would: the victim's command sends it
     nothing and builds by itself; the victim's `bookmaker serve` refuses."""
     env = victim_env(shared_tmp)
-    path = client.socket_path(env)
+    path = socket_path(env)
     folder = Path(path).parent
     assert folder.parent == shared_tmp and folder.name == f"bookmaker-{os.getuid()}"
 
@@ -185,7 +185,7 @@ def test_a_folder_that_is_a_link_is_not_used(tmp_path: Path, shared_tmp: Path,
     """The other user points the victim's socket folder, by a symbolic link, at
     a private folder of the victim's: a link it could point elsewhere later."""
     env = victim_env(shared_tmp)
-    folder = Path(client.socket_path(env)).parent
+    folder = Path(socket_path(env)).parent
     own = tmp_path / "own"
     own.mkdir(mode=0o700)
 
@@ -214,7 +214,7 @@ def test_a_listener_of_another_user_in_the_users_own_folder_gets_nothing(
     run_dir = Path(tempfile.mkdtemp(prefix="bm-run-", dir="/tmp"))  # mode 700, ours
     try:
         env = {**victim_env(Path("/tmp")), "XDG_RUNTIME_DIR": str(run_dir)}
-        path = client.socket_path(env)
+        path = socket_path(env)
         Path(path).parent.mkdir(mode=0o700)
         bound = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         bound.bind(path)  # ours; whoever calls listen() is who clients meet
@@ -244,7 +244,7 @@ def test_the_server_takes_no_command_from_another_user(tmp_path: Path, shared_tm
         served = Server(env)
         try:
             door = shared_tmp / "door.sock"
-            os.link(client.socket_path(env), door)
+            os.link(socket_path(env), door)
             door.chmod(0o777)  # connecting takes write permission on the socket file
             project = make_project(tmp_path / "p")
             request = client._request(["build", "-C", str(project)])
@@ -285,7 +285,7 @@ def test_a_client_that_trickles_its_request_holds_up_no_one(tmp_path: Path) -> N
         slow = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         stop = threading.Event()
         try:
-            slow.connect(client.socket_path(env))
+            slow.connect(socket_path(env))
             socket.send_fds(slow, [client.HEADER.pack(1000)], [0, 1, 2])
 
             def trickle() -> None:

@@ -91,14 +91,19 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
     import sys
 
+    from ..lifeline import hold, lifeline
+
+    # the workers end with this process, even one killed with -9 (see lifeline)
+    ends = {"initializer": hold, "initargs": (lifeline(),)}
     if sys.platform == "win32":
-        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                   **ends)
     from multiprocessing import forkserver
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["bookmaker.writers.pdf_parts", "weasyprint"])
     forkserver.ensure_running()  # it loads WeasyPrint while this process renders the HTML
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, **ends)
 
 
 class _Queue:

@@ -22,6 +22,8 @@ rewritten after every build that changes `dist/`.
 from __future__ import annotations
 
 import contextlib
+import errno
+import glob
 import hashlib
 import json
 import os
@@ -38,13 +40,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .assemble import assemble
 from .errors import (BookmakerError, LicenceError, SourceError, SpecError, WriterError,
                      EXIT_INTERNAL)
-from .files import sha256_file
+from .files import sha256_file, temp_beside
 from .licences import check_book_licences
 from .model import Article, Book, FrontMatter, Metadata, Person
 from .spec import ArticleEntry, BookSpec, _load_spec, find_specs, load_spec, slugify
 from .article_store import ArticleStore
 from .blobs import key_of
 from .ledger import LEDGERS, recording, sweep, write_ledger
+from .lifeline import hold, lifeline
 from .writers import WriteOptions, atomic_path, get_writer
 
 if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts without it
@@ -518,9 +521,11 @@ Sink = Callable[[Target, str, int, int], None]
 _WORKER_SINK: Any = None  # in a worker of our own pool: a queue of stage events
 
 
-def _init_worker(queue: Any) -> None:
+def _init_worker(queue: Any, line: Any = None) -> None:
     global _WORKER_SINK
     _WORKER_SINK = queue
+    if line is not None:
+        hold(line)  # a build killed with -9 takes its workers with it
 
 
 class _Result(NamedTuple):
@@ -529,6 +534,7 @@ class _Result(NamedTuple):
     traceback: str | None
     seconds: float
     made: int = 0  # cache entries made (see `_sweep`)
+    temporary: str | None = None  # the book written, for the build to rename into place
 
 
 _ERRORS: dict[str, type[BookmakerError]] = {
@@ -536,21 +542,71 @@ _ERRORS: dict[str, type[BookmakerError]] = {
                             _InternalError)}
 
 
-def _write_atomically(target: Target, book: Book, options: WriteOptions) -> None:
+# What a full or failing disk says: the output could not be written (exit 6),
+# wherever in a writer (or the library it calls) the write failed.
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO}
+
+
+def _output_error(exc: BaseException, tmp: Path, output: Path) -> WriterError | None:
+    """A WriterError for an OS error in writing `output` (through `tmp`), else None."""
+    cause: BaseException | None = exc
+    while cause is not None:  # a library may wrap the OSError in an error of its own
+        if isinstance(cause, OSError) and (
+                cause.errno in _OUTPUT_ERRNOS or cause.filename in (str(tmp), tmp)):
+            return WriterError(f"cannot write: {cause.strerror or cause}", path=output)
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def _write_temporary(target: Target, book: Book, options: WriteOptions) -> Path:
+    """The book written whole to a temporary beside its output and synced to
+    disk; the caller renames it into place (`_place`). Nothing is left behind
+    on failure."""
     writer = get_writer(target.format)
     try:
-        ctx = atomic_path(target.output)
-        tmp = ctx.__enter__()
+        target.output.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = temp_beside(target.output, f".{target.output.name}.")
+        os.close(fd)
     except OSError as exc:
         raise WriterError(f"cannot write here: {exc.strerror or exc}", path=target.output) from None
+    tmp = Path(name)
     try:
         writer.write(book, tmp, options)
-    except BaseException:
-        ctx.__exit__(*sys.exc_info())
+        if tmp.stat().st_size == 0:
+            raise WriterError("the writer produced an empty file; nothing was replaced",
+                              path=target.output)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        mapped = _output_error(exc, tmp, target.output) if isinstance(exc, Exception) else None
+        if mapped is not None:
+            raise mapped from None
         raise
+    return tmp
+
+
+def _place(tmp: Path, output: Path) -> None:
+    """Rename a written book into place. SHA256SUMS goes first: until it is
+    written again it is absent, never wrong (see `build`)."""
     try:
-        ctx.__exit__(None, None, None)
+        (output.parent / SUMS_FILE).unlink(missing_ok=True)
+        os.replace(tmp, output)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise WriterError(f"cannot write: {exc.strerror or exc}", path=output) from None
+
+
+def _write_atomically(target: Target, book: Book, options: WriteOptions) -> None:
+    tmp = _write_temporary(target, book, options)
+    try:
+        os.replace(tmp, target.output)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         raise WriterError(f"cannot write: {exc.strerror or exc}", path=target.output) from None
 
 
@@ -588,9 +644,14 @@ def _build_target(target: Target, emit: Sink, spec: BookSpec | None,
         else:
             book = store.complete(book)
         emit(target, f"writing {target.format}", 0, 0)
-        _write_atomically(target, book, options)
-        store.close()
-        return _Result(list(book.warnings), None, None, time.perf_counter() - started)
+        tmp = _write_temporary(target, book, options)
+        try:
+            store.close()
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return _Result(list(book.warnings), None, None, time.perf_counter() - started,
+                       temporary=str(tmp))
     except BookmakerError as exc:
         return _Result([], (type(exc).__name__, exc.message, exc.path, exc.line, exc.key),
                        traceback.format_exc(), time.perf_counter() - started)
@@ -640,7 +701,7 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
         listener = threading.Thread(target=_drain, args=(queue, reporter), daemon=True)
         listener.start()
         executor = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context,
-                                       initializer=_init_worker, initargs=(queue,))
+                                       initializer=_init_worker, initargs=(queue, lifeline()))
     assert executor is not None
     sink = reporter.stage if isinstance(executor, ThreadPoolExecutor) else None
     try:
@@ -675,6 +736,14 @@ def _remove_stale_temporaries(folder: Path) -> None:
                 p.unlink(missing_ok=True)
 
 
+def _remove_temporaries_of(output: Path) -> None:
+    """What a failed target's writer (or a worker killed in its work) left."""
+    with contextlib.suppress(OSError):
+        for p in output.parent.glob(f".{glob.escape(output.name)}.*.tmp"):
+            if _TEMP.match(p.name):
+                p.unlink(missing_ok=True)
+
+
 def _sums_text(dist: Path, hasher: _Hasher) -> str:
     lines = []
     for p in sorted(dist.iterdir()):
@@ -696,9 +765,19 @@ def _write_sums(dist: Path, hasher: _Hasher) -> bool:
             return False
     except (OSError, UnicodeDecodeError):
         pass
-    with atomic_path(sums) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    try:
+        with atomic_path(sums) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise WriterError(f"cannot write: {exc.strerror or exc}", path=sums) from None
     return True
+
+
+def _rewrite_sums(dist: Path, hasher: _Hasher) -> None:
+    """SHA256SUMS again, after a book was renamed into place. One that cannot
+    be written now stays absent (never wrong): the build's end says why."""
+    with contextlib.suppress(BookmakerError, OSError):
+        _write_sums(dist, hasher)
 
 
 # --- build -------------------------------------------------------------------------------
@@ -767,6 +846,12 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
         def done(step: Step, result: _Result) -> None:
             made[0] += result.made
             key = str(step.target.output)
+            if result.error is None and result.temporary:
+                try:
+                    _place(Path(result.temporary), step.target.output)
+                except WriterError as exc:
+                    result = result._replace(error=(type(exc).__name__, exc.message, exc.path,
+                                                    exc.line, exc.key))
             if result.error is None:
                 try:
                     sig = hasher.signature(step.target.output)
@@ -783,6 +868,10 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
                 outcome = Outcome(step.target, "failed", step.reason or "", result.warnings,
                                   _error(result.error), result.traceback, result.seconds)
             results[step.target] = outcome
+            if result.temporary:
+                _rewrite_sums(dist, hasher)  # removed as the book was put in place
+            else:
+                _remove_temporaries_of(step.target.output)
             if time.monotonic() - last_save[0] > 0.5:  # a killed build keeps what it finished
                 _save_state(project, state)
                 last_save[0] = time.monotonic()

@@ -1,0 +1,178 @@
+"""Faults, each a real experiment: a `kill -9` of a build and of one of its
+workers, a full disk (a real tmpfs), a clean during a build, and the values a
+spec check lets through that a writer could not hold."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT
+
+SAMPLE = ROOT / "content" / "sample"
+PYTHON = sys.executable
+BOOKMAKER = [PYTHON, "-m", "bookmaker.cli"]
+
+SPEC = """
+[book]
+title = "{title}"
+authors = ["Leon Trotsky"]
+date = "2016-01-05"
+licence = "CC-BY-SA-2.0"
+{extra}
+[options]
+formats = {formats}
+{options}
+[[articles]]
+path = "{glob}"
+"""
+
+
+def write_spec(root: Path, name: str, title: str, *, formats: str = '["epub", "html"]',
+               extra: str = "", options: str = "", pattern: str = "a/*.txt") -> Path:
+    path = root / "content" / f"{name}.toml"
+    path.write_text(SPEC.format(title=title, formats=formats, extra=extra, options=options,
+                                glob=pattern), encoding="utf-8")
+    return path
+
+
+def project(root: Path, copies: int = 1, books: int = 1, **spec: str) -> Path:
+    """`books` books of `copies` times the two sample articles (each its own file)."""
+    folder = root / "content" / "a"
+    folder.mkdir(parents=True)
+    for i in range(copies):
+        for name in ("offensive.txt", "impossible.txt"):
+            shutil.copy(SAMPLE / name, folder / f"{i:02d}-{name}")
+    for b in range(books):
+        write_spec(root, f"book{b}", f"Book {b}", **spec)
+    return root
+
+
+def env() -> dict[str, str]:
+    out = {**os.environ, "PYTHONPATH": str(ROOT), "BOOKMAKER_NO_SERVER": "1"}
+    out.pop("SOURCE_DATE_EPOCH", None)
+    return out
+
+
+def run(*args: str, cwd: Path | None = None,
+        extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*BOOKMAKER, *args], cwd=cwd, env={**env(), **(extra_env or {})},
+                          capture_output=True, text=True, timeout=600)
+
+
+def sums_agree(dist: Path) -> None:
+    """SHA256SUMS, when present, lists every book in dist/, each with its digest."""
+    sums = dist / "SHA256SUMS"
+    if not sums.exists():
+        return
+    listed = {}
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+    present = {p.name for p in dist.iterdir() if not p.name.startswith(".")} - {"SHA256SUMS"}
+    assert set(listed) == present
+    for name, digest in listed.items():
+        assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest, name
+
+
+def wait_for(condition, what: str, bound: float = 120.0) -> float:  # noqa: ANN001
+    """Poll until `condition()` holds; the seconds it took. The bound only
+    stops a test that would otherwise hang."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > bound:
+            raise AssertionError(f"not within {bound:.0f} s: {what}")
+        time.sleep(0.05)
+    return time.monotonic() - start
+
+
+# --- kill -9 of the build ------------------------------------------------------------
+
+def _alive(proc: "psutil.Process") -> bool:  # noqa: F821
+    import psutil
+
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_a_killed_build_takes_its_workers_with_it(tmp_path: Path) -> None:
+    """`kill -9` of a `build -j 2` laying out PDFs: its workers, their fork
+    servers, the PDF workers and the resource tracker all end soon after."""
+    psutil = pytest.importorskip("psutil")
+    root = project(tmp_path / "p", copies=8, books=2, formats='["pdf", "epub"]',
+                   options='[options.pdf]\nlayout = "parallel"')
+    proc = subprocess.Popen([*BOOKMAKER, "-q", "build", "-j", "2"], cwd=root, env=env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    main = psutil.Process(proc.pid)
+    seen: dict[int, psutil.Process] = {}
+
+    def pdf_workers() -> bool:
+        # the PDF workers: children of a fork server that preloads the PDF parts
+        with contextlib.suppress(psutil.Error):
+            for child in main.children(recursive=True):
+                seen.setdefault(child.pid, child)
+        workers = 0
+        for child in list(seen.values()):
+            with contextlib.suppress(psutil.Error):
+                if "pdf_parts" in " ".join(child.parent().cmdline()):
+                    workers += 1
+        assert proc.poll() is None, "the build ended before its PDF workers were seen"
+        return workers >= 2
+
+    try:
+        wait_for(pdf_workers, "PDF workers started")
+        assert len(seen) >= 6  # tracker, fork server, 2 build workers, their servers, workers
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        took = wait_for(lambda: not any(_alive(p) for p in seen.values()),
+                        "every worker of the killed build gone", bound=60)
+        print(f"{len(seen)} processes of the killed build gone {took:.2f} s after the kill")
+    finally:
+        for p in seen.values():
+            with contextlib.suppress(psutil.Error):
+                p.kill()
+
+
+def test_sha256sums_matches_dist_at_every_moment(tmp_path: Path) -> None:
+    """Builds of a three-book project killed at random moments: SHA256SUMS,
+    when present, always lists exactly the books in dist/, each with its digest."""
+    root = project(tmp_path / "p", copies=3, books=3)
+    result = run("-q", "build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    dist = root / "dist"
+    sums_agree(dist)
+    start = time.monotonic()
+    assert run("-q", "build", "--force", cwd=root).returncode == 0
+    duration = time.monotonic() - start
+    rng = random.Random(15)
+    absent = 0
+    for i in range(14):
+        # each edition differs from the last, so that a stale line would show
+        for b in range(3):
+            write_spec(root, f"book{b}", f"Book {b}", extra=f'series = "Edition {i}"')
+        proc = subprocess.Popen([*BOOKMAKER, "-q", "build"], cwd=root, env=env(),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, duration))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        sums_agree(dist)
+        absent += not (dist / "SHA256SUMS").exists()
+    print(f"SHA256SUMS absent after {absent} of 14 kills, right after the others")
+    result = run("-q", "build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=dist, capture_output=True,
+                           text=True)
+    assert check.returncode == 0 and check.stdout.count(": OK") == 6, check.stdout

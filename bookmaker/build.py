@@ -322,13 +322,26 @@ def _locked(project: Path) -> Iterator[None]:
         yield
         return
     cache = _cache_dir(project)
-    cache.mkdir(parents=True, exist_ok=True)
-    with open(cache / "lock", "a+b") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    while True:
+        cache.mkdir(parents=True, exist_ok=True)
+        with open(cache / "lock", "a+b") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            if not _same_file(fh.fileno(), cache / "lock"):
+                continue  # a clean removed the cache while this waited: lock the new one
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            return
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    own = os.fstat(fd)
+    return (own.st_dev, own.st_ino) == (st.st_dev, st.st_ino)
 
 
 # --- dependencies --------------------------------------------------------------------
@@ -995,11 +1008,50 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
 
 # --- clean -----------------------------------------------------------------------------
 
+def _clean_folder(project: Path, dist: Path) -> list[Path]:
+    """Remove the books the project's builds made in `dist` (and only there),
+    its SHA256SUMS and stale temporaries; `dist` itself if it is left empty."""
+    removed: list[Path] = []
+    state = _load_state(project)
+    outputs = {Path(key) for key in state["targets"] if Path(key).parent == dist}
+    suffixes: set[str] = set()
+    for name in ("epub", "pdf", "html"):
+        with contextlib.suppress(BookmakerError):
+            suffixes.add(get_writer(name).suffix)
+    for spec_path in find_specs(project):
+        try:
+            spec = load_spec(spec_path)
+        except BookmakerError:
+            continue  # a broken spec: what it built is in the state, if anything
+        for fmt in spec.formats:
+            with contextlib.suppress(BookmakerError):
+                suffixes.add(get_writer(fmt).suffix)
+        outputs |= {dist / f"{spec.slug}{suffix}" for suffix in suffixes}
+    for path in sorted(outputs):
+        if path.is_file():
+            path.unlink()
+            removed.append(path)
+    sums = dist / SUMS_FILE
+    if sums.is_file():
+        sums.unlink()
+        removed.append(sums)
+    if dist.is_dir():
+        for p in dist.iterdir():
+            if _TEMP.match(p.name):
+                p.unlink(missing_ok=True)
+                removed.append(p)
+        with contextlib.suppress(OSError):
+            dist.rmdir()  # only when empty
+    return removed
+
+
 def clean(project: str | Path = ".", *, out: str | Path | None = None,
           unused: bool = False) -> list[Path]:
     """Remove what the build made: the books, SHA256SUMS, stale temporaries and the cache.
 
-    Files in dist/ that no build made are left alone (and dist/ with them).
+    Only the books of `out` (default: dist/) go, not those built into another
+    folder; files there that no build made are left alone (and the folder with
+    them). Waits for a build of the project that is running to finish.
     `unused`: remove only the cache entries that the last successful build of
     each book did not use (builds do this themselves from time to time); the
     books and the rest of the cache stay.
@@ -1014,43 +1066,13 @@ def clean(project: str | Path = ".", *, out: str | Path | None = None,
             _save_state(project, state)
         return swept
     dist = _dist(project, out)
-    removed: list[Path] = []
-    state = _load_state(project)
-    outputs = {Path(key) for key in state["targets"]}
-    suffixes: set[str] = set()
-    for name in ("epub", "pdf", "html"):
-        with contextlib.suppress(BookmakerError):
-            suffixes.add(get_writer(name).suffix)
-    for spec_path in find_specs(project):
-        try:
-            spec = load_spec(spec_path)
-        except BookmakerError:
-            continue  # a broken spec: what it built is in the state, if anything
-        for fmt in spec.formats:
-            with contextlib.suppress(BookmakerError):
-                suffixes.add(get_writer(fmt).suffix)
-        outputs |= {dist / f"{spec.slug}{suffix}" for suffix in suffixes}
-    folders = {p.parent for p in outputs} | {dist}
-    for path in sorted(outputs):
-        if path.is_file():
-            path.unlink()
-            removed.append(path)
-    for folder in sorted(folders):
-        sums = folder / SUMS_FILE
-        if sums.is_file():
-            sums.unlink()
-            removed.append(sums)
-        if folder.is_dir():
-            for p in folder.iterdir():
-                if _TEMP.match(p.name):
-                    p.unlink(missing_ok=True)
-                    removed.append(p)
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only when empty
-    cache = _cache_dir(project)
-    if cache.exists():
-        import shutil
+    with _locked(project):  # never in the middle of a build
+        removed = _clean_folder(project, dist)
+        cache = _cache_dir(project)
+        if cache.exists():
+            import shutil
 
-        shutil.rmtree(cache)
-        removed.append(cache)
+            if any(p.name != "lock" for p in cache.iterdir()):  # not just the lock's own
+                removed.append(cache)
+            shutil.rmtree(cache)
     return removed

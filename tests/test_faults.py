@@ -176,3 +176,64 @@ def test_sha256sums_matches_dist_at_every_moment(tmp_path: Path) -> None:
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=dist, capture_output=True,
                            text=True)
     assert check.returncode == 0 and check.stdout.count(": OK") == 6, check.stdout
+
+
+# --- clean ---------------------------------------------------------------------------
+
+def test_clean_of_another_folder_leaves_dist_alone(tmp_path: Path) -> None:
+    root = project(tmp_path / "p")
+    assert run("-q", "build", cwd=root).returncode == 0
+    assert run("-q", "build", "-o", "dist2", cwd=root).returncode == 0
+    books = {p.name: p.read_bytes() for p in (root / "dist").iterdir()}
+    assert sorted(books) == ["SHA256SUMS", "book-0.epub", "book-0.html"]
+    result = run("clean", "-o", "dist2", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert not (root / "dist2").exists()
+    assert {p.name: p.read_bytes() for p in (root / "dist").iterdir()} == books
+    # and a plain clean leaves another folder's books alone
+    assert run("-q", "build", "-o", "dist2", cwd=root).returncode == 0
+    assert run("-q", "clean", cwd=root).returncode == 0
+    assert not (root / "dist").exists()
+    assert sorted(p.name for p in (root / "dist2").iterdir()) == sorted(books)
+
+
+def _locked_by_another(lock: Path) -> bool:
+    import fcntl
+
+    try:
+        with open(lock, "rb") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            return False
+    except FileNotFoundError:
+        return False
+
+
+def test_clean_during_a_build_waits_for_it(tmp_path: Path) -> None:
+    """A clean started while a build runs waits for it; a second build started
+    meanwhile waits too (on the lock the clean removes). All three succeed,
+    and the cache is either whole or gone."""
+    root = project(tmp_path / "p", copies=6, books=3, formats='["epub", "html", "pdf"]')
+    lock = root / ".bookmaker-cache" / "lock"
+    build = subprocess.Popen([*BOOKMAKER, "-q", "build"], cwd=root, env=env(),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: _locked_by_another(lock) or build.poll() is not None, "the build's lock")
+    assert build.poll() is None, "the build ended before a clean could start"
+    clean = subprocess.Popen([*BOOKMAKER, "-q", "clean"], cwd=root, env=env(),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    again = subprocess.Popen([*BOOKMAKER, "-q", "build"], cwd=root, env=env(),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for proc in (build, clean, again):
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    dist, cache = root / "dist", root / ".bookmaker-cache"
+    if dist.exists():  # the second build ran after the clean: whole books and a whole cache
+        sums_agree(dist)
+        assert len(list(dist.glob("book-*"))) == 9
+        dry = run("build", "--dry-run", cwd=root)
+        assert "nothing to do" in dry.stdout, dry.stdout
+    else:  # the clean ran last: nothing of the cache is left
+        assert not cache.exists()

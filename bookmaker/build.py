@@ -308,8 +308,9 @@ def _target_entry(state: dict[str, Any], output: Path) -> dict[str, Any] | None:
 
 
 def _save_state(project: Path, state: dict[str, Any]) -> None:
-    # not synced to disk: a state lost in a crash only means rebuilding
-    with atomic_path(_cache_dir(project) / STATE_FILE, durable=False) as tmp:
+    # not synced to disk: a state lost in a crash (or on a full disk) only means rebuilding
+    with contextlib.suppress(OSError), atomic_path(_cache_dir(project) / STATE_FILE,
+                                                   durable=False) as tmp:
         tmp.write_text(json.dumps(state, separators=(",", ":"), sort_keys=True), encoding="utf-8")
 
 

@@ -237,3 +237,71 @@ def test_clean_during_a_build_waits_for_it(tmp_path: Path) -> None:
         assert "nothing to do" in dry.stdout, dry.stdout
     else:  # the clean ran last: nothing of the cache is left
         assert not cache.exists()
+
+
+# --- a full disk -----------------------------------------------------------------------
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A real 4 MB tmpfs, unmounted afterwards whatever happens."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path) -> None:
+    """Fill the disk to its last byte (a hidden file: SHA256SUMS leaves it out)."""
+    with open(disk / ".filler", "wb", buffering=0) as fh, contextlib.suppress(OSError):
+        while True:
+            fh.write(b"\0" * 4096)
+
+
+def assert_full_disk_failure(result: subprocess.CompletedProcess[str], dist: Path,
+                             before: dict[str, bytes]) -> None:
+    assert result.returncode == 6, result.stderr
+    assert "No space left on device" in result.stderr and "internal error" not in result.stderr
+    for name in before:
+        if name.endswith((".epub", ".pdf", ".html")):
+            assert f"{dist / name}: cannot write" in result.stderr, result.stderr
+    # the old books untouched, no temporary left
+    assert {p.name: p.read_bytes() for p in dist.iterdir()} == before
+
+
+def test_a_full_dist_is_an_output_error(tmp_path: Path, tmpfs: Path) -> None:
+    root = project(tmp_path / "p", formats='["epub", "html", "pdf"]')
+    dist = tmpfs / "dist"
+    assert run("-q", "build", "-o", str(dist), cwd=root).returncode == 0
+    before = {p.name: p.read_bytes() for p in dist.iterdir()}
+    fill(tmpfs)
+    write_spec(root, "book0", "Book 0", formats='["epub", "html", "pdf"]',
+               extra='series = "Second Edition"')
+    assert_full_disk_failure(run("-q", "build", "-o", str(dist), cwd=root), dist, before)
+
+
+def test_a_full_project_disk_is_an_output_error(tmpfs: Path) -> None:
+    root = project(tmpfs / "p", formats='["epub", "html", "pdf"]')
+    assert run("-q", "build", cwd=root).returncode == 0
+    dist = root / "dist"
+    before = {p.name: p.read_bytes() for p in dist.iterdir()}
+    write_spec(root, "book0", "Book 0", formats='["epub", "html", "pdf"]',
+               extra='series = "Second Edition"')
+    fill(tmpfs)
+    assert_full_disk_failure(run("-q", "build", cwd=root), dist, before)
+    # and once there is room again, the build goes on
+    (tmpfs / ".filler").unlink()
+    assert run("-q", "build", cwd=root).returncode == 0
+    sums_agree(dist)
+
+
+def test_a_full_disk_for_a_one_off_book(tmpfs: Path) -> None:
+    fill(tmpfs)
+    result = run("book", str(SAMPLE / "offensive.txt"), "--title", "One", "--format", "epub",
+                 "--out", str(tmpfs / "out"))
+    assert result.returncode == 6 and "cannot write" in result.stderr, result.stderr
+    assert not (tmpfs / "out").exists() or not list((tmpfs / "out").iterdir())

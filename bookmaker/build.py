@@ -43,7 +43,8 @@ from .errors import (BookmakerError, LicenceError, SourceError, SpecError, Write
 from .files import sha256_file, temp_beside
 from .licences import check_book_licences
 from .model import Article, Book, FrontMatter, Metadata, Person
-from .spec import ArticleEntry, BookSpec, _load_spec, find_specs, load_spec, slugify
+from .spec import (ArticleEntry, BookSpec, _load_spec, check_source_date_epoch, find_specs,
+                   load_spec, slugify)
 from .article_store import ArticleStore
 from .blobs import key_of
 from .ledger import LEDGERS, recording, sweep, write_ledger
@@ -829,6 +830,7 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
     A dry run reads, hashes and reports, and writes nothing.
     """
     project = Path(project).resolve()
+    check_source_date_epoch()  # before anything is planned: every book's date comes from it
     dist = _dist(project, out)
     tell = _Callback(reporter, report)
     if dry_run:
@@ -981,6 +983,7 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
     from .readers import read_article
 
     chosen = [get_writer(f) for f in formats]  # fail early on an unknown writer
+    check_source_date_epoch()
     read = [read_article(a) for a in articles]
     check_book_licences([(a.attribution.origin or a.title, a.attribution.licence, licence_reason)
                          for a in read])

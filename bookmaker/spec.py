@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import LicenceError, SpecError
+from .errors import LicenceError, SpecError, UsageError
 from .licences import KNOWN_LICENCES, licence_by_id
 from .model import Licence, Metadata, Person
 
-__all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS"]
+__all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS",
+           "check_source_date_epoch", "FIRST_DATE", "LAST_DATE", "load_toml", "MAX_NESTING"]
 
 _BOOK_KEYS = {"title", "subtitle", "authors", "editors", "translators", "language", "commercial",
               "identifier", "publisher", "date", "series", "description", "subjects",
@@ -41,6 +42,13 @@ _DEFAULT_FORMATS = ("epub", "pdf")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+# The dates a book can hold: a ZIP's timestamps end with 2107, and an EPUB's
+# dcterms:modified is written with four digits. A book's date (or
+# SOURCE_DATE_EPOCH) is its files' timestamps; years before 1980 are held as
+# 1980 by the ZIP, the PDF and the EPUB's metadata hold them as they are.
+FIRST_DATE = _dt.date(1000, 1, 1)
+LAST_DATE = _dt.date(2107, 12, 31)
+_LAST_EPOCH = int(_dt.datetime(2107, 12, 31, 23, 59, 59, tzinfo=_dt.timezone.utc).timestamp())
 
 
 def _close(word: str, choices: list[str]) -> list[str]:
@@ -156,6 +164,7 @@ class _Reader:
         if isinstance(value, _dt.datetime):
             value = value.date()
         if isinstance(value, _dt.date):  # an unquoted TOML date
+            self._bounded(value, value.isoformat(), where + key)
             return value.isoformat()
         text = self.text(table, key, where)
         if text is None:
@@ -165,11 +174,17 @@ class _Reader:
             if not match:
                 raise ValueError
             year, month, day = (int(g) if g else 1 for g in match.groups())
-            _dt.date(year, month, day)
+            day_of = _dt.date(year, month, day)
         except ValueError:
             raise self.fail(where + key, f"found {text!r}; expected a date written YYYY, "
                             "YYYY-MM or YYYY-MM-DD") from None
+        self._bounded(day_of, text, where + key)
         return text
+
+    def _bounded(self, day: _dt.date, text: str, key: str) -> None:
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise self.fail(key, f"found {text!r}; a date from {FIRST_DATE} to {LAST_DATE} "
+                            "is expected (an EPUB's ZIP timestamps end with 2107)")
 
     def licence(self, value: Any, key: str) -> Licence:
         found = licence_by_id(value) if isinstance(value, str) else None
@@ -179,6 +194,20 @@ class _Reader:
             raise LicenceError(f"unknown licence {_show(value)}{hint}; known licence ids: "
                                f"{', '.join(KNOWN_LICENCES)}", path=self.path, key=key)
         return found
+
+
+def check_source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH as a number of seconds, None when unset or empty;
+    a UsageError (exit 2) naming it when it is not a whole number of seconds
+    from 1970 to the end of 2107 (what an EPUB's ZIP can hold)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > _LAST_EPOCH:
+        raise UsageError(f"found {_show(value)}; expected a whole number of seconds since "
+                         f"1970-01-01 UTC, at most {_LAST_EPOCH} ({LAST_DATE} 23:59:59 UTC, "
+                         "the last moment an EPUB's ZIP can hold)", key="SOURCE_DATE_EPOCH")
+    return int(value)
 
 
 def _writer_names(options: dict[str, Any]) -> list[str]:
@@ -341,9 +370,36 @@ def _parse(path: Path, cache: Path | None = None) -> dict[str, Any]:
     return _toml(path, text)
 
 
+MAX_NESTING = 100  # tables and arrays in one another, in a spec or a front matter
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    stack = [(data, 0)]  # the document itself is no nesting
+    while stack:
+        value, depth = stack.pop()
+        items = value.values() if isinstance(value, dict) else value
+        if depth > limit:
+            return True
+        stack += [(v, depth + 1) for v in items if isinstance(v, (dict, list))]
+    return False
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    """`tomllib.loads`, with tables and arrays nested at most MAX_NESTING deep;
+    deeper is a `tomllib.TOMLDecodeError` (tomllib itself would run out of
+    Python's stack on a few hundred, with a RecursionError)."""
+    try:
+        data = tomllib.loads(text)
+    except RecursionError:
+        data = None
+    if data is None or _deeper_than(data, MAX_NESTING):
+        raise tomllib.TOMLDecodeError(f"tables or arrays nested more than {MAX_NESTING} deep")
+    return data
+
+
 def _toml(path: Path, text: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        return load_toml(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = _TOML_POSITION.search(message)

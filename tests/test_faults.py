@@ -305,3 +305,98 @@ def test_a_full_disk_for_a_one_off_book(tmpfs: Path) -> None:
                  "--out", str(tmpfs / "out"))
     assert result.returncode == 6 and "cannot write" in result.stderr, result.stderr
     assert not (tmpfs / "out").exists() or not list((tmpfs / "out").iterdir())
+
+
+# --- what the spec check lets through can be built --------------------------------------
+
+@pytest.mark.parametrize("date", ["2108-01-01", "9999", "2200-06", "0999-12-31", "0001"])
+def test_a_date_no_epub_can_hold_is_a_spec_error(tmp_path: Path, date: str) -> None:
+    root = project(tmp_path / "p")
+    spec = root / "content" / "book0.toml"
+    spec.write_text(spec.read_text().replace('date = "2016-01-05"', f'date = "{date}"'))
+    result = run("-q", "build", cwd=root)
+    assert result.returncode == 3, result.stderr
+    assert "[book.date]" in result.stderr and "2107-12-31" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unquoted_toml_date_and_an_article_date_are_bounded_too(tmp_path: Path) -> None:
+    root = project(tmp_path / "p")
+    spec = root / "content" / "book0.toml"
+    text = spec.read_text()
+    spec.write_text(text.replace('date = "2016-01-05"', "date = 2108-01-01"))
+    result = run("-q", "build", cwd=root)
+    assert result.returncode == 3 and "[book.date]" in result.stderr, result.stderr
+    spec.write_text(text + 'date = "2300-01-01"\n')  # the [[articles]] table's own date
+    result = run("-q", "build", cwd=root)
+    assert result.returncode == 3 and "[articles[0].date]" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("date", ["1000-01-01", "1848-02-21", "2107-12-31"])
+def test_every_date_the_spec_check_allows_builds(tmp_path: Path, date: str) -> None:
+    import zipfile
+
+    from pypdf import PdfReader
+
+    root = project(tmp_path / "p", formats='["epub", "pdf"]')
+    spec = root / "content" / "book0.toml"
+    spec.write_text(spec.read_text().replace('date = "2016-01-05"', f'date = "{date}"'))
+    result = run("-q", "build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(root / "dist" / "book-0.epub") as z:
+        assert z.testzip() is None
+        assert z.infolist()[0].date_time[0] == max(int(date[:4]), 1980)  # a ZIP's years
+        assert f"{date}T00:00:00Z" in z.read("EPUB/content.opf").decode()
+    meta = PdfReader(str(root / "dist" / "book-0.pdf")).metadata
+    assert meta["/ModDate"].startswith("D:" + date.replace("-", ""))
+
+
+@pytest.mark.parametrize("epoch", ["99999999999", "-5", "1.5e9", "soon", "4354819200"])
+def test_a_source_date_epoch_out_of_range_is_a_usage_error(tmp_path: Path, epoch: str) -> None:
+    root = project(tmp_path / "p")
+    for args in (["-q", "build"], ["-q", "build", "--dry-run"],
+                 ["book", str(SAMPLE / "offensive.txt"), "--title", "T", "--format", "epub"]):
+        result = run(*args, cwd=root, extra_env={"SOURCE_DATE_EPOCH": epoch})
+        assert result.returncode == 2, result.stderr
+        assert "[SOURCE_DATE_EPOCH]" in result.stderr and "Traceback" not in result.stderr
+    assert not (root / "dist").exists()
+
+
+@pytest.mark.parametrize("epoch", ["0", "4354819199"])
+def test_the_first_and_last_source_date_epoch_build(tmp_path: Path, epoch: str) -> None:
+    import zipfile
+
+    root = project(tmp_path / "p", formats='["epub", "pdf"]')
+    result = run("-q", "build", cwd=root, extra_env={"SOURCE_DATE_EPOCH": epoch})
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(root / "dist" / "book-0.epub") as z:
+        assert z.infolist()[0].date_time[0] == (1980 if epoch == "0" else 2107)
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [100, 500, 50_000])  # in [book]: one more
+def test_toml_nested_too_deep_is_a_spec_error(tmp_path: Path, depth: int) -> None:
+    root = project(tmp_path / "p", extra=f"subjects = {nested(depth)}")
+    result = run("-q", "build", cwd=root)
+    assert result.returncode == 3, result.stderr
+    assert "book0.toml: not valid TOML: tables or arrays nested more than 100 deep" in result.stderr
+
+
+def test_toml_nested_as_deep_as_allowed_is_an_ordinary_wrong_value(tmp_path: Path) -> None:
+    root = project(tmp_path / "p", extra=f"subjects = {nested(99)}")  # [book] is the 100th
+    result = run("-q", "build", cwd=root)
+    assert result.returncode == 3 and "[book.subjects]: found" in result.stderr, result.stderr
+
+
+def test_front_matter_nested_too_deep_is_a_source_error(tmp_path: Path) -> None:
+    root = project(tmp_path / "p", pattern="a/*.md")
+    (root / "content" / "a" / "deep.md").write_text(
+        f'+++\ntitle = "Deep"\nlicence = "CC-BY-SA-2.0"\nx = {nested(500)}\n+++\n\nText.\n')
+    for args in (["-q", "build"], ["inspect", str(root / "content" / "a" / "deep.md")]):
+        result = run(*args, cwd=root)
+        assert result.returncode == 4, result.stderr
+        assert "deep.md:1: front matter is not valid TOML: tables or arrays nested more than " \
+               "100 deep" in result.stderr

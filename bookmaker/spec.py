@@ -9,7 +9,6 @@ on a spec that cannot succeed.
 from __future__ import annotations
 
 import datetime as _dt
-import glob
 import os
 import re
 import tomllib
@@ -23,7 +22,8 @@ from .licences import KNOWN_LICENCES, licence_by_id
 from .model import Licence, Metadata, Person
 
 __all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS",
-           "check_source_date_epoch", "FIRST_DATE", "LAST_DATE", "load_toml", "MAX_NESTING"]
+           "check_source_date_epoch", "FIRST_DATE", "LAST_DATE", "load_toml", "MAX_NESTING",
+           "MAX_MATCHES"]
 
 _BOOK_KEYS = {"title", "subtitle", "authors", "editors", "translators", "language", "commercial",
               "identifier", "publisher", "date", "series", "description", "subjects",
@@ -243,6 +243,41 @@ def _resolved(path: str, dirs: dict[str, str]) -> Path:
     return Path(found).resolve() if os.path.islink(found) else Path(found)
 
 
+MAX_MATCHES = 100_000  # what one glob may match, files and folders
+
+
+def _glob(r: _Reader, pattern: str, key: str) -> list[str]:
+    """What a spec's glob matches, as `glob.glob(recursive=True)` would, but
+    walked without following links to folders (a link to "." would loop for
+    ever), and only inside the project (the folder above the spec's): an
+    absolute pattern, one that leaves the project or matches more than
+    MAX_MATCHES paths is a SpecError naming the key."""
+    base = r.path.parent
+    if os.path.isabs(pattern):
+        raise r.fail(key, f"found {pattern!r}: a pattern is relative to the spec's folder "
+                     f"({base}), never absolute")
+    parts = [p for p in pattern.replace(os.sep, "/").split("/") if p not in ("", ".")]
+    first = next(i for i, p in enumerate(parts) if any(ch in p for ch in "*?["))
+    fixed, rest = parts[:first], parts[first:]
+    start = os.path.normpath(os.path.join(base, *fixed))
+    project = str(base.parent)
+    if ".." in rest or os.path.commonpath([start, project]) != project:
+        raise r.fail(key, f"found {pattern!r}: a pattern must stay inside the project "
+                     f"({project})")
+    if rest[-1] == "**":  # as glob.glob: every file below, at any depth
+        rest.append("*")
+    hidden = any(p.startswith(".") for p in rest)  # else, as glob.glob, no dot files
+    found: list[str] = []
+    for path in Path(start).glob("/".join(rest)):
+        if not hidden and any(p.startswith(".") for p in path.relative_to(start).parts):
+            continue
+        found.append(str(path))
+        if len(found) > MAX_MATCHES:
+            raise r.fail(key, f"found {pattern!r}: it matches more than {MAX_MATCHES:,} "
+                         "paths; name a narrower folder")
+    return found
+
+
 def _entries(r: _Reader, items: Any, where: str, part: int | None,
              seen: dict[Path, str]) -> list[ArticleEntry]:
     if not isinstance(items, list) or not items:
@@ -263,9 +298,8 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
         assert pattern is not None
         base = r.path.parent
         if any(ch in pattern for ch in "*?["):
-            found = sorted(_resolved(p, dirs)
-                           for p in glob.glob(str(base / pattern), recursive=True)
-                           if Path(p).is_file())
+            found = sorted(_resolved(p, dirs) for p in _glob(r, pattern, key + ".path")
+                           if os.path.isfile(p))
             if not found:
                 raise r.fail(key + ".path", f"the pattern {pattern!r} matches no file "
                              f"(paths are relative to {base})")

@@ -400,3 +400,65 @@ def test_front_matter_nested_too_deep_is_a_source_error(tmp_path: Path) -> None:
         assert result.returncode == 4, result.stderr
         assert "deep.md:1: front matter is not valid TOML: tables or arrays nested more than " \
                "100 deep" in result.stderr
+
+
+# --- globs ------------------------------------------------------------------------------
+
+def test_a_glob_through_a_symlink_loop_finishes(tmp_path: Path) -> None:
+    """`loop/**/*.txt` where loop/ holds links to "." and to "..": the build
+    finishes, with each article once (glob.glob would walk the loop for ever)."""
+    root = project(tmp_path / "p", pattern="loop/**/*.txt")
+    loop = root / "content" / "loop"
+    (loop / "sub").mkdir(parents=True)
+    shutil.copy(SAMPLE / "offensive.txt", loop / "a.txt")
+    shutil.copy(SAMPLE / "impossible.txt", loop / "sub" / "b.txt")
+    (loop / "self").symlink_to(".")
+    (loop / "sub" / "up").symlink_to("..")
+    from bookmaker.spec import load_spec
+
+    spec = load_spec(root / "content" / "book0.toml")
+    assert [a.path for a in spec.articles] == [loop / "a.txt", loop / "sub" / "b.txt"]
+    result = run("-q", "build", cwd=root)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("pattern, says", [
+    ("/**/*.txt", "never absolute"),
+    ("../../**/*.txt", "must stay inside the project"),
+    ("a/*/../../../*.txt", "must stay inside the project"),
+])
+def test_a_glob_outside_the_project_is_a_spec_error(tmp_path: Path, pattern: str,
+                                                    says: str) -> None:
+    root = project(tmp_path / "p", pattern=pattern)
+    result = run("-q", "build", cwd=root)
+    assert result.returncode == 3, result.stderr
+    assert "[articles[0].path]" in result.stderr and says in result.stderr
+
+
+def test_a_glob_matching_too_much_is_a_spec_error(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from bookmaker import spec as spec_module
+    from bookmaker.errors import SpecError
+
+    root = project(tmp_path / "p", copies=3, pattern="**/*.txt")
+    monkeypatch.setattr(spec_module, "MAX_MATCHES", 5)
+    with pytest.raises(SpecError, match=r"matches more than 5 paths"):
+        spec_module.load_spec(root / "content" / "book0.toml")
+
+
+def test_globs_match_what_glob_glob_matches_without_links(tmp_path: Path) -> None:
+    import glob
+
+    from bookmaker.spec import _glob, _Reader
+
+    content = tmp_path / "p" / "content"
+    for name in ("a.txt", "b.md", ".hidden.txt", "d/c.txt", "d/e/f.txt", ".h/g.txt", "d/.i.txt"):
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text("x")
+    reader = _Reader(content / "x.toml")
+    for pattern in ("*.txt", "**", "**/*.txt", "d/**", ".*", "d/*/*.txt", "[ab].*", "?.md",
+                    ".h/*", "d/.*"):
+        ours = sorted(_glob(reader, pattern, "k"))
+        theirs = sorted(p.rstrip("/") for p in glob.glob(str(content / pattern), recursive=True))
+        assert [p for p in ours if os.path.isfile(p)] == [p for p in theirs if os.path.isfile(p)], \
+            pattern

@@ -596,6 +596,8 @@ def _write_temporary(target: Target, book: Book, options: WriteOptions) -> Path:
     except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, WriterError) and exc.path in (None, str(tmp)):
+            raise WriterError(exc.message, path=target.output, key=exc.key) from None
         mapped = _output_error(exc, tmp, target.output) if isinstance(exc, Exception) else None
         if mapped is not None:
             raise mapped from None
@@ -705,8 +707,8 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
             done(step, _run_target(step.target, reporter.stage, spec, digests))
         return
     import multiprocessing  # only for a pool: a one-target build starts without it
-    from concurrent.futures import (FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor,
-                                    wait)
+    from concurrent.futures import (FIRST_COMPLETED, BrokenExecutor, ProcessPoolExecutor,
+                                    ThreadPoolExecutor, wait)
 
     queue = listener = None
     own = executor is None
@@ -729,6 +731,11 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
                 step = pending.pop(future)
                 try:
                     result = future.result()
+                except BrokenExecutor:
+                    result = _Result([], ("WriterError", "a worker process of the build died "
+                                          "(killed, or out of memory) before this book was "
+                                          "written; nothing was replaced",
+                                          str(step.target.output), None, None), None, 0.0)
                 except Exception as exc:  # noqa: BLE001 - the executor itself failed
                     result = _Result([], ("_InternalError", f"internal error: the executor "
                                           f"failed: {type(exc).__name__}: {exc}", None, None, None),

@@ -462,3 +462,64 @@ def test_globs_match_what_glob_glob_matches_without_links(tmp_path: Path) -> Non
         theirs = sorted(p.rstrip("/") for p in glob.glob(str(content / pattern), recursive=True))
         assert [p for p in ours if os.path.isfile(p)] == [p for p in theirs if os.path.isfile(p)], \
             pattern
+
+
+# --- a killed worker ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("victim", ["pdf worker", "build worker"])
+def test_a_killed_worker(tmp_path: Path, victim: str) -> None:
+    """`kill -9` of one worker laying out a PDF: the parts it held are laid out
+    again in the build's own process, and the book is built. Of a worker of
+    `build -j 2`: exit 6 naming the book, no traceback, the previous book
+    untouched."""
+    psutil = pytest.importorskip("psutil")
+    from pypdf import PdfReader
+
+    books = 2 if victim == "build worker" else 1
+    root = project(tmp_path / "p", copies=8, books=books, formats='["pdf"]',
+                   options='[options.pdf]\nlayout = "parallel"')
+    assert run("-q", "build", cwd=root).returncode == 0
+    dist = root / "dist"
+    before = {p.name: p.read_bytes() for p in dist.iterdir()}
+    shutil.rmtree(root / ".bookmaker-cache")  # every part laid out again
+    for b in range(books):
+        write_spec(root, f"book{b}", f"Book {b}", formats='["pdf"]', extra='series = "Again"',
+                   options='[options.pdf]\nlayout = "parallel"')
+    args = ["build", "-j", "2"] if victim == "build worker" else ["build"]
+    proc = subprocess.Popen([*BOOKMAKER, *args], cwd=root, env=env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    main = psutil.Process(proc.pid)
+    found: list[psutil.Process] = []
+
+    def worker() -> bool:
+        assert proc.poll() is None, "the build ended before its workers were seen"
+        with contextlib.suppress(psutil.Error):
+            for child in main.children(recursive=True):
+                parent = " ".join(child.parent().cmdline())
+                if "forkserver" in parent and (("pdf_parts" in parent) == (victim == "pdf worker")):
+                    found.append(child)
+                    return True
+        return False
+
+    try:
+        wait_for(worker, f"a {victim}")
+        found[0].kill()
+        _, err = proc.communicate(timeout=600)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "Traceback" not in err and "internal error" not in err, err
+    sums_agree(dist)
+    if victim == "pdf worker":
+        assert proc.returncode == 0, err
+        assert "a worker process laying out the PDF died; laying out the rest" in err, err
+        book = dist / "book-0.pdf"
+        assert book.read_bytes() != before["book-0.pdf"]
+        assert "Again" in PdfReader(str(book)).pages[0].extract_text() + \
+            "".join(p.extract_text() for p in PdfReader(str(book)).pages[:6])
+        return
+    assert proc.returncode == 6, err
+    failed = [n for n in before if f"{n}: " in err]
+    assert failed and "a worker process of the build died (killed, or out of memory)" in err, err
+    for name in failed:
+        assert (dist / name).read_bytes() == before[name]

@@ -27,7 +27,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (FIRST_COMPLETED, BrokenExecutor, Executor, Future,
+                                ProcessPoolExecutor, wait)
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,7 +118,7 @@ class _Queue:
         self.limit = in_flight
         self.waiting: deque[tuple[_Make, _Done]] = deque()
         self.urgent: deque[tuple[_Make, _Done]] = deque()
-        self.running: dict[Future[Segment], _Done] = {}
+        self.running: dict[Future[Segment], tuple[_Done, SegmentJob]] = {}
 
     def add(self, make: _Make, done: _Done, *, urgent: bool = False) -> None:
         """A part to lay out: `make` gives its job when its turn comes (so that
@@ -133,7 +134,8 @@ class _Queue:
             return
         if self.pool is not None:
             try:
-                self.running[self.pool.submit(render_segment, job, str(self.cache.root))] = done
+                future = self.pool.submit(render_segment, job, str(self.cache.root))
+                self.running[future] = (done, job)
                 return
             except (AssertionError, OSError, RuntimeError):  # no children here: lay out in turn
                 self.pool = None
@@ -154,7 +156,18 @@ class _Queue:
                 continue
             finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
             for future in finished:
-                self.running.pop(future)(self._made(future.result()))
+                done, job = self.running.pop(future)
+                try:
+                    segment = future.result()
+                except BrokenExecutor:
+                    # a worker died (killed, or out of memory): the parts it and
+                    # the others held are laid out here, one at a time
+                    if self.pool is not None:
+                        log.warning("a worker process laying out the PDF died; laying out "
+                                    "the rest in this process")
+                        self.pool = None
+                    segment = render_segment(job, str(self.cache.root))
+                done(self._made(segment))
 
 
 def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,

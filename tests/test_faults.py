@@ -523,3 +523,40 @@ def test_a_killed_worker(tmp_path: Path, victim: str) -> None:
     assert failed and "a worker process of the build died (killed, or out of memory)" in err, err
     for name in failed:
         assert (dist / name).read_bytes() == before[name]
+
+
+# --- the cover of an absurd title ------------------------------------------------------------
+
+def test_a_one_megabyte_one_word_title_builds(tmp_path: Path) -> None:
+    """The cover set a 1 MB word on one line: Pillow refused the image it
+    would need (DecompressionBombError). It is cut short with an ellipsis."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    root = project(tmp_path / "p", formats='["epub"]')
+    spec = root / "content" / "book0.toml"
+    spec.write_text(spec.read_text().replace('title = "Book 0"', f'title = "{"x" * 1_000_000}"'
+                                             ).replace("[book]", '[book]\nslug = "long"'))
+    result = run("-q", "build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(root / "dist" / "long.epub") as z:
+        cover = Image.open(io.BytesIO(z.read("EPUB/images/cover.png")))
+    assert cover.size == (1600, 2560)
+
+
+def test_a_cover_holds_at_most_its_lines() -> None:
+    from PIL import Image, ImageDraw
+
+    from bookmaker.cover import _MIN_SIZE, _fit
+    from bookmaker.theme import load_theme
+
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    face = str(load_theme("default").face("bold"))
+    for title in ("word " * 100_000, "x" * 1_000_000, "short " * 30 + "x" * 5000):
+        font, lines = _fit(draw, title, face, 1300, 190, 5)
+        assert font.size <= _MIN_SIZE and len(lines) <= 5 and lines[-1].endswith("…")
+        assert all(draw.textlength(line, font=font) <= 1300 for line in lines)
+    font, lines = _fit(draw, "Two Articles, 1932–1933", face, 1300, 190, 5)
+    assert font.size > _MIN_SIZE and "…" not in "".join(lines)

@@ -49,6 +49,7 @@ from .article_store import ArticleStore
 from .blobs import key_of
 from .ledger import LEDGERS, recording, sweep, write_ledger
 from .lifeline import hold, lifeline
+from .logs import log_to_stderr, worker_log_level
 from .writers import WriteOptions, atomic_path, get_writer
 
 if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts without it
@@ -536,11 +537,13 @@ Sink = Callable[[Target, str, int, int], None]
 _WORKER_SINK: Any = None  # in a worker of our own pool: a queue of stage events
 
 
-def _init_worker(queue: Any, line: Any = None) -> None:
+def _init_worker(queue: Any, line: Any = None, log_level: int | None = None) -> None:
     global _WORKER_SINK
     _WORKER_SINK = queue
     if line is not None:
         hold(line)  # a build killed with -9 takes its workers with it
+    if log_level is not None:
+        log_to_stderr(log_level)  # warnings shown as the build's own
 
 
 class _Result(NamedTuple):
@@ -718,7 +721,8 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
         listener = threading.Thread(target=_drain, args=(queue, reporter), daemon=True)
         listener.start()
         executor = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context,
-                                       initializer=_init_worker, initargs=(queue, lifeline()))
+                                       initializer=_init_worker,
+                                       initargs=(queue, lifeline(), worker_log_level()))
     assert executor is not None
     sink = reporter.stage if isinstance(executor, ThreadPoolExecutor) else None
     try:

@@ -560,3 +560,54 @@ def test_a_cover_holds_at_most_its_lines() -> None:
         assert all(draw.textlength(line, font=font) <= 1300 for line in lines)
     font, lines = _fit(draw, "Two Articles, 1932–1933", face, 1300, 190, 5)
     assert font.size > _MIN_SIZE and "…" not in "".join(lines)
+
+
+# --- warnings ---------------------------------------------------------------------------------
+
+def _image_articles(root: Path, count: int) -> None:
+    """HTML articles each with an image WeasyPrint cannot load (a bad PNG in a
+    data: URL), and a Markdown one with a data: URL in its warning."""
+    import base64
+
+    blob = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40).decode()
+    folder = root / "content" / "a"
+    folder.mkdir(parents=True)
+    for i in range(count):
+        (folder / f"{i}.htm").write_text(
+            f'<html><head><title>Article {i}</title></head><body><h1>Article {i}</h1>'
+            f'<p><img src="data:image/png;base64,{blob}" alt="a picture"></p>'
+            f"<p>Some text of article {i}.</p></body></html>", encoding="utf-8")
+    (folder / "z.md").write_text(f"# Last\n\nText ![a picture](data:image/png;base64,{blob}).\n")
+
+
+@pytest.mark.parametrize("layout, jobs", [("single", "1"), ("parallel", "1"), ("parallel", "2")])
+def test_warnings_come_in_one_format_with_data_urls_cut_short(tmp_path: Path, layout: str,
+                                                              jobs: str) -> None:
+    root = tmp_path / "p"
+    _image_articles(root, 4)
+    spec = SPEC.format(title="Pictures", formats='["pdf", "epub"]', extra="",
+                       options=f'[options.pdf]\nlayout = "{layout}"', glob="a/*")
+    (root / "content" / "b.toml").write_text(
+        spec + 'licence = "CC-BY-SA-2.0"\nlicence_reason = "a test"\n', encoding="utf-8")
+    result = run("build", "-j", jobs, cwd=root)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines and all(line.startswith(("warning: ", "built ", "done: ")) for line in lines), \
+        result.stderr
+    assert all(len(line) < 400 for line in lines), max(lines, key=len)[:500]
+    weasy = [line for line in lines if line.startswith("warning: weasyprint: ")]
+    assert weasy and all("data:image/png;base64,iVBORw0KGgoA…(13,664 characters)" in line
+                         for line in weasy), weasy
+    assert any("z.md" in line and "…(13,664 characters)" in line for line in lines), lines
+    quiet = run("-q", "build", "--force", "-j", jobs, cwd=root)
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
+
+
+def test_shorten_keeps_short_data_urls_and_other_text() -> None:
+    from bookmaker.logs import shorten
+
+    assert shorten("see data:image/gif;base64,R0lGOD== here") == \
+        "see data:image/gif;base64,R0lGOD== here"
+    long = "data:image/png;base64," + "A" * 12_345
+    assert shorten(f"at '{long}': bad") == \
+        "at 'data:image/png;base64,AAAAAAAAAAAA…(12,345 characters)': bad"

@@ -92,10 +92,12 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
     import sys
 
-    from ..lifeline import hold, lifeline
+    from ..lifeline import lifeline
+    from ..logs import worker_log_level
 
-    # the workers end with this process, even one killed with -9 (see lifeline)
-    ends = {"initializer": hold, "initargs": (lifeline(),)}
+    # the workers end with this process, even one killed with -9 (see lifeline),
+    # and show warnings as it does
+    ends = {"initializer": _init_worker, "initargs": (lifeline(), worker_log_level())}
     if sys.platform == "win32":
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                    **ends)
@@ -105,6 +107,15 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     context.set_forkserver_preload(["bookmaker.writers.pdf_parts", "weasyprint"])
     forkserver.ensure_running()  # it loads WeasyPrint while this process renders the HTML
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, **ends)
+
+
+def _init_worker(line: Any, log_level: int | None) -> None:
+    from ..lifeline import hold
+    from ..logs import log_to_stderr
+
+    hold(line)
+    if log_level is not None:
+        log_to_stderr(log_level)
 
 
 class _Queue:

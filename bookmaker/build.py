@@ -22,7 +22,6 @@ rewritten after every build that changes `dist/`.
 from __future__ import annotations
 
 import contextlib
-import errno
 import glob
 import hashlib
 import json
@@ -50,7 +49,7 @@ from .blobs import key_of
 from .ledger import LEDGERS, recording, sweep, write_ledger
 from .lifeline import hold, lifeline
 from .logs import log_to_stderr, worker_log_level
-from .writers import WriteOptions, atomic_path, get_writer
+from .writers import WriteOptions, atomic_path, get_writer, output_error
 
 if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts without it
     from concurrent.futures import Executor, Future
@@ -560,22 +559,6 @@ _ERRORS: dict[str, type[BookmakerError]] = {
                             _InternalError)}
 
 
-# What a full or failing disk says: the output could not be written (exit 6),
-# wherever in a writer (or the library it calls) the write failed.
-_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO}
-
-
-def _output_error(exc: BaseException, tmp: Path, output: Path) -> WriterError | None:
-    """A WriterError for an OS error in writing `output` (through `tmp`), else None."""
-    cause: BaseException | None = exc
-    while cause is not None:  # a library may wrap the OSError in an error of its own
-        if isinstance(cause, OSError) and (
-                cause.errno in _OUTPUT_ERRNOS or cause.filename in (str(tmp), tmp)):
-            return WriterError(f"cannot write: {cause.strerror or cause}", path=output)
-        cause = cause.__cause__ or cause.__context__
-    return None
-
-
 def _write_temporary(target: Target, book: Book, options: WriteOptions) -> Path:
     """The book written whole to a temporary beside its output and synced to
     disk; the caller renames it into place (`_place`). Nothing is left behind
@@ -601,7 +584,7 @@ def _write_temporary(target: Target, book: Book, options: WriteOptions) -> Path:
             tmp.unlink()
         if isinstance(exc, WriterError) and exc.path in (None, str(tmp)):
             raise WriterError(exc.message, path=target.output, key=exc.key) from None
-        mapped = _output_error(exc, tmp, target.output) if isinstance(exc, Exception) else None
+        mapped = output_error(exc, tmp, target.output) if isinstance(exc, Exception) else None
         if mapped is not None:
             raise mapped from None
         raise

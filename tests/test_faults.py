@@ -611,3 +611,15 @@ def test_shorten_keeps_short_data_urls_and_other_text() -> None:
     long = "data:image/png;base64," + "A" * 12_345
     assert shorten(f"at '{long}': bad") == \
         "at 'data:image/png;base64,AAAAAAAAAAAA…(12,345 characters)': bad"
+
+
+def test_write_book_on_a_full_disk_is_a_writer_error(tmpfs: Path) -> None:
+    from bookmaker import Metadata, assemble, read_article, write_book
+    from bookmaker.errors import WriterError
+
+    book = assemble([read_article(SAMPLE / "offensive.txt")], Metadata(title="One"))
+    fill(tmpfs)
+    with pytest.raises(WriterError, match="No space left on device") as caught:
+        write_book(book, tmpfs / "one.epub", "epub")
+    assert caught.value.path == str(tmpfs / "one.epub")
+    assert [p.name for p in tmpfs.iterdir()] == [".filler"]

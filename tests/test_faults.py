@@ -492,14 +492,15 @@ def test_a_killed_worker(tmp_path: Path, victim: str) -> None:
     found: list[psutil.Process] = []
 
     def worker() -> bool:
+        # both workers of the pool up (a fork server may fork for a moment on its own)
         assert proc.poll() is None, "the build ended before its workers were seen"
+        found.clear()
         with contextlib.suppress(psutil.Error):
             for child in main.children(recursive=True):
                 parent = " ".join(child.parent().cmdline())
                 if "forkserver" in parent and (("pdf_parts" in parent) == (victim == "pdf worker")):
                     found.append(child)
-                    return True
-        return False
+        return len(found) >= 2
 
     try:
         wait_for(worker, f"a {victim}")

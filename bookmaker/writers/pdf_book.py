@@ -148,9 +148,18 @@ class _Queue:
                 future = self.pool.submit(render_segment, job, str(self.cache.root))
                 self.running[future] = (done, job)
                 return
+            except BrokenExecutor:
+                self._lost()
             except (AssertionError, OSError, RuntimeError):  # no children here: lay out in turn
                 self.pool = None
         done(self._made(render_segment(job, str(self.cache.root))))
+
+    def _lost(self) -> None:
+        """A worker died (killed, or out of memory): the pool is no more."""
+        if self.pool is not None:
+            log.warning("a worker process laying out the PDF died; laying out the rest "
+                        "in this process")
+            self.pool = None
 
     @staticmethod
     def _made(segment: Segment) -> Segment:
@@ -171,12 +180,8 @@ class _Queue:
                 try:
                     segment = future.result()
                 except BrokenExecutor:
-                    # a worker died (killed, or out of memory): the parts it and
-                    # the others held are laid out here, one at a time
-                    if self.pool is not None:
-                        log.warning("a worker process laying out the PDF died; laying out "
-                                    "the rest in this process")
-                        self.pool = None
+                    # the parts it and the others held are laid out here, in turn
+                    self._lost()
                     segment = render_segment(job, str(self.cache.root))
                 done(self._made(segment))
 

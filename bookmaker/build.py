@@ -22,6 +22,7 @@ rewritten after every build that changes `dist/`.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
@@ -38,14 +39,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .assemble import assemble
 from .errors import (BookmakerError, LicenceError, SourceError, SpecError, WriterError,
                      EXIT_INTERNAL)
-from .files import sha256_file
+from .files import sha256_file, temp_beside
 from .licences import check_book_licences
 from .model import Article, Book, FrontMatter, Metadata, Person
-from .spec import ArticleEntry, BookSpec, _load_spec, find_specs, load_spec, slugify
+from .spec import (ArticleEntry, BookSpec, _load_spec, check_source_date_epoch, find_specs,
+                   load_spec, slugify)
 from .article_store import ArticleStore
 from .blobs import key_of
 from .ledger import LEDGERS, recording, sweep, write_ledger
-from .writers import WriteOptions, atomic_path, get_writer
+from .lifeline import hold, lifeline
+from .logs import log_to_stderr, worker_log_level
+from .writers import WriteOptions, atomic_path, get_writer, output_error
 
 if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts without it
     from concurrent.futures import Executor, Future
@@ -305,8 +309,9 @@ def _target_entry(state: dict[str, Any], output: Path) -> dict[str, Any] | None:
 
 
 def _save_state(project: Path, state: dict[str, Any]) -> None:
-    # not synced to disk: a state lost in a crash only means rebuilding
-    with atomic_path(_cache_dir(project) / STATE_FILE, durable=False) as tmp:
+    # not synced to disk: a state lost in a crash (or on a full disk) only means rebuilding
+    with contextlib.suppress(OSError), atomic_path(_cache_dir(project) / STATE_FILE,
+                                                   durable=False) as tmp:
         tmp.write_text(json.dumps(state, separators=(",", ":"), sort_keys=True), encoding="utf-8")
 
 
@@ -319,13 +324,26 @@ def _locked(project: Path) -> Iterator[None]:
         yield
         return
     cache = _cache_dir(project)
-    cache.mkdir(parents=True, exist_ok=True)
-    with open(cache / "lock", "a+b") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    while True:
+        cache.mkdir(parents=True, exist_ok=True)
+        with open(cache / "lock", "a+b") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            if not _same_file(fh.fileno(), cache / "lock"):
+                continue  # a clean removed the cache while this waited: lock the new one
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            return
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    own = os.fstat(fd)
+    return (own.st_dev, own.st_ino) == (st.st_dev, st.st_ino)
 
 
 # --- dependencies --------------------------------------------------------------------
@@ -518,9 +536,13 @@ Sink = Callable[[Target, str, int, int], None]
 _WORKER_SINK: Any = None  # in a worker of our own pool: a queue of stage events
 
 
-def _init_worker(queue: Any) -> None:
+def _init_worker(queue: Any, line: Any = None, log_level: int | None = None) -> None:
     global _WORKER_SINK
     _WORKER_SINK = queue
+    if line is not None:
+        hold(line)  # a build killed with -9 takes its workers with it
+    if log_level is not None:
+        log_to_stderr(log_level)  # warnings shown as the build's own
 
 
 class _Result(NamedTuple):
@@ -529,6 +551,7 @@ class _Result(NamedTuple):
     traceback: str | None
     seconds: float
     made: int = 0  # cache entries made (see `_sweep`)
+    temporary: str | None = None  # the book written, for the build to rename into place
 
 
 _ERRORS: dict[str, type[BookmakerError]] = {
@@ -536,21 +559,57 @@ _ERRORS: dict[str, type[BookmakerError]] = {
                             _InternalError)}
 
 
-def _write_atomically(target: Target, book: Book, options: WriteOptions) -> None:
+def _write_temporary(target: Target, book: Book, options: WriteOptions) -> Path:
+    """The book written whole to a temporary beside its output and synced to
+    disk; the caller renames it into place (`_place`). Nothing is left behind
+    on failure."""
     writer = get_writer(target.format)
     try:
-        ctx = atomic_path(target.output)
-        tmp = ctx.__enter__()
+        target.output.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = temp_beside(target.output, f".{target.output.name}.")
+        os.close(fd)
     except OSError as exc:
         raise WriterError(f"cannot write here: {exc.strerror or exc}", path=target.output) from None
+    tmp = Path(name)
     try:
         writer.write(book, tmp, options)
-    except BaseException:
-        ctx.__exit__(*sys.exc_info())
+        if tmp.stat().st_size == 0:
+            raise WriterError("the writer produced an empty file; nothing was replaced",
+                              path=target.output)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, WriterError) and exc.path in (None, str(tmp)):
+            raise WriterError(exc.message, path=target.output, key=exc.key) from None
+        mapped = output_error(exc, tmp, target.output) if isinstance(exc, Exception) else None
+        if mapped is not None:
+            raise mapped from None
         raise
+    return tmp
+
+
+def _place(tmp: Path, output: Path) -> None:
+    """Rename a written book into place. SHA256SUMS goes first: until it is
+    written again it is absent, never wrong (see `build`)."""
     try:
-        ctx.__exit__(None, None, None)
+        (output.parent / SUMS_FILE).unlink(missing_ok=True)
+        os.replace(tmp, output)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise WriterError(f"cannot write: {exc.strerror or exc}", path=output) from None
+
+
+def _write_atomically(target: Target, book: Book, options: WriteOptions) -> None:
+    tmp = _write_temporary(target, book, options)
+    try:
+        os.replace(tmp, target.output)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         raise WriterError(f"cannot write: {exc.strerror or exc}", path=target.output) from None
 
 
@@ -588,9 +647,14 @@ def _build_target(target: Target, emit: Sink, spec: BookSpec | None,
         else:
             book = store.complete(book)
         emit(target, f"writing {target.format}", 0, 0)
-        _write_atomically(target, book, options)
-        store.close()
-        return _Result(list(book.warnings), None, None, time.perf_counter() - started)
+        tmp = _write_temporary(target, book, options)
+        try:
+            store.close()
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return _Result(list(book.warnings), None, None, time.perf_counter() - started,
+                       temporary=str(tmp))
     except BookmakerError as exc:
         return _Result([], (type(exc).__name__, exc.message, exc.path, exc.line, exc.key),
                        traceback.format_exc(), time.perf_counter() - started)
@@ -629,8 +693,8 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
             done(step, _run_target(step.target, reporter.stage, spec, digests))
         return
     import multiprocessing  # only for a pool: a one-target build starts without it
-    from concurrent.futures import (FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor,
-                                    wait)
+    from concurrent.futures import (FIRST_COMPLETED, BrokenExecutor, ProcessPoolExecutor,
+                                    ThreadPoolExecutor, wait)
 
     queue = listener = None
     own = executor is None
@@ -640,7 +704,8 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
         listener = threading.Thread(target=_drain, args=(queue, reporter), daemon=True)
         listener.start()
         executor = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context,
-                                       initializer=_init_worker, initargs=(queue,))
+                                       initializer=_init_worker,
+                                       initargs=(queue, lifeline(), worker_log_level()))
     assert executor is not None
     sink = reporter.stage if isinstance(executor, ThreadPoolExecutor) else None
     try:
@@ -653,6 +718,11 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
                 step = pending.pop(future)
                 try:
                     result = future.result()
+                except BrokenExecutor:
+                    result = _Result([], ("WriterError", "a worker process of the build died "
+                                          "(killed, or out of memory) before this book was "
+                                          "written; nothing was replaced",
+                                          str(step.target.output), None, None), None, 0.0)
                 except Exception as exc:  # noqa: BLE001 - the executor itself failed
                     result = _Result([], ("_InternalError", f"internal error: the executor "
                                           f"failed: {type(exc).__name__}: {exc}", None, None, None),
@@ -672,6 +742,14 @@ def _remove_stale_temporaries(folder: Path) -> None:
     if folder.is_dir():
         for p in folder.iterdir():
             if _TEMP.match(p.name) and p.is_file():
+                p.unlink(missing_ok=True)
+
+
+def _remove_temporaries_of(output: Path) -> None:
+    """What a failed target's writer (or a worker killed in its work) left."""
+    with contextlib.suppress(OSError):
+        for p in output.parent.glob(f".{glob.escape(output.name)}.*.tmp"):
+            if _TEMP.match(p.name):
                 p.unlink(missing_ok=True)
 
 
@@ -696,9 +774,19 @@ def _write_sums(dist: Path, hasher: _Hasher) -> bool:
             return False
     except (OSError, UnicodeDecodeError):
         pass
-    with atomic_path(sums) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    try:
+        with atomic_path(sums) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise WriterError(f"cannot write: {exc.strerror or exc}", path=sums) from None
     return True
+
+
+def _rewrite_sums(dist: Path, hasher: _Hasher) -> None:
+    """SHA256SUMS again, after a book was renamed into place. One that cannot
+    be written now stays absent (never wrong): the build's end says why."""
+    with contextlib.suppress(BookmakerError, OSError):
+        _write_sums(dist, hasher)
 
 
 # --- build -------------------------------------------------------------------------------
@@ -736,6 +824,7 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
     A dry run reads, hashes and reports, and writes nothing.
     """
     project = Path(project).resolve()
+    check_source_date_epoch()  # before anything is planned: every book's date comes from it
     dist = _dist(project, out)
     tell = _Callback(reporter, report)
     if dry_run:
@@ -767,6 +856,12 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
         def done(step: Step, result: _Result) -> None:
             made[0] += result.made
             key = str(step.target.output)
+            if result.error is None and result.temporary:
+                try:
+                    _place(Path(result.temporary), step.target.output)
+                except WriterError as exc:
+                    result = result._replace(error=(type(exc).__name__, exc.message, exc.path,
+                                                    exc.line, exc.key))
             if result.error is None:
                 try:
                     sig = hasher.signature(step.target.output)
@@ -783,6 +878,10 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
                 outcome = Outcome(step.target, "failed", step.reason or "", result.warnings,
                                   _error(result.error), result.traceback, result.seconds)
             results[step.target] = outcome
+            if result.temporary:
+                _rewrite_sums(dist, hasher)  # removed as the book was put in place
+            else:
+                _remove_temporaries_of(step.target.output)
             if time.monotonic() - last_save[0] > 0.5:  # a killed build keeps what it finished
                 _save_state(project, state)
                 last_save[0] = time.monotonic()
@@ -878,6 +977,7 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
     from .readers import read_article
 
     chosen = [get_writer(f) for f in formats]  # fail early on an unknown writer
+    check_source_date_epoch()
     read = [read_article(a) for a in articles]
     check_book_licences([(a.attribution.origin or a.title, a.attribution.licence, licence_reason)
                          for a in read])
@@ -906,11 +1006,50 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
 
 # --- clean -----------------------------------------------------------------------------
 
+def _clean_folder(project: Path, dist: Path) -> list[Path]:
+    """Remove the books the project's builds made in `dist` (and only there),
+    its SHA256SUMS and stale temporaries; `dist` itself if it is left empty."""
+    removed: list[Path] = []
+    state = _load_state(project)
+    outputs = {Path(key) for key in state["targets"] if Path(key).parent == dist}
+    suffixes: set[str] = set()
+    for name in ("epub", "pdf", "html"):
+        with contextlib.suppress(BookmakerError):
+            suffixes.add(get_writer(name).suffix)
+    for spec_path in find_specs(project):
+        try:
+            spec = load_spec(spec_path)
+        except BookmakerError:
+            continue  # a broken spec: what it built is in the state, if anything
+        for fmt in spec.formats:
+            with contextlib.suppress(BookmakerError):
+                suffixes.add(get_writer(fmt).suffix)
+        outputs |= {dist / f"{spec.slug}{suffix}" for suffix in suffixes}
+    for path in sorted(outputs):
+        if path.is_file():
+            path.unlink()
+            removed.append(path)
+    sums = dist / SUMS_FILE
+    if sums.is_file():
+        sums.unlink()
+        removed.append(sums)
+    if dist.is_dir():
+        for p in dist.iterdir():
+            if _TEMP.match(p.name):
+                p.unlink(missing_ok=True)
+                removed.append(p)
+        with contextlib.suppress(OSError):
+            dist.rmdir()  # only when empty
+    return removed
+
+
 def clean(project: str | Path = ".", *, out: str | Path | None = None,
           unused: bool = False) -> list[Path]:
     """Remove what the build made: the books, SHA256SUMS, stale temporaries and the cache.
 
-    Files in dist/ that no build made are left alone (and dist/ with them).
+    Only the books of `out` (default: dist/) go, not those built into another
+    folder; files there that no build made are left alone (and the folder with
+    them). Waits for a build of the project that is running to finish.
     `unused`: remove only the cache entries that the last successful build of
     each book did not use (builds do this themselves from time to time); the
     books and the rest of the cache stay.
@@ -925,43 +1064,13 @@ def clean(project: str | Path = ".", *, out: str | Path | None = None,
             _save_state(project, state)
         return swept
     dist = _dist(project, out)
-    removed: list[Path] = []
-    state = _load_state(project)
-    outputs = {Path(key) for key in state["targets"]}
-    suffixes: set[str] = set()
-    for name in ("epub", "pdf", "html"):
-        with contextlib.suppress(BookmakerError):
-            suffixes.add(get_writer(name).suffix)
-    for spec_path in find_specs(project):
-        try:
-            spec = load_spec(spec_path)
-        except BookmakerError:
-            continue  # a broken spec: what it built is in the state, if anything
-        for fmt in spec.formats:
-            with contextlib.suppress(BookmakerError):
-                suffixes.add(get_writer(fmt).suffix)
-        outputs |= {dist / f"{spec.slug}{suffix}" for suffix in suffixes}
-    folders = {p.parent for p in outputs} | {dist}
-    for path in sorted(outputs):
-        if path.is_file():
-            path.unlink()
-            removed.append(path)
-    for folder in sorted(folders):
-        sums = folder / SUMS_FILE
-        if sums.is_file():
-            sums.unlink()
-            removed.append(sums)
-        if folder.is_dir():
-            for p in folder.iterdir():
-                if _TEMP.match(p.name):
-                    p.unlink(missing_ok=True)
-                    removed.append(p)
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only when empty
-    cache = _cache_dir(project)
-    if cache.exists():
-        import shutil
+    with _locked(project):  # never in the middle of a build
+        removed = _clean_folder(project, dist)
+        cache = _cache_dir(project)
+        if cache.exists():
+            import shutil
 
-        shutil.rmtree(cache)
-        removed.append(cache)
+            if any(p.name != "lock" for p in cache.iterdir()):  # not just the lock's own
+                removed.append(cache)
+            shutil.rmtree(cache)
     return removed

@@ -33,12 +33,25 @@ class _Ctx:
 
     def warn(self, message: str) -> None:
         if not self.quiet:
-            click.echo(f"warning: {message}", err=True)
+            from .logs import shorten
+
+            click.echo(f"warning: {shorten(message)}", err=True)
+
+    def show_logs(self) -> None:
+        """Warnings logged (by WeasyPrint, by a writer) read as the build's own,
+        `warning: …`, long data: URLs cut short; -q shows none. Forced: a
+        server's fork runs this again, for its client's streams."""
+        from .logs import log_to_stderr
+
+        log_to_stderr(logging.INFO if self.verbose else
+                      logging.CRITICAL if self.quiet else logging.WARNING)
 
 
 def _set_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
-        setattr(ctx.find_object(_Ctx), param.name or "", True)
+        obj = ctx.find_object(_Ctx)
+        setattr(obj, param.name or "", True)
+        obj.show_logs()  # -q and -v after the command count for the logs too
 
 
 def _flags(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -138,9 +151,7 @@ def _run(prog_name: str = "bookmaker") -> None:
 def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Turn collections of articles into EPUB and print-ready PDF books."""
     ctx.obj = _Ctx(quiet, verbose)
-    # force: a server's fork runs this again, for its client's streams and flags
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s: %(name)s: %(message)s", force=True)
+    ctx.obj.show_logs()
     logging.getLogger("fontTools").setLevel(logging.NOTSET if verbose else logging.ERROR)
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # "KeyboardInterrupt caught"
 

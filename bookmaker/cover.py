@@ -27,16 +27,41 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
     return lines
 
 
+_MIN_SIZE = 40
+_MAX_CHARS = 400  # more than the lines of a cover hold at the smallest size
+
+
+def _clip(draw: ImageDraw.ImageDraw, line: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    """The longest start of `line` that fits in `width` with an ellipsis after it."""
+    low, high = 0, len(line)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if draw.textlength(line[:mid].rstrip() + "…", font=font) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return line[:low].rstrip() + "…"
+
+
 def _fit(draw: ImageDraw.ImageDraw, text: str, face: str, width: int, start: int,
          max_lines: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
-    """The largest size at which the text fits in `max_lines` lines of `width`."""
+    """The largest size at which the text fits in `max_lines` lines of `width`;
+    at the smallest size, what does not fit is cut short with an ellipsis (an
+    image as wide as a long title would be too large for Pillow to draw)."""
     size = start
+    if len(text) > _MAX_CHARS:
+        text = text[:_MAX_CHARS] + "…"
     while True:
         font = ImageFont.truetype(face, size)
         lines = _wrap(draw, text, font, width)
         widest = max(draw.textlength(line, font=font) for line in lines)
-        if (len(lines) <= max_lines and widest <= width) or size <= 40:
+        if len(lines) <= max_lines and widest <= width:
             return font, lines
+        if size <= _MIN_SIZE:
+            if len(lines) > max_lines:
+                lines = lines[:max_lines - 1] + [" ".join(lines[max_lines - 1:])]
+            return font, [line if draw.textlength(line, font=font) <= width
+                          else _clip(draw, line, font, width) for line in lines]
         size -= 6
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 __all__ = [
-    "BookmakerError", "SpecError", "SourceError", "LicenceError", "WriterError",
+    "BookmakerError", "UsageError", "SpecError", "SourceError", "LicenceError", "WriterError",
     "EXIT_OK", "EXIT_INTERNAL", "EXIT_USAGE", "EXIT_SPEC", "EXIT_SOURCE",
     "EXIT_LICENCE", "EXIT_OUTPUT",
 ]
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1   # a bug in bookmaker or a dependency
-EXIT_USAGE = 2      # the command line itself is wrong
+EXIT_USAGE = 2      # the command line (or its environment) itself is wrong
 EXIT_SPEC = 3       # a book spec is missing or invalid
 EXIT_SOURCE = 4     # an article is missing, unreadable or malformed
 EXIT_LICENCE = 5    # licences are unknown or cannot be combined
@@ -38,6 +38,13 @@ class BookmakerError(Exception):
         if self.key:
             where += f" [{self.key}]" if where else f"[{self.key}]"
         return f"{where}: {self.message}" if where else self.message
+
+
+class UsageError(BookmakerError):
+    """The command itself is wrong: its line, or its environment (SOURCE_DATE_EPOCH)."""
+
+    category = "usage"
+    exit_code = EXIT_USAGE
 
 
 class SpecError(BookmakerError):

@@ -62,7 +62,9 @@ def source_date_epoch(epoch: int) -> Iterator[None]:
     """SOURCE_DATE_EPOCH set to `epoch` for a while: fontTools stamps every font
     it writes with the current time unless it is set."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    # a book dated before 1970 (an old edition): its fonts' stamps say 1970,
+    # since fontTools cannot hold a negative time
+    os.environ["SOURCE_DATE_EPOCH"] = str(max(epoch, 0))
     try:
         yield
     finally:

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from .build import Outcome, Reporter, Step, Target
+from .logs import shorten
 
 __all__ = ["PlainReporter", "LiveReporter", "make_reporter"]
-
 
 def _where(outcome: Outcome) -> str:
     return str(outcome.target.output)
@@ -57,7 +57,7 @@ class PlainReporter(Reporter):
         if self.verbose and outcome.traceback:
             self.line(outcome.traceback.rstrip())
         hint = "" if self.verbose or outcome.exit_code != 1 else " (run with -v for the traceback)"
-        self.line(f"bookmaker: error: {outcome.target.name}: {outcome.error}{hint}")
+        self.line(f"bookmaker: error: {outcome.target.name}: {shorten(str(outcome.error))}{hint}")
 
     def warnings(self, outcome: Outcome) -> None:
         if self.quiet:
@@ -67,7 +67,7 @@ class PlainReporter(Reporter):
                 if warning in self._warned:
                     continue
                 self._warned.add(warning)
-            self.line(f"warning: {warning}")
+            self.line(f"warning: {shorten(warning)}")
 
     def finished(self, outcome: Outcome) -> None:
         with self._lock:

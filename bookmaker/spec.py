@@ -9,7 +9,6 @@ on a spec that cannot succeed.
 from __future__ import annotations
 
 import datetime as _dt
-import glob
 import os
 import re
 import tomllib
@@ -18,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import LicenceError, SpecError
+from .errors import LicenceError, SpecError, UsageError
 from .licences import KNOWN_LICENCES, licence_by_id
 from .model import Licence, Metadata, Person
 
 __all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS",
-           "is_language_tag"]
+           "is_language_tag", "check_source_date_epoch", "FIRST_DATE", "LAST_DATE", "load_toml",
+           "MAX_NESTING", "MAX_MATCHES"]
 
 _BOOK_KEYS = {"title", "subtitle", "authors", "editors", "translators", "language", "commercial",
               "identifier", "publisher", "date", "series", "description", "subjects",
@@ -42,6 +42,13 @@ _DEFAULT_FORMATS = ("epub", "pdf")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+# The dates a book can hold: a ZIP's timestamps end with 2107, and an EPUB's
+# dcterms:modified is written with four digits. A book's date (or
+# SOURCE_DATE_EPOCH) is its files' timestamps; years before 1980 are held as
+# 1980 by the ZIP, the PDF and the EPUB's metadata hold them as they are.
+FIRST_DATE = _dt.date(1000, 1, 1)
+LAST_DATE = _dt.date(2107, 12, 31)
+_LAST_EPOCH = int(_dt.datetime(2107, 12, 31, 23, 59, 59, tzinfo=_dt.timezone.utc).timestamp())
 
 
 def is_language_tag(value: str) -> bool:
@@ -162,6 +169,7 @@ class _Reader:
         if isinstance(value, _dt.datetime):
             value = value.date()
         if isinstance(value, _dt.date):  # an unquoted TOML date
+            self._bounded(value, value.isoformat(), where + key)
             return value.isoformat()
         text = self.text(table, key, where)
         if text is None:
@@ -171,11 +179,17 @@ class _Reader:
             if not match:
                 raise ValueError
             year, month, day = (int(g) if g else 1 for g in match.groups())
-            _dt.date(year, month, day)
+            day_of = _dt.date(year, month, day)
         except ValueError:
             raise self.fail(where + key, f"found {text!r}; expected a date written YYYY, "
                             "YYYY-MM or YYYY-MM-DD") from None
+        self._bounded(day_of, text, where + key)
         return text
+
+    def _bounded(self, day: _dt.date, text: str, key: str) -> None:
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise self.fail(key, f"found {text!r}; a date from {FIRST_DATE} to {LAST_DATE} "
+                            "is expected (an EPUB's ZIP timestamps end with 2107)")
 
     def licence(self, value: Any, key: str) -> Licence:
         found = licence_by_id(value) if isinstance(value, str) else None
@@ -185,6 +199,20 @@ class _Reader:
             raise LicenceError(f"unknown licence {_show(value)}{hint}; known licence ids: "
                                f"{', '.join(KNOWN_LICENCES)}", path=self.path, key=key)
         return found
+
+
+def check_source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH as a number of seconds, None when unset or empty;
+    a UsageError (exit 2) naming it when it is not a whole number of seconds
+    from 1970 to the end of 2107 (what an EPUB's ZIP can hold)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > _LAST_EPOCH:
+        raise UsageError(f"found {_show(value)}; expected a whole number of seconds since "
+                         f"1970-01-01 UTC, at most {_LAST_EPOCH} ({LAST_DATE} 23:59:59 UTC, "
+                         "the last moment an EPUB's ZIP can hold)", key="SOURCE_DATE_EPOCH")
+    return int(value)
 
 
 def _writer_names(options: dict[str, Any]) -> list[str]:
@@ -220,6 +248,41 @@ def _resolved(path: str, dirs: dict[str, str]) -> Path:
     return Path(found).resolve() if os.path.islink(found) else Path(found)
 
 
+MAX_MATCHES = 100_000  # what one glob may match, files and folders
+
+
+def _glob(r: _Reader, pattern: str, key: str) -> list[str]:
+    """What a spec's glob matches, as `glob.glob(recursive=True)` would, but
+    walked without following links to folders (a link to "." would loop for
+    ever), and only inside the project (the folder above the spec's): an
+    absolute pattern, one that leaves the project or matches more than
+    MAX_MATCHES paths is a SpecError naming the key."""
+    base = r.path.parent
+    if os.path.isabs(pattern):
+        raise r.fail(key, f"found {pattern!r}: a pattern is relative to the spec's folder "
+                     f"({base}), never absolute")
+    parts = [p for p in pattern.replace(os.sep, "/").split("/") if p not in ("", ".")]
+    first = next(i for i, p in enumerate(parts) if any(ch in p for ch in "*?["))
+    fixed, rest = parts[:first], parts[first:]
+    start = os.path.normpath(os.path.join(base, *fixed))
+    project = str(base.parent)
+    if ".." in rest or os.path.commonpath([start, project]) != project:
+        raise r.fail(key, f"found {pattern!r}: a pattern must stay inside the project "
+                     f"({project})")
+    if rest[-1] == "**":  # as glob.glob: every file below, at any depth
+        rest.append("*")
+    hidden = any(p.startswith(".") for p in rest)  # else, as glob.glob, no dot files
+    found: list[str] = []
+    for path in Path(start).glob("/".join(rest)):
+        if not hidden and any(p.startswith(".") for p in path.relative_to(start).parts):
+            continue
+        found.append(str(path))
+        if len(found) > MAX_MATCHES:
+            raise r.fail(key, f"found {pattern!r}: it matches more than {MAX_MATCHES:,} "
+                         "paths; name a narrower folder")
+    return found
+
+
 def _entries(r: _Reader, items: Any, where: str, part: int | None,
              seen: dict[Path, str]) -> list[ArticleEntry]:
     if not isinstance(items, list) or not items:
@@ -240,9 +303,8 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
         assert pattern is not None
         base = r.path.parent
         if any(ch in pattern for ch in "*?["):
-            found = sorted(_resolved(p, dirs)
-                           for p in glob.glob(str(base / pattern), recursive=True)
-                           if Path(p).is_file())
+            found = sorted(_resolved(p, dirs) for p in _glob(r, pattern, key + ".path")
+                           if os.path.isfile(p))
             if not found:
                 raise r.fail(key + ".path", f"the pattern {pattern!r} matches no file "
                              f"(paths are relative to {base})")
@@ -347,9 +409,36 @@ def _parse(path: Path, cache: Path | None = None) -> dict[str, Any]:
     return _toml(path, text)
 
 
+MAX_NESTING = 100  # tables and arrays in one another, in a spec or a front matter
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    stack = [(data, 0)]  # the document itself is no nesting
+    while stack:
+        value, depth = stack.pop()
+        items = value.values() if isinstance(value, dict) else value
+        if depth > limit:
+            return True
+        stack += [(v, depth + 1) for v in items if isinstance(v, (dict, list))]
+    return False
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    """`tomllib.loads`, with tables and arrays nested at most MAX_NESTING deep;
+    deeper is a `tomllib.TOMLDecodeError` (tomllib itself would run out of
+    Python's stack on a few hundred, with a RecursionError)."""
+    try:
+        data = tomllib.loads(text)
+    except RecursionError:
+        data = None
+    if data is None or _deeper_than(data, MAX_NESTING):
+        raise tomllib.TOMLDecodeError(f"tables or arrays nested more than {MAX_NESTING} deep")
+    return data
+
+
 def _toml(path: Path, text: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        return load_toml(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = _TOML_POSITION.search(message)

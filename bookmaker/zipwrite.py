@@ -49,6 +49,8 @@ def stored(name: str, content: bytes) -> Member:
 
 def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     year, month, day, hour, minute, second = date_time
+    if year > 2107:  # seven bits of years from 1980 (the spec check refuses later dates)
+        raise ValueError(f"a ZIP cannot hold a date after 2107 (found the year {year})")
     return (hour << 11 | minute << 5 | second // 2,
             (max(year, 1980) - 1980) << 9 | month << 5 | day)
 

@@ -37,6 +37,7 @@ from ..licences import licence_by_id, recognise_licence
 from ..model import (Article, Attribution, Block, Emphasis, FrontMatter, Heading, Inline,
                      LineBreak, Link, ListBlock, Paragraph, Person, Preformatted, Quote,
                      Separator, Strong, Text, plain_text)
+from ..spec import load_toml
 
 __all__ = ["read", "read_front_matter", "parse", "FRONT_TITLES"]
 
@@ -124,7 +125,7 @@ def _split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str, int]
     block = lines[1:end]
     if fence == "+++":
         try:
-            data = tomllib.loads("\n".join(block))
+            data = load_toml("\n".join(block))  # nested at most MAX_NESTING deep
         except tomllib.TOMLDecodeError as exc:
             match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
             line = int(match.group(1)) + 1 if match else 1

@@ -7,6 +7,7 @@ package declares under the entry-point group `bookmaker.writers`.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from ..files import temp_beside
 from ..model import Book
 
 __all__ = ["Writer", "WriteOptions", "writers", "builtin_writers", "get_writer", "write_book",
-           "atomic_path"]
+           "atomic_path", "output_error"]
 
 _BUILTIN = {
     "epub": "bookmaker.writers.epub:EpubWriter",
@@ -141,6 +142,31 @@ def write_book(book: Book, target: str | os.PathLike[str], writer: str | Writer 
     """Write a book with the named writer, atomically; returns the path written."""
     w = get_writer(writer) if isinstance(writer, str) else writer
     path = Path(target)
-    with atomic_path(path) as tmp:
-        w.write(book, tmp, options or WriteOptions())
+    ctx = atomic_path(path)
+    try:
+        with ctx as tmp:
+            w.write(book, tmp, options or WriteOptions())
+    except Exception as exc:
+        mapped = output_error(exc, getattr(ctx, "tmp", path), path)
+        if mapped is None:
+            raise
+        raise mapped from None
     return path
+
+
+# What a full or failing disk says: the output could not be written (exit 6),
+# wherever in a writer (or the library it calls) the write failed.
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO}
+
+
+def output_error(exc: BaseException, tmp: Path, output: Path) -> WriterError | None:
+    """A WriterError naming `output` for an OS error in writing it (through
+    `tmp`, or wherever a full disk stopped the writer), else None."""
+    cause: BaseException | None = exc
+    while cause is not None:  # a library may wrap the OSError in an error of its own
+        if isinstance(cause, OSError) and (
+                cause.errno in _OUTPUT_ERRNOS or cause.filename in (str(tmp), tmp)
+                or cause.filename in (str(output), output)):
+            return WriterError(f"cannot write: {cause.strerror or cause}", path=output)
+        cause = cause.__cause__ or cause.__context__
+    return None

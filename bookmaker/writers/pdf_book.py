@@ -27,7 +27,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (FIRST_COMPLETED, BrokenExecutor, Executor, Future,
+                                ProcessPoolExecutor, wait)
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,14 +92,30 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
     import sys
 
+    from ..lifeline import lifeline
+    from ..logs import worker_log_level
+
+    # the workers end with this process, even one killed with -9 (see lifeline),
+    # and show warnings as it does
+    ends = {"initializer": _init_worker, "initargs": (lifeline(), worker_log_level())}
     if sys.platform == "win32":
-        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                   **ends)
     from multiprocessing import forkserver
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["bookmaker.writers.pdf_parts", "weasyprint"])
     forkserver.ensure_running()  # it loads WeasyPrint while this process renders the HTML
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, **ends)
+
+
+def _init_worker(line: Any, log_level: int | None) -> None:
+    from ..lifeline import hold
+    from ..logs import log_to_stderr
+
+    hold(line)
+    if log_level is not None:
+        log_to_stderr(log_level)
 
 
 class _Queue:
@@ -112,7 +129,7 @@ class _Queue:
         self.limit = in_flight
         self.waiting: deque[tuple[_Make, _Done]] = deque()
         self.urgent: deque[tuple[_Make, _Done]] = deque()
-        self.running: dict[Future[Segment], _Done] = {}
+        self.running: dict[Future[Segment], tuple[_Done, SegmentJob]] = {}
 
     def add(self, make: _Make, done: _Done, *, urgent: bool = False) -> None:
         """A part to lay out: `make` gives its job when its turn comes (so that
@@ -128,11 +145,21 @@ class _Queue:
             return
         if self.pool is not None:
             try:
-                self.running[self.pool.submit(render_segment, job, str(self.cache.root))] = done
+                future = self.pool.submit(render_segment, job, str(self.cache.root))
+                self.running[future] = (done, job)
                 return
+            except BrokenExecutor:
+                self._lost()
             except (AssertionError, OSError, RuntimeError):  # no children here: lay out in turn
                 self.pool = None
         done(self._made(render_segment(job, str(self.cache.root))))
+
+    def _lost(self) -> None:
+        """A worker died (killed, or out of memory): the pool is no more."""
+        if self.pool is not None:
+            log.warning("a worker process laying out the PDF died; laying out the rest "
+                        "in this process")
+            self.pool = None
 
     @staticmethod
     def _made(segment: Segment) -> Segment:
@@ -149,7 +176,14 @@ class _Queue:
                 continue
             finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
             for future in finished:
-                self.running.pop(future)(self._made(future.result()))
+                done, job = self.running.pop(future)
+                try:
+                    segment = future.result()
+                except BrokenExecutor:
+                    # the parts it and the others held are laid out here, in turn
+                    self._lost()
+                    segment = render_segment(job, str(self.cache.root))
+                done(self._made(segment))
 
 
 def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,

@@ -74,9 +74,13 @@ def write_ledger(cache: Path, name: str, owner: Path, rec: Recording) -> None:
     keeps less."""
     root = os.path.join(os.fspath(cache), "")
     entries = sorted(p[len(root):] for p in rec.paths if p.startswith(root))
-    write_quietly(os.path.join(root, LEDGERS, name + ".json"),
-                  json.dumps({"owner": os.fspath(owner), "entries": entries},
-                             separators=(",", ":")).encode("utf-8"))
+    path = os.path.join(root, LEDGERS, name + ".json")
+    if not os.path.isdir(os.path.join(root, LEDGERS)):
+        from .blobs import clear_in_the_way  # (blobs marks through this module)
+
+        clear_in_the_way(root, path)  # a file in the folder's place
+    write_quietly(path, json.dumps({"owner": os.fspath(owner), "entries": entries},
+                                   separators=(",", ":")).encode("utf-8"))
 
 
 class SweepResult:

@@ -103,6 +103,9 @@ def _decoder(kind: Any) -> _Decoder:
     made = _MADE.get(kind)
     if made is not None:
         return made
+    if isinstance(kind, str):  # an annotation as written (the model's are strings)
+        made = _MADE[kind] = _decoder(eval(kind, vars(model)))  # noqa: S307 - the model's own
+        return made
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if kind in (str, int, bool, float):
         made = _exact(kind)
@@ -128,20 +131,18 @@ def _decoder(kind: Any) -> _Decoder:
 
 
 def _setup() -> None:
-    namespace = vars(model)
+    # Each annotation evaluated once, not typing.get_type_hints per class:
+    # this runs in every build that reads the cache. (A class's decoder finds
+    # its fields' decoders here when it runs: the classes refer to each other.)
     for cls in _CLASSES.values():
-        hints = typing.get_type_hints(cls, namespace)
-        # (a class's decoder finds its fields' decoders here when it runs:
-        # the classes refer to each other)
-        _OBJECTS[cls] = [_decoder(hints[name]) for name in _FIELDS[cls]]
-
-
-_setup()
+        _OBJECTS[cls] = [_decoder(f.type) for f in dataclasses.fields(cls)]
 
 
 def decode(data: Any, kind: Any) -> Any:
     """The value of annotation `kind` (a model class, `tuple[model.Block, ...]`,
     ...) that `data` encodes; ValueError if it does not encode one."""
+    if not _OBJECTS:  # on first use: a build that reads nothing back does not pay for it
+        _setup()
     try:
         return _decoder(kind)(data)
     except RecursionError:

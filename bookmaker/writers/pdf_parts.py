@@ -99,6 +99,26 @@ class Segment:
                               path=self.path) from None
 
 
+# font files this process found whole: path -> their stat when they were (a
+# book's parts share a few fonts: each is hashed once, not once a part)
+_WHOLE: dict[str, tuple[int, int, int, int]] = {}
+
+
+def _whole(path: Path, digest: str) -> bool:
+    """Whether the file at `path` is there and its SHA-256 is `digest`."""
+    try:
+        st = os.stat(path)
+        signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        if _WHOLE.get(str(path)) == signature:
+            return True
+        if sha256_file(path) != digest:
+            return False
+    except OSError:
+        return False
+    _WHOLE[str(path)] = signature
+    return True
+
+
 def _record(data: bytes) -> dict[str, Any]:
     """A part's record from its file's bytes; ValueError if damaged."""
     digest, _, body = data.partition(b"\n")
@@ -173,7 +193,7 @@ class SegmentCache:
             if sha256_file(pdf) != segment.digest:
                 raise ValueError("digest mismatch")
             for font in segment.fonts:
-                if sha256_file(segment.font_file(font)) != font:
+                if not _whole(segment.font_file(font), font):
                     raise ValueError("font file missing or damaged")
             if set(segment.font_names.values()) - set(segment.fonts):
                 raise ValueError("a font without its glyphs")
@@ -189,11 +209,9 @@ class SegmentCache:
     def keep_font(self, digest: str, whole: bytes) -> None:
         """Keep a font file under its digest, unless it is there whole already."""
         target = self.root / "fonts" / digest
-        try:
-            if sha256_file(target) == digest:
-                return
-        except OSError:
-            clear_in_the_way(str(self.root), str(target))
+        if _whole(target, digest):
+            return
+        clear_in_the_way(str(self.root), str(target))  # a folder in its place, say
         with contextlib.suppress(OSError):
             target.parent.mkdir(exist_ok=True)
         _atomic_write(target, whole)

@@ -179,13 +179,14 @@ def _ebooklib_stamp() -> str:
     return f"{found.origin} {st.st_size} {st.st_mtime_ns}"
 
 
-def _bytecode_cache() -> Any:
+def _bytecode_cache(fresh: bool) -> Any:
     """Compiled templates, kept between builds: compiling them is most of what
     rendering a few documents costs. Compiled templates are code: they are
     kept where only this user can write (as Python keeps its own bytecode), in
     the user's cache folder, never in the project's cache, which others may
     share; None where there is no such folder. Jinja2 checks each against its
-    template's source and the Python version; the cache checks it is whole."""
+    template's source and the Python version; the cache checks it is whole.
+    `fresh`: every template compiled again (and kept)."""
     from jinja2 import BytecodeCache
 
     from ..plugins import user_cache_dir
@@ -195,7 +196,7 @@ def _bytecode_cache() -> Any:
         return None
     # Jinja2 keys an entry by the template's name and file, not its source:
     # an edited template replaces its entry, so they never pile up.
-    blobs = BlobCache(folder)
+    blobs = BlobCache(folder, fresh=fresh)
 
     class Cache(BytecodeCache):  # type: ignore[misc]
         def load_bytecode(self, bucket: Any) -> None:
@@ -402,7 +403,7 @@ class _Epub:
         theme = load_theme(options.theme)
         env = make_environment(theme, [options.templates] if options.templates else [])
         if self.cache is not None:
-            env.bytecode_cache = _bytecode_cache()
+            env.bytecode_cache = _bytecode_cache(self.options.fresh)
 
         css = theme.css("common.css") + "\n" + theme.css("epub.css")
         self.add_bytes("css", "css/book.css", css.encode("utf-8"), "text/css")

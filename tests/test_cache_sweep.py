@@ -18,7 +18,7 @@ import pytest
 
 from bookmaker.build import CACHE_DIR, build, clean
 from bookmaker.errors import BookmakerError
-from bookmaker.ledger import Recording, sweep, write_ledger
+from bookmaker.ledger import Recording, read_ledger, sweep, write_ledger
 from helpers import ROOT
 from test_cli import run
 
@@ -135,8 +135,7 @@ def test_a_gone_book_loses_its_entries_and_the_other_keeps_its_own(
     (project / "content" / "book.toml").unlink()
     assert clean(project, unused=True)
     ledgers = list((project / CACHE_DIR / "ledgers").iterdir())
-    assert [json.loads(p.read_text(encoding="utf-8"))["owner"] for p in ledgers] == \
-        [str(project / "content" / "one.toml")]
+    assert [read_ledger(p)[0] for p in ledgers] == [project / "content" / "one.toml"]
     assert not (project / CACHE_DIR / "pdf").exists()  # only the gone book had a PDF
     assert clean(project, unused=True) == []  # its books in dist/ hold no sweep back
     with caplog.at_level(logging.DEBUG, logger="bookmaker"):

@@ -347,8 +347,7 @@ def _unwritable(cache: Path) -> str | None:
 @contextlib.contextmanager
 def _locked(project: Path) -> Iterator[str | None]:
     """One build or clean at a time per project; gives why the cache cannot be
-    written (None: it can). A cache that cannot be written is locked by its
-    folder (or the project's, when there is none), opened for reading."""
+    written (None: it can)."""
     cache = _cache_dir(project)
     why = _unwritable(cache)
     try:
@@ -365,8 +364,17 @@ def _locked(project: Path) -> Iterator[str | None]:
                 break
             except OSError:  # a folder in its place, say: removed, then once more
                 clear_in_the_way(str(cache), str(lock))
-    if fd is None:
-        fd = os.open(cache if cache.is_dir() else project, os.O_RDONLY)
+    # Not writable: the lock file opened for reading if there is one (builds
+    # that found the cache writable lock it too), else the folder it would be in.
+    for where in ((cache / "lock", cache, project) if fd is None else ()):
+        try:
+            fd = os.open(where, os.O_RDONLY)
+            break
+        except OSError:
+            continue
+    if fd is None:  # nothing to lock by (the project's folder unreadable)
+        yield why
+        return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:

@@ -328,6 +328,39 @@ def test_a_read_only_cache_builds_without_caching(tmp_path: Path,
         assert said.count(WARNING) == 1 and _books(project) == reference
 
 
+def test_a_read_only_cache_still_waits_for_a_build_holding_the_lock(
+        tmp_path: Path, reference: dict[str, bytes]) -> None:
+    import fcntl
+    import time
+
+    project = _project(tmp_path / "p")
+    with _tmpfs(project / CACHE) as cache:
+        _rebuilt(project)
+        subprocess.run(["mount", "-o", "remount,ro", str(cache)], check=True)
+        _unbuilt(project)
+        inode = (cache / "lock").stat().st_ino
+        with open(cache / "lock", "rb") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)  # as a build that found the cache writable
+            build = subprocess.Popen([sys.executable, "-m", "bookmaker.cli", "build", "-C",
+                                      str(project)], stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+            try:
+                for _ in range(6000):  # until the kernel lists the build waiting for it
+                    locks = Path("/proc/locks").read_text()
+                    if any("->" in line and f":{inode} " in line for line in locks.splitlines()):
+                        break
+                    assert build.poll() is None, build.communicate()[0]
+                    time.sleep(0.01)
+                else:
+                    pytest.fail("the build never waited for the lock")
+                assert build.poll() is None
+            finally:
+                fcntl.flock(held, fcntl.LOCK_UN)
+        said = build.communicate(timeout=600)[0]
+        assert build.returncode == 0, said
+        assert said.count(WARNING) == 1 and _books(project) == reference
+
+
 def test_an_empty_read_only_cache(tmp_path: Path, reference: dict[str, bytes]) -> None:
     project = _project(tmp_path / "p")
     with _tmpfs(project / CACHE) as cache:

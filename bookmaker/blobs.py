@@ -94,7 +94,8 @@ def private_folder(path: Path) -> Path | None:
 def clear_in_the_way(root: str, name: str) -> None:
     """Remove what keeps the file `name` (under the folder `root`) from being
     read or written as a file: a folder at its place, or a file where one of
-    its folders (`root` included) should be. Quietly: a cache that cannot be repaired only keeps less."""
+    its folders (`root` included) should be. Quietly: a cache that cannot be
+    repaired only keeps less."""
     import shutil
 
     with contextlib.suppress(OSError):

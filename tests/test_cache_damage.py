@@ -43,7 +43,8 @@ def _cli(project: Path, *args: str, env: dict[str, str] | None = None) -> subpro
 
 
 def _books(project: Path) -> dict[str, bytes]:
-    return {name: (project / "dist" / name).read_bytes() for name in BOOKS}
+    """The books' bytes, and SHA256SUMS's (which a damaged stat cache could make wrong)."""
+    return {name: (project / "dist" / name).read_bytes() for name in (*BOOKS, "SHA256SUMS")}
 
 
 def _unbuilt(project: Path) -> None:

@@ -8,17 +8,23 @@ and its *body* (blocks and notes, numbered as assembly numbers them). A build
 loads every shell, which is quick (they are packed per book), and a body
 only where a writer needs it: the EPUB writer, which keeps each chapter it
 made, needs the body of the chapters that changed and no other.
+
+Entries are JSON in the model's own terms (`bookmaker.codec`), checked by
+their digest (`BlobCache`) and again by their decoding: an entry that does
+not decode into an article is read again from its source, and decoding never
+makes anything but the model's classes. A `fresh` store (`build --force`)
+reads every article from its source and keeps what it read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from . import codec
 from .assemble import number_notes
 from .blobs import BlobCache, key_of
 from .errors import SourceError
@@ -27,6 +33,10 @@ from .model import Article, Block, Book, Chapter, Figure, ListBlock, Note, Quote
 __all__ = ["ArticleStore"]
 
 log = logging.getLogger("bookmaker")
+
+# what a shell entry and a body entry decode to (see `codec`)
+_SHELL = tuple[Article, tuple[str, ...], bool, bool]
+_BODY = tuple[tuple[Block, ...], tuple[Note, ...]]
 
 
 @dataclass
@@ -61,8 +71,9 @@ class ArticleStore:
     """
 
     def __init__(self, root: Path | None, salt: str,
-                 digests: dict[str, str] | None = None, pack: str | None = None) -> None:
-        self.cache = BlobCache(root, pack) if root is not None else None
+                 digests: dict[str, str] | None = None, pack: str | None = None,
+                 fresh: bool = False) -> None:
+        self.cache = BlobCache(root, pack, fresh) if root is not None else None
         self.salt = salt
         self.digests = digests or {}
         self.reads = 0
@@ -80,31 +91,27 @@ class ArticleStore:
         if digest is None:
             data = read_source(path)
             digest = hashlib.sha256(data).hexdigest()
-        key = key_of("article", self.salt, reader, digest)
+        key = key_of("article", codec.VERSION, self.salt, reader, digest)
         cache = self.cache
         payload = cache.get("shells", key) if cache else None
         if cache and payload is not None:
             try:
-                shell, warnings, figures, notes = pickle.loads(payload)
-                if not isinstance(shell, Article):
-                    raise TypeError("not an article")
+                shell, warnings, figures, notes = codec.loads(payload, _SHELL)
                 self._entries[str(path)] = _Entry(key, warnings, figures, notes, path, digest)
                 cache.uses("texts", key)  # read when the chapter is made again
                 return shell
-            except Exception:  # noqa: BLE001 - any damage: read the source again
+            except (ValueError, TypeError):  # whole, but not an article: read it again
                 log.info("article cache entry for %s is damaged; reading it again", path)
         if data is None:
             # the key of what is read: the file may have changed since it was hashed
             data = read_source(path)
             digest = hashlib.sha256(data).hexdigest()
-            key = key_of("article", self.salt, reader, digest)
+            key = key_of("article", codec.VERSION, self.salt, reader, digest)
         shell, suffixes, body = self._read(path, data)
         figures, notes = _has_figures(body[0]), bool(body[1])
         if self.cache:
-            self.cache.put("shells", key, pickle.dumps((shell, suffixes, figures, notes),
-                                                       protocol=pickle.HIGHEST_PROTOCOL))
-            self.cache.put("texts", key, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL),
-                           keep=False)
+            self.cache.put("shells", key, codec.dumps((shell, suffixes, figures, notes)))
+            self.cache.put("texts", key, codec.dumps(body), keep=False)
         self._entries[str(path)] = _Entry(key, suffixes, figures, notes, path, digest, body)
         return shell
 
@@ -154,9 +161,8 @@ class ArticleStore:
         payload = self.cache.get("texts", entry.key, keep=False) if self.cache else None
         if payload is not None:
             try:
-                blocks, notes = pickle.loads(payload)
-                return blocks, notes
-            except Exception:  # noqa: BLE001 - any damage: read the source again
+                return codec.loads(payload, _BODY)
+            except (ValueError, TypeError):  # whole, but not a text: read it again
                 pass
         log.info("the text of %s is not in the cache; reading it again", entry.path)
         data = read_source(entry.path)
@@ -165,8 +171,7 @@ class ArticleStore:
                               path=entry.path)
         body = self._read(entry.path, data)[2]
         if self.cache:
-            self.cache.put("texts", entry.key, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL),
-                           keep=False)
+            self.cache.put("texts", entry.key, codec.dumps(body), keep=False)
         return body
 
     def complete(self, book: Book) -> Book:

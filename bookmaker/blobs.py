@@ -10,6 +10,12 @@ A cache opened with a `pack` name also keeps, in one file, the entries one
 build used (`close()` writes it): the next build of the same book reads them
 at once instead of file by file. A pack is checked whole, like an entry; a
 damaged pack is ignored and the entries are looked up one by one.
+
+Entries and packs are bytes, never code: a pack is a plain list of names and
+payloads after a version line (see `_pack_body`), and what a payload means is
+for its caller to decode and check. Whatever stands where an entry should be
+and cannot be read as one (a folder, a file in place of a folder) is removed.
+A cache opened `fresh` reads nothing (`build --force`) and writes as usual.
 """
 
 from __future__ import annotations
@@ -17,13 +23,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
+import struct
 from pathlib import Path
 
 from .files import write_quietly
 from .ledger import mark
 
-__all__ = ["BlobCache", "key_of"]
+__all__ = ["BlobCache", "clear_in_the_way", "key_of", "private_folder"]
 
 
 def key_of(*parts: object) -> str:
@@ -36,18 +42,87 @@ def key_of(*parts: object) -> str:
 
 
 _PACKS = "packs"
+_PACK_VERSION = b"bookmaker pack 2\n"  # packs of earlier versions (pickles) are removed
+_NAME = struct.Struct("<H")
+_SIZE = struct.Struct("<Q")
+
+
+def _pack_body(entries: dict[str, bytes]) -> bytes:
+    out = [_PACK_VERSION]
+    for name, payload in entries.items():
+        raw = name.encode("utf-8")
+        out += [_NAME.pack(len(raw)), raw, _SIZE.pack(len(payload)), payload]
+    return b"".join(out)
+
+
+def _unpack(body: bytes) -> dict[str, bytes]:
+    """The entries of a pack's body; ValueError or struct.error when it is not one."""
+    if not body.startswith(_PACK_VERSION):
+        raise ValueError("not a pack of this version")
+    entries: dict[str, bytes] = {}
+    at, end = len(_PACK_VERSION), len(body)
+    while at < end:
+        (n,) = _NAME.unpack_from(body, at)  # struct.error when cut short
+        at += _NAME.size
+        name = body[at:at + n].decode("utf-8")
+        at += n
+        (size,) = _SIZE.unpack_from(body, at)
+        at += _SIZE.size
+        if at + size > end:
+            raise ValueError("truncated")
+        entries[name] = body[at:at + size]
+        at += size
+    return entries
+
+
+def private_folder(path: Path) -> Path | None:
+    """The folder `path`, made if need be, if only this user can write it (it
+    is theirs and no one else's to write); None if it is not, or cannot be made."""
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        st = os.lstat(path)
+    except OSError:
+        return None
+    import stat
+
+    if (not stat.S_ISDIR(st.st_mode) or st.st_mode & 0o022
+            or (hasattr(os, "getuid") and st.st_uid != os.getuid())):
+        return None
+    return path
+
+
+def clear_in_the_way(root: str, name: str) -> None:
+    """Remove what keeps the file `name` (under the folder `root`) from being
+    read or written as a file: a folder at its place, or a file where one of
+    its folders (`root` included) should be. Quietly: a cache that cannot be
+    repaired only keeps less."""
+    import shutil
+
+    with contextlib.suppress(OSError):
+        if os.path.isdir(name) and not os.path.islink(name):
+            shutil.rmtree(name)
+            return
+    folder = os.path.dirname(name)
+    root = root.rstrip(os.sep)
+    while len(folder) >= len(root) and folder.startswith(root):
+        with contextlib.suppress(OSError):
+            if os.path.lexists(folder) and not os.path.isdir(folder):
+                os.unlink(folder)
+                return
+        folder = os.path.dirname(folder)
 
 
 class BlobCache:
     """Entries in `root/<kind>/<key[:2]>/<key>`; packs in `root/packs/<name>`."""
 
-    def __init__(self, root: Path, pack: str | None = None) -> None:
+    def __init__(self, root: Path, pack: str | None = None, fresh: bool = False) -> None:
         self.root = Path(root)
         self._root = str(self.root)
         self.hits = 0
         self.misses = 0
+        self.fresh = fresh
         self._pack = pack
-        self._packed: dict[str, bytes] = self._read_pack() if pack else {}
+        self._packed: dict[str, bytes] = self._read_pack() if pack and not fresh else {}
         self._used: dict[str, bytes] = {}  # what this build got or put: the next pack
 
     def _pack_name(self) -> str:
@@ -58,17 +133,16 @@ class BlobCache:
         try:
             with open(self._pack_name(), "rb") as fh:
                 data = fh.read()
+        except FileNotFoundError:
+            return {}
         except OSError:
+            clear_in_the_way(self._root, self._pack_name())
             return {}
         try:
             if hashlib.sha256(data[32:]).digest() != data[:32]:
                 raise ValueError("damaged")
-            entries = pickle.loads(data[32:])
-            if not isinstance(entries, dict) or not all(
-                    isinstance(k, str) and isinstance(v, bytes) for k, v in entries.items()):
-                raise ValueError("not a pack")
-            return entries
-        except Exception:  # noqa: BLE001 - any damage: the entries one by one
+            return _unpack(data[32:])
+        except (ValueError, struct.error):  # any damage: the entries one by one
             with contextlib.suppress(OSError):
                 os.unlink(self._pack_name())
             return {}
@@ -77,7 +151,7 @@ class BlobCache:
         """Write the pack of the entries used, when it changed."""
         if not self._pack or self._used.keys() == self._packed.keys():
             return
-        body = pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)
+        body = _pack_body(self._used)
         write_quietly(self._pack_name(), hashlib.sha256(body).digest() + body)
         self._packed = dict(self._used)
 
@@ -92,6 +166,9 @@ class BlobCache:
         """An entry's payload, or None; `keep`: in the pack this build writes."""
         name = self._name(kind, key)
         mark(name)  # a packed entry too: the one to read should the pack be damaged
+        if self.fresh:
+            self.misses += 1
+            return None
         packed = self._packed.get(kind + "/" + key)
         if packed is not None:
             self.hits += 1
@@ -101,7 +178,11 @@ class BlobCache:
         try:
             with open(name, "rb") as fh:
                 data = fh.read()
+        except FileNotFoundError:
+            self.misses += 1
+            return None
         except OSError:
+            clear_in_the_way(self._root, name)  # a folder, say: made again by the caller
             self.misses += 1
             return None
         payload = data[32:]

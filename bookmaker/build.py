@@ -7,9 +7,12 @@ bookmaker itself (its version and its code). The content hash of each is
 recorded per target in `.bookmaker-cache/state.json`, beside a stat cache
 (size, mtime, inode -> SHA-256) so that an unchanged file is not read again;
 a file whose stat changed is hashed, and a file touched in the last two
-seconds is never trusted to the stat cache. A cache that is missing, corrupt,
-of another version or disagrees with the outputs is not trusted: the targets
-concerned are rebuilt.
+seconds is never trusted to the stat cache. The state is kept after its own
+digest; a state that is missing, damaged, of another version or disagrees
+with the outputs is not trusted: the targets concerned are rebuilt. A cache
+folder that cannot be written (read-only, full) is not used at all: the
+build warns once and builds every target without caching. `force` rebuilds
+from scratch: nothing is read from the cache, which keeps what is made.
 
 Targets are independent: they run on a `concurrent.futures.Executor`, a
 process pool of `jobs` workers by default, or any executor the caller passes
@@ -45,7 +48,7 @@ from .model import Article, Book, FrontMatter, Metadata, Person
 from .spec import (ArticleEntry, BookSpec, _load_spec, check_source_date_epoch, find_specs,
                    load_spec, slugify)
 from .article_store import ArticleStore
-from .blobs import key_of
+from .blobs import clear_in_the_way, key_of
 from .ledger import LEDGERS, recording, sweep, write_ledger
 from .lifeline import hold, lifeline
 from .logs import log_to_stderr, worker_log_level
@@ -60,7 +63,7 @@ __all__ = ["Target", "Outcome", "Step", "Reporter", "plan", "build", "clean", "l
 CACHE_DIR = ".bookmaker-cache"
 STATE_FILE = "state.json"
 SUMS_FILE = "SHA256SUMS"
-_STATE_VERSION = 2
+_STATE_VERSION = 3
 _RACY_NS = 2_000_000_000       # a file changed this recently is hashed again next time
 _TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what atomic_path leaves when killed
 _PACKAGE = Path(__file__).resolve().parent
@@ -80,6 +83,7 @@ class Target:
     cache: Path | None = None  # where writers keep work between builds (laid-out chapters)
     code: str = ""             # bookmaker's version and code: keys the parsed articles kept
     salt: str = ""             # everything but the articles the output depends on
+    fresh: bool = False        # read nothing from the cache (build --force)
 
     @property
     def name(self) -> str:
@@ -288,9 +292,13 @@ def _empty_state() -> dict[str, Any]:
 
 
 def _load_state(project: Path) -> dict[str, Any]:
-    """The recorded state; anything unreadable or of another shape counts as empty."""
+    """The recorded state; anything unreadable, damaged or of another shape counts
+    as empty. The file is the SHA-256 of the JSON, a line, then the JSON."""
     try:
-        data = json.loads((_cache_dir(project) / STATE_FILE).read_text(encoding="utf-8"))
+        digest, _, body = (_cache_dir(project) / STATE_FILE).read_bytes().partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode() != digest:
+            raise ValueError("damaged")
+        data = json.loads(body)
     except (OSError, ValueError):
         return _empty_state()
     if (not isinstance(data, dict) or data.get("version") != _STATE_VERSION
@@ -310,31 +318,82 @@ def _target_entry(state: dict[str, Any], output: Path) -> dict[str, Any] | None:
 
 def _save_state(project: Path, state: dict[str, Any]) -> None:
     # not synced to disk: a state lost in a crash (or on a full disk) only means rebuilding
-    with contextlib.suppress(OSError), atomic_path(_cache_dir(project) / STATE_FILE,
-                                                   durable=False) as tmp:
-        tmp.write_text(json.dumps(state, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    body = json.dumps(state, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    path = _cache_dir(project) / STATE_FILE
+    for _ in range(2):
+        try:
+            with atomic_path(path, durable=False) as tmp:
+                tmp.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+            return
+        except OSError:  # a folder in its place, say: removed, then once more
+            clear_in_the_way(str(path.parent), str(path))
+
+
+def _unwritable(cache: Path) -> str | None:
+    """Why the cache folder cannot be used (None: it can). A file in its place
+    is removed; a few bytes are written to tell a read-only or full one."""
+    try:
+        if cache.exists() and not cache.is_dir():
+            cache.unlink()  # of the wrong kind: made again
+        cache.mkdir(parents=True, exist_ok=True)
+        fd, name = temp_beside(cache / "probe", ".probe.")
+        try:
+            os.write(fd, bytes(4096))
+        finally:
+            os.close(fd)
+            with contextlib.suppress(FileNotFoundError):  # (removed by a build holding the lock)
+                os.unlink(name)
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return None
 
 
 @contextlib.contextmanager
-def _locked(project: Path) -> Iterator[None]:
-    """One build or clean at a time per project."""
+def _locked(project: Path) -> Iterator[str | None]:
+    """One build or clean at a time per project; gives why the cache cannot be
+    written (None: it can)."""
     try:
         import fcntl
     except ImportError:  # not on POSIX: no lock
-        yield
+        yield _unwritable(_cache_dir(project))
         return
-    cache = _cache_dir(project)
     while True:
-        cache.mkdir(parents=True, exist_ok=True)
-        with open(cache / "lock", "a+b") as fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-            if not _same_file(fh.fileno(), cache / "lock"):
+        cache = _cache_dir(project)
+        why = _unwritable(cache)
+        fd = _lock_file(project, cache, why)
+        if fd is None:  # nothing to lock by (the project's folder unreadable)
+            yield why
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if why is None and not _same_file(fd, cache / "lock"):
                 continue  # a clean removed the cache while this waited: lock the new one
             try:
-                yield
+                yield why
             finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
             return
+        finally:
+            os.close(fd)
+
+
+def _lock_file(project: Path, cache: Path, why: str | None) -> int | None:
+    """A descriptor to lock: the cache's lock file, else (a cache that cannot be
+    written) that file opened for reading if there is one (builds that found the
+    cache writable lock it too), else the folder it would be in."""
+    if why is None:
+        lock = cache / "lock"
+        for _ in range(2):
+            try:
+                return os.open(lock, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            except OSError:  # a folder in its place, say: removed, then once more
+                clear_in_the_way(str(cache), str(lock))
+    for where in (cache / "lock", cache, project):
+        try:
+            return os.open(where, os.O_RDONLY)
+        except OSError:
+            continue
+    return None
 
 
 def _same_file(fd: int, path: Path) -> bool:
@@ -450,9 +509,10 @@ def _stale_reason(entry: dict[str, Any] | None, new: dict[str, str], output: Pat
 
 # --- choosing books --------------------------------------------------------------------
 
-def _select(project: Path, books: Sequence[str], keep: bool = False) -> list[BookSpec]:
+def _select(project: Path, books: Sequence[str], keep: bool = False,
+            fresh: bool = False) -> list[BookSpec]:
     """The specs to build; `keep`: their parsed TOML kept in the cache (not in
-    a dry run, which writes nothing)."""
+    a dry run, which writes nothing); `fresh`: parsed again all the same."""
     cache = _cache_dir(project) / "specs" if keep else None
     paths = find_specs(project)
     if not paths and not books:
@@ -462,11 +522,11 @@ def _select(project: Path, books: Sequence[str], keep: bool = False) -> list[Boo
         # (a slug never ends in ".toml", so nothing else could match).
         specs = []
         for name in books:
-            spec = _load_spec(Path(name), cache)
+            spec = _load_spec(Path(name), cache, fresh)
             if spec not in specs:
                 specs.append(spec)
         return _unique_slugs(specs)
-    specs = [_load_spec(p, cache) for p in paths]
+    specs = [_load_spec(p, cache, fresh) for p in paths]
     if books:
         chosen: list[BookSpec] = []
         for name in books:
@@ -499,12 +559,14 @@ def _dist(project: Path, out: str | Path | None) -> Path:
 
 def _plan(project: Path, books: Sequence[str], dist: Path, force: bool,
           state: dict[str, Any], hasher: _Hasher,
-          keep: bool = False) -> tuple[list[Step], dict[str, BookSpec]]:
+          keep: bool = False, cached: bool = True) -> tuple[list[Step], dict[str, BookSpec]]:
+    """The steps; `keep`: the specs' TOML kept in the cache; `cached`: the
+    targets keep work in the cache (not when it cannot be written)."""
     deps = _Deps(project, hasher)
     steps: list[Step] = []
     specs: dict[str, BookSpec] = {}
     suffixes: dict[str, str] = {}
-    for spec in _select(project, books, keep):
+    for spec in _select(project, books, keep and cached, force):
         # the spec and its articles reach the writer as the book itself
         spec_deps, book_inputs = deps.of_spec(spec)
         specs[str(spec.path)] = spec
@@ -513,9 +575,9 @@ def _plan(project: Path, books: Sequence[str], dist: Path, force: bool,
                 suffixes[fmt] = get_writer(fmt).suffix
             target_deps = deps.of_target(spec_deps, spec, fmt)
             target = Target(spec.path, spec.slug, fmt, dist / f"{spec.slug}{suffixes[fmt]}",
-                            _cache_dir(project), code=_digest(deps.tool()),
+                            _cache_dir(project) if cached else None, code=_digest(deps.tool()),
                             salt=_digest({k: v for k, v in target_deps.items()
-                                          if k not in book_inputs}))
+                                          if k not in book_inputs}), fresh=force)
             reason = "forced" if force else _stale_reason(
                 _target_entry(state, target.output), target_deps, target.output, hasher)
             steps.append(Step(target, reason, target_deps))
@@ -638,9 +700,10 @@ def _build_target(target: Target, emit: Sink, spec: BookSpec | None,
             spec = load_spec(target.spec_path)
         # the sources' digests from the plan: unchanged sources are not read again
         store = ArticleStore(target.cache and target.cache / "parsed", target.code, digests,
-                             pack=key_of("target", target.output))
+                             pack=key_of("target", target.output), fresh=target.fresh)
         book = load_book(spec, progress=lambda d, n: emit(target, "reading", d, n), store=store)
-        options = replace(write_options(spec, target.format, target.cache), salt=target.salt)
+        options = replace(write_options(spec, target.format, target.cache), salt=target.salt,
+                          fresh=target.fresh)
         if getattr(get_writer(target.format), "takes_shells", False):
             # the writer asks the store for the text of the chapters it makes again
             options = replace(options, articles=store)
@@ -837,13 +900,21 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
             tell.finished(outcome)
         return outcomes
 
-    with _locked(project):
-        state = _load_state(project)
+    with _locked(project) as unwritable:
+        cached = unwritable is None
+        # without a cache nothing is trusted; with force, no file's digest
+        state = _load_state(project) if cached else _empty_state()
+        if force:
+            state["files"] = {}
         hasher = _Hasher(state["files"])
-        steps, specs = _plan(project, books, dist, force, state, hasher, keep=True)
+        if not cached:
+            tell.note(f"warning: cache {_label(_cache_dir(project), project)} is not writable "
+                      f"({unwritable}): building without caching")
+        steps, specs = _plan(project, books, dist, force, state, hasher, keep=True, cached=cached)
         tell.planned(steps)
         _remove_stale_temporaries(dist)
-        _remove_stale_temporaries(_cache_dir(project))
+        if cached:
+            _remove_stale_temporaries(_cache_dir(project))
         results: dict[Target, Outcome] = {}
         for step in steps:
             if not step.reason:
@@ -882,7 +953,7 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
                 _rewrite_sums(dist, hasher)  # removed as the book was put in place
             else:
                 _remove_temporaries_of(step.target.output)
-            if time.monotonic() - last_save[0] > 0.5:  # a killed build keeps what it finished
+            if cached and time.monotonic() - last_save[0] > 0.5:  # a killed build keeps what it finished
                 _save_state(project, state)
                 last_save[0] = time.monotonic()
             tell.finished(outcome)
@@ -891,10 +962,10 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
         try:
             _execute(todo, jobs, executor, tell, done, specs, hasher.seen)
             rewrote = _write_sums(dist, hasher)
-            if made[0]:
+            if made[0] and cached:
                 _sweep(project, state, made[0], started, specs)
         finally:
-            if todo or hasher.changed:  # once: the sums' hashes with the targets'
+            if cached and (todo or hasher.changed):  # once: the sums' hashes with the targets'
                 _save_state(project, state)
         if rewrote and not todo:
             tell.note(f"{_label(dist / SUMS_FILE, project)} did not match dist/; rewrote it")

@@ -4,7 +4,8 @@ Every cache entry a target's build reads or writes is marked while that build
 runs; a build that succeeds writes the list, its ledger, to
 `.bookmaker-cache/ledgers/`. A sweep keeps what any ledger lists and removes
 every other entry: those an edit, a new theme or a new version of bookmaker
-left behind. A ledger lives while its book's spec exists, so a book that
+left behind. A ledger is kept after its own SHA-256: a damaged one is
+removed (its book's next build writes it again). A ledger lives while its book's spec exists, so a book that
 failed to build, or was built on its own, keeps its entries.
 
 A build marks what it reads and writes, and also the entries a cached result
@@ -21,6 +22,7 @@ the work of making it again, never a wrong book.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import threading
@@ -30,7 +32,8 @@ from pathlib import Path
 
 from .files import write_quietly
 
-__all__ = ["LEDGERS", "Recording", "SweepResult", "mark", "recording", "sweep", "write_ledger"]
+__all__ = ["LEDGERS", "Recording", "SweepResult", "mark", "read_ledger", "recording", "sweep",
+           "write_ledger"]
 
 LEDGERS = "ledgers"
 _LOCK = threading.Lock()
@@ -74,9 +77,28 @@ def write_ledger(cache: Path, name: str, owner: Path, rec: Recording) -> None:
     keeps less."""
     root = os.path.join(os.fspath(cache), "")
     entries = sorted(p[len(root):] for p in rec.paths if p.startswith(root))
-    write_quietly(os.path.join(root, LEDGERS, name + ".json"),
-                  json.dumps({"owner": os.fspath(owner), "entries": entries},
-                             separators=(",", ":")).encode("utf-8"))
+    path = os.path.join(root, LEDGERS, name + ".json")
+    if not os.path.isdir(os.path.join(root, LEDGERS)):
+        from .blobs import clear_in_the_way  # (blobs marks through this module)
+
+        clear_in_the_way(root, path)  # a file in the folder's place
+    body = json.dumps({"owner": os.fspath(owner), "entries": entries},
+                      separators=(",", ":")).encode("utf-8")
+    write_quietly(path, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+
+
+def read_ledger(path: Path) -> tuple[Path, list[str]]:
+    """The owner and entries of the ledger at `path` (the SHA-256 of its JSON, a
+    line, the JSON); ValueError, KeyError or TypeError if damaged; OSError."""
+    digest, _, body = path.read_bytes().partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != digest:
+        raise ValueError("damaged")
+    data = json.loads(body)
+    owner, entries = data["owner"], data["entries"]
+    if not (isinstance(owner, str) and isinstance(entries, list)
+            and all(isinstance(e, str) for e in entries)):
+        raise ValueError("not a ledger")
+    return Path(owner), entries
 
 
 class SweepResult:
@@ -98,11 +120,12 @@ def _live(cache: Path, also: Callable[[Path], Iterable[str]]) -> set[str]:
         if ledger.name.startswith("."):
             continue
         try:
-            data = json.loads(ledger.read_text(encoding="utf-8"))
-            owner = Path(data["owner"])
-            entries = data["entries"]
-            if not (isinstance(entries, list) and all(isinstance(e, str) for e in entries)):
-                raise ValueError("not a ledger")
+            owner, entries = read_ledger(ledger)
+        except IsADirectoryError:  # a folder in its place: its book's next build writes it
+            import shutil
+
+            shutil.rmtree(ledger, ignore_errors=True)
+            continue
         except (ValueError, KeyError, TypeError):
             ledger.unlink(missing_ok=True)  # damaged: its book's next build writes it again
             continue

@@ -4,7 +4,8 @@ Asking importlib.metadata costs tens of milliseconds, most of a rebuild's
 start-up. The answer changes only when a folder on the import path changes
 (installing or removing a package adds or removes entries in it), so it is
 kept in the user's cache folder under a fingerprint of those folders and their
-modification times; a missing or unreadable entry means asking again.
+modification times, after its own digest; a missing, damaged or unreadable
+entry means asking again.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["entry_points_of"]
+__all__ = ["entry_points_of", "user_cache_dir"]
 
 
-def _cache_dir() -> Path:
+def user_cache_dir() -> Path:
+    """bookmaker's folder in the user's cache folder (XDG_CACHE_HOME or ~/.cache)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "bookmaker"
 
@@ -47,9 +49,13 @@ def entry_points_of(group: str) -> list[tuple[str, str]]:
 
 
 def _entry_points(group: str) -> list[tuple[str, str]]:
-    path = _cache_dir() / f"entry-points-{_fingerprint(group)}.json"
+    path = user_cache_dir() / f"entry-points-{_fingerprint(group)}.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # the SHA-256 of the JSON, a line, the JSON: a damaged entry is asked again
+        digest, _, body = path.read_bytes().partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode() != digest:
+            raise ValueError("damaged")
+        data = json.loads(body)
         if isinstance(data, list) and all(
                 isinstance(item, list) and len(item) == 2 and all(isinstance(s, str) for s in item)
                 for item in data):
@@ -62,7 +68,8 @@ def _entry_points(group: str) -> list[tuple[str, str]]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(found), encoding="utf-8")
+        body = json.dumps(found).encode("utf-8")
+        tmp.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only home: ask every time

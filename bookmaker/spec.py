@@ -394,7 +394,7 @@ def _writer_options(r: _Reader, options: dict[str, Any],
     return out
 
 
-def _parse(path: Path, cache: Path | None = None) -> dict[str, Any]:
+def _parse(path: Path, cache: Path | None = None, fresh: bool = False) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
@@ -405,7 +405,7 @@ def _parse(path: Path, cache: Path | None = None) -> dict[str, Any]:
     except OSError as exc:
         raise SpecError(f"cannot read: {exc.strerror or exc}", path=path) from None
     if cache is not None:
-        return _parse_kept(path, raw, text, cache)
+        return _parse_kept(path, raw, text, cache, fresh)
     return _toml(path, text)
 
 
@@ -455,7 +455,43 @@ def _kept_key(raw: bytes) -> str:
 
     from .blobs import key_of
 
-    return key_of("toml", sys.version, hashlib.sha256(raw).hexdigest())
+    return key_of("toml", _KEPT_VERSION, sys.version, hashlib.sha256(raw).hexdigest())
+
+
+# The parsed TOML as JSON: tables are objects, and every other value that is
+# not a JSON scalar is a list [tag, ...]: ["a", items...] an array, ["t", kind,
+# ISO text] a date or time. Data only: loading it makes nothing but these.
+_KEPT_VERSION = "json 1"
+
+
+def _kept_encode(value: Any) -> Any:
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {k: _kept_encode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return ["a", *[_kept_encode(v) for v in value]]
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return ["t", type(value).__name__, value.isoformat()]
+    return value
+
+
+def _kept_decode(value: Any) -> Any:
+    import datetime as dt
+
+    kind = type(value)
+    if kind is dict:
+        return {k: _kept_decode(v) for k, v in value.items()}
+    if kind is list:
+        if value[:1] == ["a"]:
+            return [_kept_decode(v) for v in value[1:]]
+        times = {"datetime": dt.datetime, "date": dt.date, "time": dt.time}
+        if len(value) == 3 and value[0] == "t" and value[1] in times and type(value[2]) is str:
+            return times[value[1]].fromisoformat(value[2])
+        raise ValueError("not a kept TOML value")
+    if kind in (str, int, float, bool):
+        return value
+    raise ValueError("not a kept TOML value")
 
 
 def kept_entry(path: Path, cache: Path) -> Path | None:
@@ -470,25 +506,30 @@ def kept_entry(path: Path, cache: Path) -> Path | None:
     return BlobCache(cache).path("toml", _kept_key(raw))
 
 
-def _parse_kept(path: Path, raw: bytes, text: str, cache: Path) -> dict[str, Any]:
+def _parse_kept(path: Path, raw: bytes, text: str, cache: Path, fresh: bool = False) -> dict[str, Any]:
     """The TOML of a spec, kept in a build cache by its bytes: parsing a long
-    spec costs more than loading the tables parsed before."""
-    import pickle
+    spec costs more than loading the tables parsed before. `fresh`: parsed
+    again (and kept), whatever the cache holds."""
+    import json
 
     from .blobs import BlobCache
 
-    blobs = BlobCache(cache)
+    blobs = BlobCache(cache, fresh=fresh)
     key = _kept_key(raw)
     payload = blobs.get("toml", key)
     if payload is not None:
         try:
-            data = pickle.loads(payload)
+            data = _kept_decode(json.loads(payload))
             if isinstance(data, dict):
                 return data
-        except Exception:  # noqa: BLE001 - a damaged entry: parsed again
+        except (ValueError, RecursionError):  # whole, but not a table: parsed again
             pass
     data = _toml(path, text)
-    blobs.put("toml", key, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    try:
+        blobs.put("toml", key, json.dumps(_kept_encode(data), ensure_ascii=False,
+                                          separators=(",", ":")).encode("utf-8", "surrogatepass"))
+    except ValueError:  # (a float JSON cannot keep exactly, say) not kept
+        pass
     return data
 
 
@@ -504,11 +545,12 @@ def load_spec(path: str | Path) -> BookSpec:
     return _load_spec(path)
 
 
-def _load_spec(path: str | Path, cache: Path | None = None) -> BookSpec:
-    """`load_spec`, with the parsed TOML kept in `cache` (a build's cache folder)."""
+def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False) -> BookSpec:
+    """`load_spec`, with the parsed TOML kept in `cache` (a build's cache folder);
+    `fresh`: parsed again, not taken from the cache."""
     path = Path(path).resolve()
     r = _Reader(path)
-    data = _parse(path, cache)
+    data = _parse(path, cache, fresh)
     r.check_keys(data, _TOP_KEYS, "")
     if "book" not in data:
         raise r.fail("book", "missing; a [book] table with at least 'title' is required")

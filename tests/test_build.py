@@ -230,21 +230,34 @@ def test_no_specs_is_a_spec_error(tmp_path: Path) -> None:
 
 # --- the cache is checked, never trusted ------------------------------------------------------------
 
+def _read_state(path: Path) -> dict:
+    """The state's JSON (after its digest's line)."""
+    return json.loads(path.read_bytes().partition(b"\n")[2])
+
+
+def _write_state(path: Path, data: dict) -> None:
+    """A state of `data`, with the digest that makes it trusted."""
+    import hashlib
+
+    body = json.dumps(data).encode()
+    path.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+
+
 def test_a_corrupt_cache_means_rebuild(project: Path) -> None:
     state = project / CACHE_DIR / STATE_FILE
     state.write_text("{not json")
     assert reasons(project) == {"small-book.html": "never built here"}
     assert statuses(build(project)) == {"small-book.html": "built"}
-    data = json.loads(state.read_text())
-    assert data["version"] == 2
+    data = _read_state(state)
+    assert data["version"] == 3
 
 
 def test_a_malformed_cache_entry_is_not_trusted(project: Path) -> None:
     state = project / CACHE_DIR / STATE_FILE
-    data = json.loads(state.read_text())
+    data = _read_state(state)
     key = next(iter(data["targets"]))
     data["targets"][key]["deps"] = {"x": 1}
-    state.write_text(json.dumps(data))
+    _write_state(state, data)
     assert reasons(project) == {"small-book.html": "never built here"}
 
 
@@ -252,9 +265,9 @@ def test_a_stale_stat_cache_entry_is_not_trusted(project: Path) -> None:
     # The stat cache says "unchanged" only for the very same size, mtime and inode.
     article = project / "content" / "sample" / "offensive.txt"
     state = project / CACHE_DIR / STATE_FILE
-    data = json.loads(state.read_text())
+    data = _read_state(state)
     data["files"][str(article)] = [1, 2, 3, "0" * 64]
-    state.write_text(json.dumps(data))
+    _write_state(state, data)
     assert reasons(project) == {"small-book.html": None}
 
 

@@ -47,6 +47,8 @@ class WriteOptions:
                                         # (theme, templates, bookmaker, options): keys caches
     articles: Any = None                # the build's ArticleStore, to a writer that
                                         # `takes_shells`: chapters come without their text
+    fresh: bool = False                 # read nothing from the cache (build --force);
+                                        # what is made is kept in it as usual
 
     def fingerprint(self) -> str:
         """What changes the output (jobs and the cache never do)."""

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import os
-import pickle
 import struct
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..blobs import BlobCache, key_of
+from ..blobs import BlobCache, key_of, private_folder
 from ..model import Book, Chapter
 from ..zipwrite import ENGINE, Member, deflate, stored, write_zip
 from . import WriteOptions
@@ -47,6 +47,8 @@ def _moment(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp[:-1])
 _FOLDER = "EPUB/"            # where ebooklib puts the publication
 _MEMBER = struct.Struct("<IQ")  # a cached member: crc, size, then its deflated bytes
+_ZIP32 = 1 << 32  # what a member's sizes stay under (the archive is not ZIP64)
+_VIEW_VERSION = "json 1"  # of a chapter view's head (see `_head`)
 
 # EPUB Accessibility 1.1 metadata: what is true of every book this writer makes.
 ACCESSIBILITY: list[tuple[str, str]] = [
@@ -177,15 +179,24 @@ def _ebooklib_stamp() -> str:
     return f"{found.origin} {st.st_size} {st.st_mtime_ns}"
 
 
-def _bytecode_cache(blobs: BlobCache) -> Any:
-    """Compiled templates kept in the cache: compiling them is most of what
-    rendering a few documents costs. Jinja2 checks each against its template's
-    source and the Python version; the cache checks it is whole."""
+def _bytecode_cache(fresh: bool) -> Any:
+    """Compiled templates, kept between builds: compiling them is most of what
+    rendering a few documents costs. Compiled templates are code: they are
+    kept where only this user can write (as Python keeps its own bytecode), in
+    the user's cache folder, never in the project's cache, which others may
+    share; None where there is no such folder. Jinja2 checks each against its
+    template's source and the Python version; the cache checks it is whole.
+    `fresh`: every template compiled again (and kept)."""
     from jinja2 import BytecodeCache
 
+    from ..plugins import user_cache_dir
+
+    folder = private_folder(user_cache_dir() / "templates")
+    if folder is None:
+        return None
     # Jinja2 keys an entry by the template's name and file, not its source:
-    # an edited template replaces its entry, so all are kept.
-    blobs.pin("templates")
+    # an edited template replaces its entry, so they never pile up.
+    blobs = BlobCache(folder, fresh=fresh)
 
     class Cache(BytecodeCache):  # type: ignore[misc]
         def load_bytecode(self, bucket: Any) -> None:
@@ -199,6 +210,40 @@ def _bytecode_cache(blobs: BlobCache) -> Any:
     return Cache()
 
 
+def _head(view: Any) -> bytes:
+    """What the book's own pages need of a chapter's view (not its body), as JSON."""
+    return json.dumps([view.title, [[n.id, n.label, str(n.html), n.backrefs] for n in view.notes],
+                       [[s.id, s.title, s.level] for s in view.sections], view.authors],
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def _strings(value: Any) -> list[str]:
+    if type(value) is not list or not all(type(v) is str for v in value):
+        raise ValueError("not a list of strings")
+    return value
+
+
+def _unhead(data: bytes) -> tuple[str, list[Any], list[Any], str]:
+    """The title, notes, sections and authors of `_head`; ValueError if damaged."""
+    from markupsafe import Markup
+
+    from ..render import NoteView, SectionView
+
+    title, notes, sections, authors = json.loads(data.decode("utf-8", "surrogatepass"))
+    if type(title) is not str or type(authors) is not str:
+        raise ValueError("not a chapter's head")
+    note_views = []
+    for nid, label, html, backrefs in notes:
+        _strings([nid, label, html])
+        note_views.append(NoteView(nid, label, Markup(html), list(_strings(backrefs))))
+    section_views = []
+    for sid, text, level in sections:
+        if type(sid) is not str or type(text) is not str or type(level) is not int:
+            raise ValueError("not a section")
+        section_views.append(SectionView(sid, text, level))
+    return title, note_views, section_views, authors
+
+
 class _Members:
     """Deflated members, through the cache when there is one."""
 
@@ -210,7 +255,10 @@ class _Members:
         if payload is None or len(payload) < _MEMBER.size:
             return None
         crc, size = _MEMBER.unpack_from(payload)
-        return Member(name, 8, crc, size, payload[_MEMBER.size:])
+        data = payload[_MEMBER.size:]
+        if size >= _ZIP32 or len(data) >= _ZIP32:  # whole, but not a member: made again
+            return None
+        return Member(name, 8, crc, size, data)
 
     def _put(self, key: str, content: bytes, name: str) -> Member:
         member = deflate(name, content)
@@ -258,7 +306,8 @@ class _Epub:
         if self.store is not None and options.cache_dir is not None:
             # one pack per book: what its last build used, read at once
             cache = BlobCache(Path(options.cache_dir) / "epub",
-                              pack=key_of("book", book.metadata.identifier, options.fingerprint()))
+                              pack=key_of("book", book.metadata.identifier, options.fingerprint()),
+                              fresh=options.fresh)
         self.cache = cache
         self.members = _Members(cache)
         self.salt = key_of(options.salt, options.fingerprint())
@@ -297,24 +346,23 @@ class _Epub:
                 view.chapter = ch
             return view, None
         shell = repr(ch)
-        key = key_of("view", self.salt, store.key(ch), shell, file, notes_file)
+        key = key_of("view", _VIEW_VERSION, self.salt, store.key(ch), shell, file, notes_file)
         head = cache.get("views", key)
         if head is not None:
             try:
-                title, notes, sections, authors = pickle.loads(head)
+                title, notes, sections, authors = _unhead(head)
                 cache.uses("bodies", key)  # read when the chapter's document is made again
                 self.facts.append(key_of(shell, head))
                 return ChapterView(chapter=ch, id=ch.id, title=title, body=None,  # type: ignore[arg-type]
                                    notes=notes, sections=sections, authors=authors,
                                    file=file), key
-            except Exception:  # noqa: BLE001 - a damaged entry: made again below
+            except (ValueError, TypeError):  # whole, but not a head: made again below
                 pass
         view = chapter_view(store.full(ch), notes="link", hbase=1, file=file,
                             notes_file=notes_file, images=image)
         self.rendered.append(ch.id)
         view.chapter = ch
-        head = pickle.dumps((view.title, view.notes, view.sections, view.authors),
-                            protocol=pickle.HIGHEST_PROTOCOL)
+        head = _head(view)
         self.facts.append(key_of(shell, head))
         cache.put("views", key, head)
         cache.put("bodies", key, str(view.body).encode("utf-8"), keep=False)
@@ -330,8 +378,11 @@ class _Epub:
             return
         data = self.cache.get("bodies", key, keep=False) if self.cache and key else None
         if data is not None:
-            view.body = Markup(data.decode("utf-8"))
-            return
+            try:
+                view.body = Markup(data.decode("utf-8"))
+                return
+            except UnicodeDecodeError:  # whole, but not a body: made again below
+                pass
         made = chapter_view(self.store.full(view.chapter), notes="link", hbase=1, file=view.file,
                             notes_file=self.notes_file)
         self.rendered.append(view.id)
@@ -352,7 +403,7 @@ class _Epub:
         theme = load_theme(options.theme)
         env = make_environment(theme, [options.templates] if options.templates else [])
         if self.cache is not None:
-            env.bytecode_cache = _bytecode_cache(self.cache)
+            env.bytecode_cache = _bytecode_cache(self.options.fresh)
 
         css = theme.css("common.css") + "\n" + theme.css("epub.css")
         self.add_bytes("css", "css/book.css", css.encode("utf-8"), "text/css")

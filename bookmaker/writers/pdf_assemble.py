@@ -426,8 +426,8 @@ class CopyCache:
     chapter changed copies the others' bytes as they are. Entries are
     digest-checked (see BlobCache): a damaged one is made again, never trusted."""
 
-    def __init__(self, root: Path | None) -> None:
-        self.blobs = BlobCache(root) if root is not None else None
+    def __init__(self, root: Path | None, fresh: bool = False) -> None:
+        self.blobs = BlobCache(root, fresh=fresh) if root is not None else None
         self.used: set[str] = set()
 
     def get(self, key: str) -> "_Copy | None":
@@ -439,7 +439,8 @@ class CopyCache:
             return None
         try:
             return _Copy.load(payload)
-        except (ValueError, KeyError, TypeError, IndexError):  # whole, but not a copy
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError,
+                UnicodeError, RecursionError):  # whole, but not a copy
             self.blobs.path("parts", key).unlink(missing_ok=True)
             return None
 

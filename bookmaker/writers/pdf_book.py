@@ -145,14 +145,15 @@ class _Queue:
             return
         if self.pool is not None:
             try:
-                future = self.pool.submit(render_segment, job, str(self.cache.root))
+                future = self.pool.submit(render_segment, job, str(self.cache.root),
+                                          self.cache.fresh)
                 self.running[future] = (done, job)
                 return
             except BrokenExecutor:
                 self._lost()
             except (AssertionError, OSError, RuntimeError):  # no children here: lay out in turn
                 self.pool = None
-        done(self._made(render_segment(job, str(self.cache.root))))
+        done(self._made(render_segment(job, str(self.cache.root), self.cache.fresh)))
 
     def _lost(self) -> None:
         """A worker died (killed, or out of memory): the pool is no more."""
@@ -182,7 +183,7 @@ class _Queue:
                 except BrokenExecutor:
                     # the parts it and the others held are laid out here, in turn
                     self._lost()
-                    segment = render_segment(job, str(self.cache.root))
+                    segment = render_segment(job, str(self.cache.root), self.cache.fresh)
                 done(self._made(segment))
 
 
@@ -225,7 +226,7 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
     toc_pieces: list[list[TocEntry]] = ctx["toc_pieces"]
     credit_pieces: list[list[Any]] = ctx["credit_pieces"]
     imprint_pieces: list[list[Any]] = ctx["imprint_pieces"]
-    cache = SegmentCache(options.cache_dir / "pdf" if options.cache_dir else None)
+    cache = SegmentCache(options.cache_dir / "pdf" if options.cache_dir else None, options.fresh)
     queue = _Queue(pool, cache, workers + 1 if own else 1 << 20)
 
     head: list[Segment] = []
@@ -341,7 +342,8 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
     # book and kind of PDF, which keeps just what the last build used.
     book_key = hashlib.sha256(repr((book.metadata.identifier, settings["variant"],
                                     options.fingerprint())).encode("utf-8")).hexdigest()[:24]
-    copies = CopyCache(cache.root / "copies" / book_key if options.cache_dir else None)
+    copies = CopyCache(cache.root / "copies" / book_key if options.cache_dir else None,
+                       options.fresh)
     book_file = Assembler(target, epoch=epoch,
                           bottom_margin=bottom * 72 / 25.4 + _points(settings["bleed"]),
                           copies=copies)

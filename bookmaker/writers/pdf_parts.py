@@ -7,10 +7,18 @@ process small and every core busy. A chapter's layout does not depend on where
 it lands in the book (chapters open on a recto, and folios are renumbered when
 the parts are put together), so a cached chapter is reused as long as its
 content, the theme and the options are the same.
+
+A part is its deflated PDF (`<key>.pdf.z`), its record (`<key>.json`: the
+SHA-256 of its JSON, a line, then the JSON: page count, anchors, the PDF's
+digest, the glyphs of each font) and the font files it uses, each named by
+its digest. Every one of them is checked against its digest when it is
+looked up: a part with anything damaged, missing or of the wrong kind is
+removed and laid out again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -21,6 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..blobs import clear_in_the_way
 from ..errors import WriterError
 from ..files import sha256_file
 from ..ledger import mark
@@ -90,17 +99,83 @@ class Segment:
                               path=self.path) from None
 
 
+# font files this process found whole: path -> their stat when they were (a
+# book's parts share a few fonts: each is hashed once, not once a part)
+_WHOLE: dict[str, tuple[int, int, int, int]] = {}
+
+
+def _whole(path: Path, digest: str) -> bool:
+    """Whether the file at `path` is there and its SHA-256 is `digest`."""
+    try:
+        st = os.stat(path)
+        signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        if _WHOLE.get(str(path)) == signature:
+            return True
+        if sha256_file(path) != digest:
+            return False
+    except OSError:
+        return False
+    _WHOLE[str(path)] = signature
+    return True
+
+
+def _record(data: bytes) -> dict[str, Any]:
+    """A part's record from its file's bytes; ValueError if damaged."""
+    digest, _, body = data.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != digest:
+        raise ValueError("record damaged")
+    record = json.loads(body)
+    if not isinstance(record, dict):
+        raise ValueError("not a record")
+    return record
+
+
+def _segment(path: Path, data: dict[str, Any]) -> Segment:
+    """The part a record describes, its types checked; ValueError, KeyError,
+    TypeError or AttributeError if it does not describe one."""
+    def digest(value: Any) -> str:
+        if type(value) is not str or len(value) != 64:
+            raise ValueError("not a digest")
+        return value
+
+    def number(value: Any) -> int:
+        if type(value) is not int:
+            raise ValueError("not a number")
+        return value
+
+    def text(value: Any) -> str:
+        if type(value) is not str:
+            raise ValueError("not a text")
+        return value
+
+    pages = number(data["pages"])
+    anchors = {text(k): number(v) for k, v in data["anchors"].items()}
+    if pages < 1 or not all(0 <= v < pages for v in anchors.values()):
+        raise ValueError("pages out of range")
+    return Segment(path=str(path), pages=pages, anchors=anchors, digest=digest(data["digest"]),
+                   fonts={digest(f): {int(text(g)): text(t) for g, t in glyphs.items()}
+                          for f, glyphs in data["fonts"].items()},
+                   font_names={text(k): digest(v) for k, v in data["font_names"].items()})
+
+
 class SegmentCache:
     """Laid-out parts on disk, keyed by content. A corrupt or stale entry is
-    detected by its digest and laid out again, never trusted."""
+    detected by its digest and laid out again, never trusted. `fresh`: every
+    part is laid out again (and kept), whatever the cache holds."""
 
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None, fresh: bool = False) -> None:
         self._tmp = None
+        self.fresh = fresh
         if root is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="bookmaker-pdf-")
             root = Path(self._tmp.name)
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a file in the way: a cache that cannot be kept only keeps less
+            clear_in_the_way(str(self.root), str(self.root / "_"))
+            with contextlib.suppress(OSError):
+                self.root.mkdir(parents=True, exist_ok=True)
 
     def close(self) -> None:
         if self._tmp is not None:
@@ -111,25 +186,35 @@ class SegmentCache:
 
     def get(self, key: str) -> Segment | None:
         pdf, meta = self.paths(key)
+        if self.fresh:
+            return None
         try:
-            data = json.loads(meta.read_text(encoding="utf-8"))
-            segment = Segment(path=str(pdf), pages=int(data["pages"]),
-                              anchors={str(k): int(v) for k, v in data["anchors"].items()},
-                              digest=str(data["digest"]),
-                              fonts={str(f): {int(g): str(t) for g, t in glyphs.items()}
-                                     for f, glyphs in data["fonts"].items()},
-                              font_names={str(k): str(v) for k, v in data["font_names"].items()})
-            if sha256_file(pdf) != segment.digest or segment.pages < 1:
+            segment = _segment(pdf, _record(meta.read_bytes()))
+            if sha256_file(pdf) != segment.digest:
                 raise ValueError("digest mismatch")
             for font in segment.fonts:
-                if sha256_file(segment.font_file(font)) != font:
+                if not _whole(segment.font_file(font), font):
                     raise ValueError("font file missing or damaged")
+            if set(segment.font_names.values()) - set(segment.fonts):
+                raise ValueError("a font without its glyphs")
             return segment
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             # (and `<key>.pdf`: where earlier builds kept a part, not deflated)
             for stale in (pdf, meta, self.root / f"{key}.pdf"):
-                stale.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    stale.unlink(missing_ok=True)
+                clear_in_the_way(str(self.root), str(stale))
             return None
+
+    def keep_font(self, digest: str, whole: bytes) -> None:
+        """Keep a font file under its digest, unless it is there whole already."""
+        target = self.root / "fonts" / digest
+        if _whole(target, digest):
+            return
+        clear_in_the_way(str(self.root), str(target))  # a folder in its place, say
+        with contextlib.suppress(OSError):
+            target.parent.mkdir(exist_ok=True)
+        _atomic_write(target, whole)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -142,15 +227,16 @@ def _atomic_write(path: Path, data: bytes) -> None:
 _STYLES: dict[tuple[str, str, str | None], tuple[Any, Any, Any, dict[str, Any]]] = {}
 
 
-def render_segment(job: SegmentJob, cache_root: str) -> Segment:
-    """Lay one part out and store it in the cache (runs in a worker process)."""
+def render_segment(job: SegmentJob, cache_root: str, fresh: bool = False) -> Segment:
+    """Lay one part out and store it in the cache (runs in a worker process);
+    `fresh`: even if the cache has it."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 
     from ..theme import load_theme
     from .pdf import _fetcher, laying_out, variant_options
 
-    cache = SegmentCache(Path(cache_root))
+    cache = SegmentCache(Path(cache_root), fresh)
     key = job.key()
     found = cache.get(key)
     if found is not None:
@@ -195,10 +281,7 @@ def render_segment(job: SegmentJob, cache_root: str) -> Segment:
         for font in document.fonts.values():
             whole = get_hb_object_data(font.hb_face)  # the font file, not the subset
             digest = hashlib.sha256(whole).hexdigest()
-            target = cache.root / "fonts" / digest
-            if not target.exists():
-                target.parent.mkdir(exist_ok=True)
-                _atomic_write(target, whole)
+            cache.keep_font(digest, whole)
             fonts.setdefault(digest, {}).update(
                 {int(g): str(t) for g, t in font.to_unicode.items()})
             tags[font.name.decode().lstrip("/")] = digest
@@ -207,7 +290,8 @@ def render_segment(job: SegmentJob, cache_root: str) -> Segment:
     _atomic_write(pdf_path, stored)
     segment = Segment(path=str(pdf_path), pages=len(document.pages), anchors=anchors,
                       digest=hashlib.sha256(stored).hexdigest(), fonts=fonts, font_names=tags)
-    meta = {k: v for k, v in asdict(segment).items() if k != "path"}
-    _atomic_write(meta_path, json.dumps(meta, sort_keys=True).encode("utf-8"))
+    meta = json.dumps({k: v for k, v in asdict(segment).items() if k != "path"},
+                      sort_keys=True).encode("utf-8")
+    _atomic_write(meta_path, hashlib.sha256(meta).hexdigest().encode() + b"\n" + meta)
     return segment
 

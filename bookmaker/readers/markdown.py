@@ -37,7 +37,7 @@ from ..licences import licence_by_id, recognise_licence
 from ..model import (Article, Attribution, Block, Emphasis, FrontMatter, Heading, Inline,
                      LineBreak, Link, ListBlock, Paragraph, Person, Preformatted, Quote,
                      Separator, Strong, Text, plain_text)
-from ..spec import load_toml
+from ..make.spec import load_toml
 
 __all__ = ["read", "read_front_matter", "parse", "FRONT_TITLES"]
 
@@ -254,7 +254,7 @@ def _key_line(text: str, key: str) -> int:
 def _check_meta(meta: dict[str, Any], text: str, name: str) -> None:
     """The known front-matter keys hold values of the right kind; `language` is a
     BCP 47 tag, checked as the book's language is."""
-    from ..spec import is_language_tag
+    from ..make.spec import is_language_tag
 
     def fail(key: str, expected: str) -> SourceError:
         return SourceError(f"front matter: {key} must be {expected}, found {meta[key]!r}",

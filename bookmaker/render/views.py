@@ -17,12 +17,12 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .model import (Article, Block, Book, Cell, Chapter, FrontMatter, Dateline, Emphasis, Figure, Heading, Inline,
+from ..model import (Article, Block, Book, Cell, Chapter, FrontMatter, Dateline, Emphasis, Figure, Heading, Inline,
                     LineBreak, Link, ListBlock, Note, NoteRef, Paragraph, Person,
                     Preformatted, Quote, Separator, Signature, SmallCaps, Speech, Strong,
                     Table, Text, blocks_text, plain_text)
-from .theme import Theme
-from .typography import smarten, tie
+from ..theme import Theme
+from ..typography import smarten, tie
 
 __all__ = ["ChapterView", "NoteView", "SectionView", "chapter_view", "make_environment",
            "names", "book_context", "chapter_views", "short_title",

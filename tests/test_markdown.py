@@ -1,5 +1,5 @@
 """The Markdown reader: front matter, blocks and inlines, raw HTML kept as text;
-footnotes, pipe tables and definition lists."""
+footnotes, pipe tables and definition lists; a title said once."""
 
 from __future__ import annotations
 
@@ -188,6 +188,31 @@ def test_definition_lists() -> None:
     assert after == Paragraph((Text("After."),))
 
 
+@pytest.mark.parametrize("heading", ["# Preface", "# PREFACE", "#   Preface.  ", "## Preface"])
+def test_a_first_heading_repeating_the_title_is_the_title(heading: str) -> None:
+    a = md(f"---\ntitle: Preface\n---\n{heading}\n\nWhy.\n\n## A Section\n\nMore.\n")
+    assert a.title == "Preface"
+    assert a.blocks == (Paragraph((Text("Why."),)), Heading((Text("A Section"),), 1),
+                        Paragraph((Text("More."),)))
+
+
+def test_a_first_heading_saying_something_else_stays_a_section() -> None:
+    a = md("---\ntitle: Preface\n---\n# To the Second Edition\n\nWhy.\n")
+    assert a.title == "Preface" and a.blocks[0] == Heading((Text("To the Second Edition"),), 1)
+    later = md("---\ntitle: Preface\n---\nFirst.\n\n# Preface\n\nWhy.\n")
+    assert later.blocks[1] == Heading((Text("Preface"),), 1)  # not first: a section
+
+
+def test_front_matter_prints_its_title_once(tmp_path: Path) -> None:
+    preface = tmp_path / "preface.md"
+    preface.write_text("---\ntitle: Preface\n---\n# Preface\n\nBecause.\n", encoding="utf-8")
+    assert read_front_matter(preface, "preface") == FrontMatter(
+        "preface", "Preface", (Paragraph((Text("Because."),)),))
+    preface.write_text("## Preface\n\nBecause.\n\n### Why\n", encoding="utf-8")  # the default title
+    assert read_front_matter(preface, "preface").blocks == (Paragraph((Text("Because."),)),
+                                                            Heading((Text("Why"),), 1))
+
+
 def test_front_matter_notes_follow_its_text(tmp_path: Path) -> None:
     preface = tmp_path / "preface.md"
     preface.write_text("# Preface\n\nSee[^x].\n\n[^x]: A source.\n", encoding="utf-8")
@@ -210,7 +235,8 @@ Dialectic
 def md_book(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     folder = tmp_path_factory.mktemp("md")
     (folder / "notes.md").write_text(MIXED, encoding="utf-8")
-    (folder / "preface.md").write_text("# Preface\n\nWhy.\n", encoding="utf-8")
+    (folder / "preface.md").write_text("---\ntitle: Preface\n---\n# Preface\n\nWhy.\n",
+                                       encoding="utf-8")
     book = assemble([read_article(folder / "notes.md")],
                     Metadata(title="Markdown", authors=(Person("A. Writer"),)),
                     front_matter=[read_front_matter(folder / "preface.md", "preface")])

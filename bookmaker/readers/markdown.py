@@ -9,7 +9,8 @@ A file may open with a front-matter block, TOML between `+++` lines or simple
     author = "The Editor"
     +++
 
-Without a `title` there, the first `#` heading is the title. The known keys
+Without a `title` there, the first `#` heading is the title; with one, a first
+heading that repeats it is the title too, not a section. The known keys
 are checked (`language` as a BCP 47 tag, like the book's). Raw HTML in the
 Markdown is kept as literal text, never passed on as markup; so is a link to
 anything but a web or mail address (a file beside this one, `data:`), which
@@ -28,6 +29,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import tomllib
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -366,13 +368,22 @@ class Parsed(NamedTuple):
     warnings: list[str]
 
 
-def parse(data: bytes, *, name: str) -> Parsed:
+def _same_title(a: str, b: str) -> bool:
+    """Two spellings of one title: case, spacing, punctuation and quotes aside."""
+    def norm(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        return " ".join(re.sub(r"[\W_]+", " ", text).split())
+    return norm(a) == norm(b)
+
+
+def parse(data: bytes, *, name: str, default_title: str | None = None) -> Parsed:
     """The front matter, title, blocks, notes and warnings of a Markdown file's bytes.
 
     The title is the front matter's, else the first level-1 heading (taken out
-    of the blocks), else None. Headings are renumbered so the highest is level 1.
-    The notes are the footnotes, in the order of their first call, with ids
-    `fn1`, `fn2`, ….
+    of the blocks), else `default_title`; a first heading that repeats the
+    front matter's or the default title is the title, not a section. Headings
+    are renumbered so the highest is level 1. The notes are the footnotes, in
+    the order of their first call, with ids `fn1`, `fn2`, ….
     """
     text, removed = _decode(data, name)
     meta, body, skipped = _split_front_matter(text, name)
@@ -403,6 +414,11 @@ def parse(data: bytes, *, name: str) -> Parsed:
                 title = plain_text(block.content).strip()
                 del blocks[index]
                 break
+    if title is None:
+        title = default_title
+    if title is not None and blocks and isinstance(blocks[0], Heading) and _same_title(
+            plain_text(blocks[0].content), title):
+        del blocks[0]  # says the title again: it is the title, not a section
     levels = [b.level for b in blocks if isinstance(b, Heading)]
     if levels and min(levels) > 1:
         shift = min(levels) - 1
@@ -456,8 +472,8 @@ def read_front_matter(path: str | Path, kind: str) -> FrontMatter:
     """A preface, dedication or epigraph (`kind`) from a Markdown file."""
     from . import read_source
 
-    _, title, blocks, notes, _ = parse(read_source(path), name=str(path))
+    _, title, blocks, notes, _ = parse(read_source(path), name=str(path),
+                                       default_title=FRONT_TITLES.get(kind, kind.title()))
     if notes:  # front matter has no notes of its own yet: its calls read [1], the notes follow
         blocks += (Separator(), ListBlock(tuple(n.blocks for n in notes), ordered=True))
-    return FrontMatter(kind=kind, title=title or FRONT_TITLES.get(kind, kind.title()),
-                       blocks=blocks)
+    return FrontMatter(kind=kind, title=title or kind.title(), blocks=blocks)

@@ -88,6 +88,10 @@ def names(people: Iterable[Person]) -> str:
 
 # The addresses a link may have in a book; a reader's others are shown as text.
 _LINKABLE = re.compile(r"(?i)(?:https?|mailto|ftp):\S")
+# Between two note calls side by side ("[6][7]", or "[6] [7]"), so they never read
+# as one call "67". Its look is the theme's: a superscript comma by default
+# (`.noteref-sep` in common.css); a theme may hide it and space the calls instead.
+_CALL_SEPARATOR = '<span class="noteref-sep">,</span>'
 
 
 class _Renderer:
@@ -108,7 +112,18 @@ class _Renderer:
 
     # inlines
     def inlines(self, nodes: Sequence[Inline]) -> str:
-        return "".join(self.inline(n) for n in nodes)
+        out: list[str] = []
+        call = -1  # where in `out` the last note call is, while only spaces follow it
+        for node in nodes:
+            if isinstance(node, NoteRef) and call >= 0:
+                del out[call + 1:]  # the space between two calls gives way to the separator
+                out.append(_CALL_SEPARATOR)
+            out.append(self.inline(node))
+            if isinstance(node, NoteRef):
+                call = len(out) - 1
+            elif not (isinstance(node, Text) and not node.text.strip()):
+                call = -1
+        return "".join(out)
 
     def inline(self, node: Inline) -> str:
         if isinstance(node, Text):

@@ -281,8 +281,8 @@ def is_person(name: str) -> bool:
     normal = 0  # words that are names spelled in full ("Gelis", "O’Callaghan")
     for index, word in enumerate(words):
         bare = _APOSTROPHE.sub("'", word).strip("',.-").lower()
-        if bare in _NOT_PERSON or bare.split("'")[-1] in _NOT_PERSON:
-            return False
+        if bare in _NOT_PERSON or bare.split("'")[-1] in _NOT_PERSON or label_roles(word):
+            return False  # an organisation's word, or a role's ("Transcribed")
         if bare in _PARTICLES and 0 < index < len(words) - 1:
             continue
         if _INITIALS.fullmatch(word.rstrip(",")):

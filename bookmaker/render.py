@@ -21,7 +21,7 @@ from .model import (Article, Block, Book, Cell, Chapter, FrontMatter, Dateline, 
                     LineBreak, Link, ListBlock, Note, NoteRef, Paragraph, Person,
                     Preformatted, Quote, Separator, Signature, SmallCaps, Speech, Strong,
                     Table, Text, blocks_text, plain_text)
-from .people import contributors, credit_fields, credit_lines, credits_of, document_authors
+from .people import contributors, credit_lines, credits_of, document_authors
 from .theme import Theme
 from .typography import smarten, tie
 
@@ -314,8 +314,7 @@ def make_environment(theme: Theme, extra: Sequence[Path] = ()) -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["names"] = names
-    env.filters["credits"] = credits_of          # an attribution's credits, read into people
-    env.filters["credit_fields"] = credit_fields  # its fields, each with its credit or None
+    env.filters["credits"] = credits_of  # an attribution's credits, read into people
     return env
 
 

@@ -97,8 +97,8 @@ _FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe",
 
 @dataclass(frozen=True, slots=True)
 class Credit:
-    """What one credit field says: its label and value as written, the roles it
-    names, and the people read from it, in order: (roles, names) groups, since
+    """What one credit field says: its label and value as written, the roles its
+    label and value name, and the people read from it, in order: (roles, names) groups, since
     one value may credit different people with different work ("OCR by A;
     minor corrections by B"). `complete` is false when some part of the value
     could not be read as names; the value is then shown as written."""
@@ -162,6 +162,7 @@ def parse_credit(label: str, value: str) -> Credit | None:
         read, done = _read_clause(clause, roles)
         groups += read
         complete = complete and done
+    roles = tuple(dict.fromkeys(roles + tuple(r for found, _ in groups for r in found)))
     return Credit(label=label, value=value, roles=roles, groups=tuple(_merge(groups)),
                   complete=complete and bool(groups))
 

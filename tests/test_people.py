@@ -159,6 +159,13 @@ def test_labels_name_their_roles(label: str, roles: tuple[str, ...]) -> None:
     assert label_roles(label) == roles
 
 
+def test_a_credit_has_the_roles_of_its_label_and_of_its_value() -> None:
+    # archive/posadas/1968/06/flyingsaucers.html
+    credit = parse_credit("Translated", "Translated and transcribed by David Broder.")
+    assert credit is not None and credit.roles == (TRL, TRC)
+    assert credit.text == "Translated and transcribed by David Broder"
+
+
 def test_no_credit_without_a_role_or_a_value() -> None:
     assert parse_credit("Source", "The Militant, 1934.") is None
     assert parse_credit("Proofread", "") is None  # archive/…: "Proofread:" and nothing

@@ -103,3 +103,13 @@ def test_the_pdf_author_names_the_editors(book, tmp_path: Path) -> None:  # noqa
     pdf = write_book(book, tmp_path / "book.pdf", "pdf")
     with pikepdf.open(pdf) as doc:
         assert str(doc.docinfo["/Author"]) == "Ed Itor, Ann Other (eds.)"
+
+
+def test_a_creator_who_also_transcribed_is_named_once(tmp_path: Path) -> None:
+    page = "archive/hansen/1939/08/fascism4.htm"  # Transcription/HTML Markup: 2016 by Einde O’Callaghan.
+    book = assemble([read_article(CORPUS / page)],
+                    Metadata(title="One", editors=(Person("Einde O'Callaghan", "edt"),),
+                             identifier="urn:test:one", modified="2016-01-05T00:00:00Z"))
+    creators, contributors = _people(write_book(book, tmp_path / "one.epub", "epub"))
+    assert creators == {"Einde O'Callaghan": ["edt", "trc", "mrk"]}  # the spec's spelling
+    assert contributors == {"Joseph Hansen": ["aut"]}

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from .version import __version__
 from .errors import EXIT_INTERNAL, BookmakerError
 
 # Each command imports what it uses: a no-op build starts in a fraction of the

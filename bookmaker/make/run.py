@@ -42,13 +42,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..assembly import assemble
 from ..errors import (BookmakerError, LicenceError, SourceError, SpecError, WriterError,
                      EXIT_INTERNAL)
-from ..files import sha256_file, temp_beside
+from ..files import clear_in_the_way, sha256_file, temp_beside
 from ..licences import check_book_licences
 from ..model import Article, Book, FrontMatter, Metadata, Person
 from .spec import (ArticleEntry, BookSpec, _load_spec, check_source_date_epoch, find_specs,
                    load_spec, slugify)
 from .store import ArticleStore
-from ..cache.blobs import clear_in_the_way, key_of
+from ..cache.blobs import key_of
 from ..cache.ledger import LEDGERS, recording, sweep, write_ledger
 from ..lifeline import hold, lifeline
 from ..logs import log_to_stderr, worker_log_level
@@ -58,14 +58,15 @@ if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts wit
     from concurrent.futures import Executor, Future
 
 __all__ = ["Target", "Outcome", "Step", "Reporter", "plan", "build", "clean", "load_book",
-           "make_book", "write_options", "CACHE_DIR", "STATE_FILE", "SUMS_FILE"]
+           "make_book", "write_options", "ledger_name", "CACHE_DIR", "STATE_FILE", "SUMS_FILE",
+           "TEMP_NAME"]
 
 CACHE_DIR = ".bookmaker-cache"
 STATE_FILE = "state.json"
 SUMS_FILE = "SHA256SUMS"
 _STATE_VERSION = 3
 _RACY_NS = 2_000_000_000       # a file changed this recently is hashed again next time
-_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what atomic_path leaves when killed
+TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what atomic_path leaves when killed
 _PACKAGE = Path(__file__).resolve().parent
 _NO_AUTHOR = re.compile(r"no[- ]author\b")  # a reader's "no-author: …" warning (kind first)
 
@@ -408,7 +409,7 @@ def _same_file(fd: int, path: Path) -> bool:
 # --- dependencies --------------------------------------------------------------------
 
 def _tool_version() -> str:
-    from .. import __version__
+    from ..version import __version__
     return __version__
 
 
@@ -687,7 +688,7 @@ def _run_target(target: Target, sink: Sink | None = None,
     with recording() as used:
         result = _build_target(target, emit, spec, digests)
     if result.error is None and target.cache is not None:
-        write_ledger(target.cache, _ledger_name(target.output), target.spec_path, used)
+        write_ledger(target.cache, ledger_name(target.output), target.spec_path, used)
     return result._replace(made=used.made)
 
 
@@ -804,7 +805,7 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
 def _remove_stale_temporaries(folder: Path) -> None:
     if folder.is_dir():
         for p in folder.iterdir():
-            if _TEMP.match(p.name) and p.is_file():
+            if TEMP_NAME.match(p.name) and p.is_file():
                 p.unlink(missing_ok=True)
 
 
@@ -812,7 +813,7 @@ def _remove_temporaries_of(output: Path) -> None:
     """What a failed target's writer (or a worker killed in its work) left."""
     with contextlib.suppress(OSError):
         for p in output.parent.glob(f".{glob.escape(output.name)}.*.tmp"):
-            if _TEMP.match(p.name):
+            if TEMP_NAME.match(p.name):
                 p.unlink(missing_ok=True)
 
 
@@ -980,7 +981,7 @@ _SWEEP_MIN = 256
 _SWEEP_SHARE = 0.25
 
 
-def _ledger_name(output: Path) -> str:
+def ledger_name(output: Path) -> str:
     return key_of("ledger", output)[:32]
 
 
@@ -992,7 +993,7 @@ def _unlisted(project: Path, state: dict[str, Any]) -> list[Path]:
     unlisted = []
     for key, entry in state["targets"].items():
         spec = entry.get("spec") if isinstance(entry, dict) else None
-        if (not (folder / f"{_ledger_name(Path(key))}.json").is_file() and Path(key).is_file()
+        if (not (folder / f"{ledger_name(Path(key))}.json").is_file() and Path(key).is_file()
                 and (not isinstance(spec, str) or Path(spec).is_file())):
             unlisted.append(Path(key))
     return unlisted
@@ -1106,7 +1107,7 @@ def _clean_folder(project: Path, dist: Path) -> list[Path]:
         removed.append(sums)
     if dist.is_dir():
         for p in dist.iterdir():
-            if _TEMP.match(p.name):
+            if TEMP_NAME.match(p.name):
                 p.unlink(missing_ok=True)
                 removed.append(p)
         with contextlib.suppress(OSError):

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LicenceError, SpecError, UsageError
+from ..languages import is_language_tag
 from ..licences import KNOWN_LICENCES, licence_by_id
 from ..model import Licence, Metadata, Person
+from ..tomlfile import MAX_NESTING, load_toml
 
 __all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS",
            "is_language_tag", "check_source_date_epoch", "FIRST_DATE", "LAST_DATE", "load_toml",
@@ -39,7 +41,6 @@ _TOP_KEYS = {"book", "options", "articles", "parts", "front"}
 _NOTES = ("chapter", "book")
 FRONT_KINDS = ("dedication", "epigraph", "preface")  # in the order they are printed
 _DEFAULT_FORMATS = ("epub", "pdf")
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 # The dates a book can hold: a ZIP's timestamps end with 2107, and an EPUB's
@@ -49,11 +50,6 @@ _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 FIRST_DATE = _dt.date(1000, 1, 1)
 LAST_DATE = _dt.date(2107, 12, 31)
 _LAST_EPOCH = int(_dt.datetime(2107, 12, 31, 23, 59, 59, tzinfo=_dt.timezone.utc).timestamp())
-
-
-def is_language_tag(value: str) -> bool:
-    """A BCP 47 language tag, checked as the book's language is ('en', 'de-CH')."""
-    return bool(_LANGUAGE.fullmatch(value))
 
 
 def _close(word: str, choices: list[str]) -> list[str]:
@@ -409,33 +405,6 @@ def _parse(path: Path, cache: Path | None = None, fresh: bool = False) -> dict[s
     return _toml(path, text)
 
 
-MAX_NESTING = 100  # tables and arrays in one another, in a spec or a front matter
-
-
-def _deeper_than(data: Any, limit: int) -> bool:
-    stack = [(data, 0)]  # the document itself is no nesting
-    while stack:
-        value, depth = stack.pop()
-        items = value.values() if isinstance(value, dict) else value
-        if depth > limit:
-            return True
-        stack += [(v, depth + 1) for v in items if isinstance(v, (dict, list))]
-    return False
-
-
-def load_toml(text: str) -> dict[str, Any]:
-    """`tomllib.loads`, with tables and arrays nested at most MAX_NESTING deep;
-    deeper is a `tomllib.TOMLDecodeError` (tomllib itself would run out of
-    Python's stack on a few hundred, with a RecursionError)."""
-    try:
-        data = tomllib.loads(text)
-    except RecursionError:
-        data = None
-    if data is None or _deeper_than(data, MAX_NESTING):
-        raise tomllib.TOMLDecodeError(f"tables or arrays nested more than {MAX_NESTING} deep")
-    return data
-
-
 def _toml(path: Path, text: str) -> dict[str, Any]:
     try:
         return load_toml(text)
@@ -559,7 +528,7 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
     title = r.text(book, "title", "book.", required=True)
     assert title is not None
     language = r.text(book, "language", "book.") or "en"
-    if not _LANGUAGE.fullmatch(language):
+    if not is_language_tag(language):
         raise r.fail("book.language", f"found {language!r}; expected a BCP 47 language tag "
                      "such as 'en', 'fr' or 'de-CH'")
     metadata = Metadata(

@@ -29,7 +29,7 @@ from ...model import (
 )
 
 __all__ = ["Unit", "build_article", "WARNING_KINDS", "warning_kind", "split_calls",
-           "is_furniture", "CONTROL", "add_controls"]
+           "is_furniture", "CONTROL", "add_controls", "note_warnings"]
 
 Ids = AbstractSet[str]  # the ids of an article's notes
 
@@ -834,7 +834,7 @@ def _star_note(units: list[Unit]) -> bool:
             and any(_STAR_CALL.search(s) for u in units[:-1] for s in u.lines))
 
 
-def _note_warnings(ids: list[str], calls: list[str]) -> list[str]:
+def note_warnings(ids: list[str], calls: list[str]) -> list[str]:
     called, known = set(calls), set(ids)  # sets: a page may have thousands of notes
     uncalled = [n for n in ids if n not in called]
     missing = [c for c in dict.fromkeys(calls) if c not in known] if ids else []
@@ -886,7 +886,7 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
             notes[-1][1].extend(convert(unit, frozenset()))
     ids = [n for n, _ in notes]
     made = tuple(Note(id=n, label=n, blocks=tuple(b) or (Paragraph(()),)) for n, b in notes)
-    return made, after, _note_warnings(ids, calls)
+    return made, after, note_warnings(ids, calls)
 
 
 def _body_again(units: Sequence[Unit], last: str, loose: bool) -> bool:
@@ -969,7 +969,7 @@ def read_anchored_notes(note_units: list[Unit], all_units: list[Unit]
                             if not (isinstance(b, Paragraph) and not b.content))  # "23." alone
     made = tuple(Note(id=i, label=label, blocks=tuple(b)) for i, label, b in notes if b)
     called = [ref for u in all_units for ref in _refs(u)]
-    return made, after, _note_warnings([n.id for n in made], called)
+    return made, after, note_warnings([n.id for n in made], called)
 
 
 def _refs(unit: Unit) -> list[str]:

@@ -34,12 +34,12 @@ from .. import WriteOptions
 if TYPE_CHECKING:
     from ...render.views import TocEntry
 
-__all__ = ["EpubWriter", "ACCESSIBILITY"]
+__all__ = ["EpubWriter", "ACCESSIBILITY", "parse_stamp"]
 
 log = logging.getLogger("bookmaker")
 
 _XHTML = "application/xhtml+xml"
-def _moment(stamp: str) -> datetime:
+def parse_stamp(stamp: str) -> datetime:
     """A "%Y-%m-%dT%H:%M:%SZ" stamp as the naive datetime strptime would read,
     without loading _strptime and calendar (milliseconds of every rebuild)."""
     if len(stamp) != 20 or not stamp.endswith("Z"):
@@ -171,7 +171,7 @@ def _package(eb: Any, modified: str, language: str) -> dict[str, bytes]:
             self._write_opf()
             self._write_items()
 
-    writer = Writer(io.BytesIO(), eb, {"mtime": _moment(modified),
+    writer = Writer(io.BytesIO(), eb, {"mtime": parse_stamp(modified),
                                        "epub3_pages": False, "epub2_guide": False,
                                        "epub3_landmark": False, "raise_exceptions": True})
     writer.process()
@@ -558,7 +558,7 @@ class _Epub:
         page("colophon", "colophon.xhtml", "Colophon", "_colophon.j2", "backmatter")
 
         package = self.package(toc, spine)
-        date_time = _moment(md.modified).timetuple()[:6]
+        date_time = parse_stamp(md.modified).timetuple()[:6]
         write_zip(out, [stored("mimetype", b"application/epub+zip"), *package[:2],
                         *self.content, package[2]], date_time)  # type: ignore[arg-type]
         if self.cache is not None:

@@ -29,7 +29,7 @@ from ...files import source_date_epoch
 from .objects import REFERENCE, ObjectWriter, Row
 from .parts import Segment
 
-__all__ = ["Placed", "OutlineNode", "Assembler", "CopyCache", "page_labels"]
+__all__ = ["Placed", "OutlineNode", "Assembler", "CopyCache", "Fonts", "page_labels"]
 
 _DIGITS = "0123456789"
 _ObjGen = tuple[int, int]
@@ -52,7 +52,7 @@ class OutlineNode:
     children: list["OutlineNode"]
 
 
-class _Fonts:
+class Fonts:
     """One merged, subset font per font file, for every part of the book. Each
     part's font dictionary points to the merged one's number; the merged fonts
     are written last, once every part's glyphs are known."""
@@ -296,7 +296,7 @@ _TEXT = re.compile(rb"BT\n1 0 0 -1 ([-\d.]+) ([-\d.]+) Tm\n/(\S+) ([\d.]+) Tf\n"
 _GLYPHS = re.compile(rb"<([0-9a-fA-F]*)>")
 
 
-def _renumber_folio(page: pikepdf.Page, number: int, fonts: _Fonts, digests: dict[_ObjGen, str],
+def _renumber_folio(page: pikepdf.Page, number: int, fonts: Fonts, digests: dict[_ObjGen, str],
                     bottom: float) -> bytes | None:
     """The page's content with its folio (the last text shown below `bottom`,
     in points from the page's foot) set to `number`, keeping its alignment; or
@@ -469,7 +469,7 @@ class Assembler:
                  copies: CopyCache | None = None) -> None:
         self.file = open(target, "wb")
         self.out = ObjectWriter(self.file, "1.7")
-        self.fonts = _Fonts(self.out, epoch)
+        self.fonts = Fonts(self.out, epoch)
         self.epoch = epoch
         self.bottom = bottom_margin
         self.copies = copies or CopyCache(None)

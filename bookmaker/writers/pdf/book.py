@@ -32,7 +32,7 @@ from concurrent.futures import (FIRST_COMPLETED, BrokenExecutor, Executor, Futur
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ... import __version__
+from ...version import __version__
 from ...model import Book
 from ...render.views import TocEntry
 from ...resources import LocalResources

@@ -29,9 +29,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ...cache.blobs import clear_in_the_way
 from ...errors import WriterError
-from ...files import sha256_file
+from ...files import clear_in_the_way, sha256_file
 from ...cache.ledger import mark
 from .. import atomic_path
 

@@ -76,11 +76,15 @@ def _parse(epub: Path, report: dict) -> AceReport:
     return AceReport(epub, outcome, tuple(violations), report.get("a11y-metadata", {}), report)
 
 
-def _environment() -> dict[str, str]:
+def _environment(scratch: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("PUPPETEER_EXECUTABLE_PATH", str(_BROWSER))
     env.setdefault("ACE_TIMEOUT_INITIAL", _START_UP_MS)
     env["PUPPETEER_SKIP_DOWNLOAD"] = "1"
+    # Ace keeps a log of every run (and its settings) in the user's folders:
+    # these go with the run's scratch folder instead of piling up.
+    for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+        env[name] = str(scratch / name.lower())
     return env
 
 
@@ -94,12 +98,14 @@ def ace_reports(epubs: Sequence[Path], timeout: float = 900) -> dict[Path, AceRe
         pytest.fail("DAISY Ace is not installed: run `make tools` (make test does)")
     if not epubs:
         return {}
-    with tempfile.TemporaryDirectory(prefix="ace-") as out:
-        done = subprocess.run([node, str(_MANY), out, *map(str, epubs)], env=_environment(),
-                              capture_output=True, text=True, timeout=timeout)
+    with tempfile.TemporaryDirectory(prefix="ace-") as scratch:
+        out = Path(scratch) / "reports"
+        done = subprocess.run([node, str(_MANY), str(out), *map(str, epubs)],
+                              env=_environment(Path(scratch)), capture_output=True, text=True,
+                              timeout=timeout)
         reports: dict[Path, AceReport] = {}
         for index, epub in enumerate(epubs):
-            path = Path(out) / str(index) / "report.json"
+            path = out / str(index) / "report.json"
             if not path.is_file():
                 pytest.fail(f"Ace gave no report for {epub} (exit {done.returncode}):\n"
                             f"{done.stderr[-3000:]}")

@@ -70,8 +70,8 @@ def manifest() -> dict[str, dict[str, str]]:
 def page_words(data: bytes) -> Counter[str]:
     """The words of the page's paragraph text (see the module docstring)."""
     import lxml.html
-    from bookmaker.readers import mia_html
-    from bookmaker.readers._common import is_furniture
+    from bookmaker.readers.mia import html as mia_html
+    from bookmaker.readers.mia.common import is_furniture
 
     text, _ = mia_html._decode(data)
     root = mia_html._parse(text, "page")
@@ -156,8 +156,8 @@ def _read(reader: Any, data: bytes, name: str) -> tuple[Any, str | None, str | N
 def page_stats(rel: str) -> dict[str, Any]:
     from bookmaker.licences import licence_category
     from bookmaker.model import NoteRef
-    from bookmaker.readers import mia_html, mia_text
-    from bookmaker.readers._common import warning_kind
+    from bookmaker.readers.mia import html as mia_html, text as mia_text
+    from bookmaker.readers.mia.common import warning_kind
     import test_agreement
 
     data = (HTML / rel).read_bytes()
@@ -214,7 +214,7 @@ def make_epub(rel: str, out: str) -> str | None:
     """A one-article EPUB of the page, or the reason there is none."""
     import bookmaker
     from bookmaker.errors import BookmakerError
-    from bookmaker.readers import mia_html
+    from bookmaker.readers.mia import html as mia_html
 
     try:
         article = mia_html.read((HTML / rel).read_bytes(), name=rel)

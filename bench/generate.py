@@ -287,7 +287,7 @@ class _Markdown:
 
 def _names(people: Sequence[Any]) -> str:
     try:
-        from bookmaker.render import names
+        from bookmaker.render.views import names
         return names(people)
     except ImportError:  # pragma: no cover - a renamed private helper
         return ", ".join(p.name for p in people)
@@ -402,7 +402,7 @@ def pandoc_input(project: Path, articles: int, dest: Path | None = None) -> Pand
     (default `project/pandoc-<articles>/`)."""
     import bookmaker
     from bookmaker.theme import load_theme
-    from bookmaker.writers.pdf import check_options, page_css
+    from bookmaker.writers.pdf.writer import check_options, page_css
 
     project = Path(project).resolve()
     dest = Path(dest) if dest else project / f"pandoc-{articles}"

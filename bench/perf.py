@@ -253,7 +253,7 @@ def run_pandoc(pin: generate.PandocInput, fmt: str, args: argparse.Namespace,
     first = {"wall": s.wall, "cpu": s.cpu, "largest": s.largest, "tree": s.tree, "note": s.note}
     variant: list[str] = []
     if not plain:  # what bookmaker's PDF writer asks of WeasyPrint, as its options
-        from bookmaker.writers.pdf import variant_options
+        from bookmaker.writers.pdf.writer import variant_options
 
         asked = variant_options(pin.pdf_variant)
         variant += ["--pdf-variant", asked["pdf_variant"]] if asked["pdf_variant"] else []
@@ -639,11 +639,12 @@ class Bench:
         """What every new `bookmaker build` pays before it reads a file: Python's
         start, and the imports of an EPUB rebuild (fresh processes, medians of 10)."""
         python = str(Path(sys.executable))
-        modules = ("bookmaker.cli, bookmaker.build, bookmaker.render, bookmaker.writers.epub, "
-                   "bookmaker.readers.mia_text, bookmaker.zipwrite")
+        modules = ("bookmaker.cli, bookmaker.make.run, bookmaker.render.views, "
+                   "bookmaker.writers.epub.writer, bookmaker.readers.mia.text, "
+                   "bookmaker.writers.epub.archive")
         got: dict[str, Any] = {"modules": modules}
         for name, code in (("python", "pass"), ("imports", f"import {modules}"),
-                           ("client", "import bookmaker.client")):
+                           ("client", "import bookmaker.serve.client")):
             walls = []
             for _ in range(10):
                 s = measure([python, "-c", code], cwd=project, tool="python",

@@ -30,9 +30,9 @@ __version__ = "0.1.0"
 
 # public name -> the module that defines it
 _WHERE = {
-    "assemble": "assemble",
+    "assemble": "assembly",
     **dict.fromkeys(["Outcome", "Reporter", "Step", "Target", "build", "clean", "load_book",
-                     "make_book", "plan"], "build"),
+                     "make_book", "plan"], "make.run"),
     **dict.fromkeys(["BookmakerError", "LicenceError", "SourceError", "SpecError",
                      "WriterError"], "errors"),
     "article_to_dict": "inspect",
@@ -40,9 +40,9 @@ _WHERE = {
     **dict.fromkeys(["Article", "Attribution", "Book", "Chapter", "Licence", "Metadata", "Note",
                      "Part", "Person"], "model"),
     "read_article": "readers",
-    **dict.fromkeys(["BookSpec", "load_spec"], "spec"),
+    **dict.fromkeys(["BookSpec", "load_spec"], "make.spec"),
     **dict.fromkeys(["WriteOptions", "Writer", "get_writer", "write_book", "writers"], "writers"),
-    "watch": "watch",
+    "watch": "make.watch",
 }
 
 __all__ = [
@@ -71,12 +71,13 @@ def __dir__() -> list[str]:
 
 
 class _Package(types.ModuleType):
-    """`bookmaker.build`, `.assemble`, `.watch` and `.writers` are functions, as they were
-    when this package imported everything at once: importing the submodules of
-    those names must not replace them (the modules stay in sys.modules)."""
+    """`bookmaker.writers` is a function (the writers' names) and also the writers'
+    subpackage: importing `bookmaker.writers.*` must not replace the function
+    (the subpackage stays in sys.modules). Every other public name has a module
+    of another name, so needs no such care."""
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in _WHERE and isinstance(value, types.ModuleType):
+        if name == "writers" and isinstance(value, types.ModuleType):
             return
         super().__setattr__(name, value)
 
@@ -85,14 +86,14 @@ sys.modules[__name__].__class__ = _Package
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the names, eagerly
-    from .assemble import assemble
-    from .build import Outcome, Reporter, Step, Target, build, clean, load_book, make_book, plan
+    from .assembly import assemble
+    from .make.run import Outcome, Reporter, Step, Target, build, clean, load_book, make_book, plan
     from .errors import BookmakerError, LicenceError, SourceError, SpecError, WriterError
     from .inspect import article_to_dict
     from .licences import recognise_licence
     from .model import (Article, Attribution, Book, Chapter, Licence, Metadata, Note, Part,
                         Person)
     from .readers import read_article
-    from .spec import BookSpec, load_spec
-    from .watch import watch
+    from .make.spec import BookSpec, load_spec
+    from .make.watch import watch
     from .writers import WriteOptions, Writer, get_writer, write_book, writers

@@ -173,8 +173,8 @@ def build_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None, 
     BOOKS are slugs, spec names (content/NAME.toml) or spec paths. Only what
     is out of date is built, unless --force.
     """
-    from .build import build
-    from .progress import make_reporter
+    from .make.run import build
+    from .make.progress import make_reporter
 
     jobs = jobs or os.cpu_count() or 1
     if dry_run:
@@ -218,8 +218,8 @@ def watch_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None,
     articles, front matter, templates, theme. Ctrl-C stops. A failed build is
     reported and the watch goes on.
     """
-    from .progress import make_reporter
-    from .watch import watch
+    from .make.progress import make_reporter
+    from .make.watch import watch
 
     jobs = jobs or os.cpu_count() or 1
 
@@ -253,7 +253,7 @@ def watch_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None,
 def book_cmd(ctx: _Ctx, articles: tuple[str, ...], title: str, authors: tuple[str, ...],
              formats: str, out: str, language: str, licence_reason: str | None) -> None:
     """Build a one-off book from ARTICLES, in the order given, without a spec."""
-    from .build import make_book
+    from .make.run import make_book
 
     names = [f.strip() for f in formats.split(",") if f.strip()]
     for path in make_book(articles, title=title, authors=authors, formats=names, out=out,
@@ -306,7 +306,7 @@ def inspect_cmd(ctx: _Ctx, file: str, as_json: bool) -> None:
 @_guard
 def clean_cmd(ctx: _Ctx, project: str, out: str | None, unused: bool) -> None:
     """Remove what the build made: the books in dist/, SHA256SUMS and the cache."""
-    from .build import clean
+    from .make.run import clean
 
     removed = clean(project, out=out, unused=unused)
     if unused:
@@ -329,7 +329,7 @@ def serve_cmd(ctx: _Ctx, idle: float) -> None:
     on Ctrl-C or SIGTERM, or when code it loaded changes on disk; set
     BOOKMAKER_NO_SERVER=1 to run a command without it.
     """
-    from .server import serve
+    from .serve.server import serve
 
     serve(idle=idle or None, say=ctx.info)
 
@@ -347,12 +347,12 @@ def writers_cmd(ctx: _Ctx) -> None:
 
 
 def main() -> None:
-    from .client import Forked
+    from .serve.protocol import Forked
 
     try:
         _run()
     except Forked:  # a fork of `bookmaker serve`: now its client's command line
-        from .server import run_forked
+        from .serve.server import run_forked
 
         run_forked(_run)
     finally:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .model import (
-    Article, Block, Dateline, Figure, Heading, ListBlock, Paragraph, Preformatted, Quote,
-    Separator, Signature, Speech, Table, blocks_text, plain_text,
+    Article, Block, Dateline, DefinitionList, Figure, Heading, ListBlock, Paragraph,
+    Preformatted, Quote, Separator, Signature, Speech, Table, blocks_text, plain_text,
 )
 
 __all__ = ["article_to_dict"]
@@ -15,6 +15,7 @@ _TYPES: dict[type, str] = {
     Heading: "heading", Paragraph: "paragraph", Quote: "quote", ListBlock: "list",
     Speech: "speech", Dateline: "dateline", Signature: "signature", Separator: "separator",
     Preformatted: "preformatted", Figure: "figure", Table: "table",
+    DefinitionList: "definitions",
 }
 
 

@@ -12,7 +12,8 @@ from typing import Union
 __all__ = [
     "Text", "Emphasis", "Strong", "SmallCaps", "NoteRef", "Link", "LineBreak", "Inline",
     "Heading", "Paragraph", "Quote", "ListBlock", "Speech", "Dateline", "Signature",
-    "Separator", "Preformatted", "Figure", "Cell", "Table", "Block",
+    "Separator", "Preformatted", "Figure", "Cell", "Table", "Definition", "DefinitionList",
+    "Block",
     "Note", "Licence", "Attribution", "Person", "Article", "Metadata", "Chapter", "Part",
     "FrontMatter", "Book", "plain_text", "blocks_text",
 ]
@@ -153,6 +154,7 @@ class Cell:
     header: bool = False
     colspan: int = 1
     rowspan: int = 1
+    align: str = ""  # "left", "right" or "center" when the source sets it
 
 
 @dataclass(**_frozen)
@@ -163,8 +165,23 @@ class Table:
     caption: tuple[Inline, ...] = ()
 
 
+@dataclass(**_frozen)
+class Definition:
+    """A term of a definition list, and its definitions (each blocks)."""
+
+    term: tuple[Inline, ...]
+    definitions: tuple[tuple["Block", ...], ...] = ()
+
+
+@dataclass(**_frozen)
+class DefinitionList:
+    """A list of terms and their definitions (a glossary)."""
+
+    items: tuple[Definition, ...]
+
+
 Block = Union[Heading, Paragraph, Quote, ListBlock, Speech, Dateline, Signature,
-              Separator, Preformatted, Figure, Table]
+              Separator, Preformatted, Figure, Table, DefinitionList]
 
 
 # --- notes, people, licences ---------------------------------------------------
@@ -322,4 +339,8 @@ def blocks_text(block: Block) -> str:
                 for row in block.rows]
         caption = [plain_text(block.caption).replace("\n", " ")] if block.caption else []
         return "\n".join(caption + rows)
+    if isinstance(block, DefinitionList):  # a term, then its definitions, a line each
+        return "\n".join("\n".join([plain_text(d.term)] + ["\n\n".join(blocks_text(b) for b in defn)
+                                                            for defn in d.definitions])
+                         for d in block.items)
     raise TypeError(f"not a block: {block!r}")

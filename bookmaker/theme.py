@@ -1,7 +1,8 @@
 """Themes: a folder of CSS, Jinja2 templates and a `theme.toml` naming its fonts.
 
-The default theme lives in `styles/default` (shipped inside the wheel as
-`bookmaker/styles/default`). Fonts come from a pip-installed package, never
+The built-in themes live inside the package, in `bookmaker/themes/` (one
+folder each: `themes/default`), so a checkout and a wheel find them the same
+way. Fonts come from a pip-installed package, never
 from the system, so builds are the same on every machine.
 """
 
@@ -23,11 +24,10 @@ _FONT_URL = re.compile(r"url\(\s*['\"]?fonts/([^'\")]+)['\"]?\s*\)")
 
 
 def styles_root() -> Path:
-    """The folder holding the built-in themes, in a wheel or in a checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "styles", here.parent / "styles"):
-        if (candidate / "default" / "theme.toml").is_file():
-            return candidate
+    """The folder holding the built-in themes (inside the package)."""
+    here = Path(__file__).resolve().parent / "themes"
+    if (here / "default" / "theme.toml").is_file():
+        return here
     raise SpecError("the built-in themes are missing from this installation", path=here)
 
 

@@ -63,7 +63,7 @@ import pytest
 from bookmaker.errors import BookmakerError
 from bookmaker.model import (Article, Block, Figure, ListBlock, Paragraph, Quote, Speech,
                              Table, blocks_text, plain_text)
-from bookmaker.readers import mia_html, mia_text
+from bookmaker.readers.mia import html as mia_html, text as mia_text
 from conftest import SHARED
 
 CORPUS = SHARED / "corpus"

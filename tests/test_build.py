@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 
 import bookmaker
-from bookmaker.build import CACHE_DIR, STATE_FILE, Reporter, build, clean, load_book, plan
+from bookmaker.make.run import CACHE_DIR, STATE_FILE, Reporter, build, clean, load_book, plan
 from bookmaker.errors import SourceError, SpecError, WriterError
-from bookmaker.progress import LiveReporter, PlainReporter, make_reporter
-from bookmaker.spec import load_spec
+from bookmaker.make.progress import LiveReporter, PlainReporter, make_reporter
+from bookmaker.make.spec import load_spec
 
 from helpers import ROOT, copy_project
 
-build_module = sys.modules["bookmaker.build"]  # the attribute bookmaker.build is the function
+build_module = sys.modules["bookmaker.make.run"]  # the attribute bookmaker.build is the function
 
 SAMPLE = ROOT / "content" / "sample"
 PYTHON = sys.executable
@@ -57,7 +57,7 @@ def make_project(root: Path, spec: str = SPEC, name: str = "small.toml",
     shutil.copytree(SAMPLE, content / "sample")
     (content / "preface.md").write_text("# Preface\n\nWhy *these* two.\n", encoding="utf-8")
     if theme:
-        shutil.copytree(ROOT / "styles" / "default", root / "theme")
+        shutil.copytree(ROOT / "bookmaker" / "themes" / "default", root / "theme")
     (content / name).write_text(spec, encoding="utf-8")
     return root
 
@@ -439,7 +439,7 @@ def test_temporary_names_are_new_and_cleaned_up(tmp_path: Path) -> None:
     os.close(fd2)
     assert a != b and Path(a).parent == Path(b).parent == tmp_path
     assert (os.stat(a).st_mode & 0o777) == 0o600
-    temp = importlib.import_module("bookmaker.build")._TEMP
+    temp = importlib.import_module("bookmaker.make.run")._TEMP
     assert temp.match(Path(a).name) and temp.match(Path(b).name)
 
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from bookmaker.build import CACHE_DIR, build, clean
+from bookmaker.make.run import CACHE_DIR, build, clean
 from bookmaker.errors import BookmakerError
-from bookmaker.ledger import Recording, read_ledger, sweep, write_ledger
+from bookmaker.cache.ledger import Recording, read_ledger, sweep, write_ledger
 from helpers import ROOT
 from test_cli import run
 
-build_module = importlib.import_module("bookmaker.build")  # the module, not bookmaker.build()
+build_module = importlib.import_module("bookmaker.make.run")  # the module, not bookmaker.build()
 
 SPEC = """
 [book]

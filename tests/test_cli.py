@@ -205,7 +205,7 @@ def test_exit_1_on_an_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(sys.modules["bookmaker.build"], "load_book", broken)
+    monkeypatch.setattr(sys.modules["bookmaker.make.run"], "load_book", broken)
     root = small_project(tmp_path)
     code, _, err = run("build", "-C", str(root))
     assert code == 1

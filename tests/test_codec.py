@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bookmaker import codec, model
+from bookmaker import model
+from bookmaker.cache import codec
 from bookmaker.errors import SourceError
 from bookmaker.model import (Article, Attribution, Block, Cell, Dateline, Emphasis, Figure,
                              Heading, LineBreak, Link, ListBlock, Note, NoteRef, Paragraph,
@@ -135,7 +136,7 @@ def test_deep_nesting_is_refused_not_a_crash() -> None:
 def test_a_specs_kept_toml_comes_back_equal() -> None:
     import tomllib
 
-    from bookmaker.spec import _kept_decode, _kept_encode
+    from bookmaker.make.spec import _kept_decode, _kept_encode
 
     data = tomllib.loads('a = 1979-05-27T07:32:00-08:00\nb = 1979-05-27\nc = 07:32:00.999\n'
                          'd = 1979-05-27T00:32:00.999999\ne = [1, 2.5, "x", ["a", "t"], '

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bookmaker.errors import BookmakerError
-from bookmaker.readers import mia_html, mia_text
+from bookmaker.readers.mia import html as mia_html, text as mia_text
 from conftest import SHARED
 from helpers import load_bench
 

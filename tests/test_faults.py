@@ -127,7 +127,7 @@ def test_a_killed_build_takes_its_workers_with_it(tmp_path: Path) -> None:
         workers = 0
         for child in list(seen.values()):
             with contextlib.suppress(psutil.Error):
-                if "pdf_parts" in " ".join(child.parent().cmdline()):
+                if "pdf.parts" in " ".join(child.parent().cmdline()):
                     workers += 1
         assert proc.poll() is None, "the build ended before its PDF workers were seen"
         return workers >= 2
@@ -414,7 +414,7 @@ def test_a_glob_through_a_symlink_loop_finishes(tmp_path: Path) -> None:
     shutil.copy(SAMPLE / "impossible.txt", loop / "sub" / "b.txt")
     (loop / "self").symlink_to(".")
     (loop / "sub" / "up").symlink_to("..")
-    from bookmaker.spec import load_spec
+    from bookmaker.make.spec import load_spec
 
     spec = load_spec(root / "content" / "book0.toml")
     assert [a.path for a in spec.articles] == [loop / "a.txt", loop / "sub" / "b.txt"]
@@ -437,7 +437,7 @@ def test_a_glob_outside_the_project_is_a_spec_error(tmp_path: Path, pattern: str
 
 def test_a_glob_matching_too_much_is_a_spec_error(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from bookmaker import spec as spec_module
+    from bookmaker.make import spec as spec_module
     from bookmaker.errors import SpecError
 
     root = project(tmp_path / "p", copies=3, pattern="**/*.txt")
@@ -449,7 +449,7 @@ def test_a_glob_matching_too_much_is_a_spec_error(tmp_path: Path,
 def test_globs_match_what_glob_glob_matches_without_links(tmp_path: Path) -> None:
     import glob
 
-    from bookmaker.spec import _glob, _Reader
+    from bookmaker.make.spec import _glob, _Reader
 
     content = tmp_path / "p" / "content"
     for name in ("a.txt", "b.md", ".hidden.txt", "d/c.txt", "d/e/f.txt", ".h/g.txt", "d/.i.txt"):
@@ -498,7 +498,7 @@ def test_a_killed_worker(tmp_path: Path, victim: str) -> None:
         with contextlib.suppress(psutil.Error):
             for child in main.children(recursive=True):
                 parent = " ".join(child.parent().cmdline())
-                if "forkserver" in parent and (("pdf_parts" in parent) == (victim == "pdf worker")):
+                if "forkserver" in parent and (("pdf.parts" in parent) == (victim == "pdf worker")):
                     found.append(child)
         return len(found) >= 2
 

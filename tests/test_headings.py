@@ -14,7 +14,7 @@ from lxml import etree
 
 from bookmaker import Metadata, Person, assemble, write_book
 from bookmaker.model import Article, Figure, Heading, Paragraph, Text
-from bookmaker.render import chapter_level, chapter_view
+from bookmaker.render.views import chapter_level, chapter_view
 from bookmaker.writers import WriteOptions, get_writer
 
 from helpers import NS, epub_docs

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bookmaker.build import CACHE_DIR, build, clean
+from bookmaker.make.run import CACHE_DIR, build, clean
 from helpers import ROOT, epubcheck_messages
 
 SPEC = """

@@ -178,7 +178,7 @@ def test_every_problem_is_named() -> None:
 def test_html_statement_named_by_its_link() -> None:
     """A statement that says only "the Creative Commons License" is read from the
     licence page it links to."""
-    from bookmaker.readers import mia_html
+    from bookmaker.readers.mia import html as mia_html
     page = ('<html><body><h2>Jane Doe</h2><h1>Title</h1><p class="information">'
             '<span class="info">Source:</span> Somewhere.<br />'
             '<span class="info">Copyleft:</span> Permission is granted under the terms of the '

@@ -17,7 +17,8 @@ from bookmaker.inspect import article_to_dict
 from bookmaker.model import (Article, Dateline, Emphasis, Figure, LineBreak, Link,
                              ListBlock, NoteRef, Paragraph, Preformatted,
                              Signature, SmallCaps, Speech, Strong, Text, blocks_text, plain_text)
-from bookmaker.readers import mia_html, mia_text, reader_for
+from bookmaker.readers import reader_for
+from bookmaker.readers.mia import html as mia_html, text as mia_text
 from helpers import check_article, load_bench
 from strategies import any_bytes, mia_html_pages, mia_text_pages
 

@@ -16,7 +16,7 @@ from bookmaker.model import (
     Article, Dateline, Heading, LineBreak, ListBlock, NoteRef, Paragraph, Separator,
     Signature, Speech, Text, blocks_text, plain_text,
 )
-from bookmaker.readers.mia_text import read
+from bookmaker.readers.mia.text import read
 from helpers import check_article
 from conftest import GOLDEN, ROOT, SEEDS, SHARED
 

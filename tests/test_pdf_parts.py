@@ -11,7 +11,8 @@ from pypdf import PdfReader
 
 from bookmaker import Metadata, Person, assemble, read_article, write_book
 from bookmaker.model import FrontMatter, Paragraph, Text
-from bookmaker.writers import WriteOptions, pdf
+from bookmaker.writers import WriteOptions
+from bookmaker.writers.pdf import writer as pdf
 
 from helpers import ROOT
 
@@ -193,7 +194,7 @@ def test_a_dask_cluster_can_lay_the_chapters_out(tmp_path: Path) -> None:
 
 def test_running_out_of_font_numbers_is_a_clear_error() -> None:
     from bookmaker.errors import WriterError
-    from bookmaker.writers.pdf_assemble import _Fonts
+    from bookmaker.writers.pdf.assembler import _Fonts
 
     fonts = _Fonts(None, 0)  # type: ignore[arg-type]
     fonts.free_numbers = [4, 4]  # room for one font file
@@ -214,7 +215,7 @@ def test_old_and_changed_cache_entries_are_never_used(tmp_path: Path) -> None:
     import zlib
 
     from bookmaker.errors import WriterError
-    from bookmaker.writers.pdf_parts import Segment, SegmentCache
+    from bookmaker.writers.pdf.parts import Segment, SegmentCache
 
     cache = SegmentCache(tmp_path)
     (tmp_path / "k.json").write_text('{"pages": 1, "anchors": {}, "digest": "x", "fonts": {}, '

@@ -15,9 +15,10 @@ from lxml import etree
 
 from bookmaker.errors import SourceError
 from bookmaker.model import Article, Chapter, Link, ListBlock, Paragraph, Quote, Text, blocks_text
-from bookmaker.readers import markdown, mia_html, mia_text
-from bookmaker.readers._common import _note_warnings
-from bookmaker.render import chapter_view
+from bookmaker.readers import markdown
+from bookmaker.readers.mia import html as mia_html, text as mia_text
+from bookmaker.readers.mia.common import _note_warnings
+from bookmaker.render.views import chapter_view
 from bookmaker.resources import clean_svg
 from conftest import SHARED
 from helpers import epubcheck_messages

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bookmaker import client, server
+from bookmaker.serve import client, protocol, server
 
 from helpers import ROOT
 
@@ -66,7 +66,7 @@ pytestmark = [
 def _socket_path(runtime: str | None, tmpdir: str | None) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("XDG_RUNTIME_DIR", "TMPDIR")}
     env.update({k: v for k, v in (("XDG_RUNTIME_DIR", runtime), ("TMPDIR", tmpdir)) if v})
-    got = subprocess.run([PYTHON, "-c", "from bookmaker import client; print(client.socket_path())"],
+    got = subprocess.run([PYTHON, "-c", "from bookmaker.serve import protocol; print(protocol.socket_path())"],
                          env=env, capture_output=True, text=True, timeout=60, check=True)
     return got.stdout.strip()
 
@@ -129,7 +129,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     socket's name has a limit of about 100 bytes)."""
     run = Path(os.environ.get("TMPDIR") or "/tmp") / f"bm-test-{os.getpid()}"
     run.mkdir(mode=0o700, exist_ok=True)
-    got = {k: v for k, v in os.environ.items() if k != client.NO_SERVER}
+    got = {k: v for k, v in os.environ.items() if k != protocol.NO_SERVER}
     got["XDG_RUNTIME_DIR"] = str(run)
     yield got
     shutil.rmtree(run, ignore_errors=True)
@@ -151,7 +151,7 @@ def test_a_served_build_is_the_build_itself(tmp_path: Path, env: dict[str, str],
                                             served: Server) -> None:
     here = make_project(tmp_path / "here")
     there = make_project(tmp_path / "there")
-    alone = run(["build"], here, {**env, client.NO_SERVER: "1"})
+    alone = run(["build"], here, {**env, protocol.NO_SERVER: "1"})
     got = run(["build"], there, env)
     assert served.until("build: exit 0")  # the server ran it
     assert (got.returncode, got.stdout) == (alone.returncode, alone.stdout) == (0, "")
@@ -179,7 +179,7 @@ def test_errors_keep_their_message_and_exit_code(tmp_path: Path, env: dict[str, 
                                                  served: Server) -> None:
     project = make_project(tmp_path / "p")
     (project / "content" / "served.toml").write_text("[book]\ntitle = \n", encoding="utf-8")
-    alone = run(["build"], project, {**env, client.NO_SERVER: "1"})
+    alone = run(["build"], project, {**env, protocol.NO_SERVER: "1"})
     got = run(["build"], project, env)
     assert served.until("build: exit 3")
     assert (got.returncode, got.stderr) == (alone.returncode, alone.stderr)
@@ -254,7 +254,7 @@ def test_it_stops_when_idle_and_removes_its_socket(env: dict[str, str]) -> None:
 def test_no_server_when_asked_not_to(tmp_path: Path, env: dict[str, str],
                                      served: Server) -> None:
     project = make_project(tmp_path / "p")
-    assert run(["build"], project, {**env, client.NO_SERVER: "1"}).returncode == 0
+    assert run(["build"], project, {**env, protocol.NO_SERVER: "1"}).returncode == 0
     assert run(["writers"], project, env).returncode == 0
     served.until("writers: exit 0")
     assert not [line for line in served.said if "build" in line]
@@ -280,7 +280,7 @@ def test_a_bad_request_leaves_the_server_serving(tmp_path: Path, env: dict[str, 
     body = b"not marshal"
     for send in (lambda s: None,  # connects, says nothing, hangs up
                  lambda s: s.sendall(b"\x00\x00\x00\x05junk!"),  # no standard streams
-                 lambda s: socket.send_fds(s, [client.HEADER.pack(len(body)) + body],
+                 lambda s: socket.send_fds(s, [protocol.HEADER.pack(len(body)) + body],
                                            [0, 1, 2])):
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.connect(path)
@@ -300,7 +300,7 @@ def test_parallel_pdf_builds_in_forks_match_the_build_alone(tmp_path: Path,
         spec = project / "content" / "served.toml"
         spec.write_text(spec.read_text(encoding="utf-8").replace('"epub"', '"epub", "pdf"'),
                         encoding="utf-8")
-    alone = run(["build", "-j", "2"], projects[0], {**env, client.NO_SERVER: "1"})
+    alone = run(["build", "-j", "2"], projects[0], {**env, protocol.NO_SERVER: "1"})
     assert alone.returncode == 0, alone.stderr
     procs = [subprocess.Popen([str(SCRIPT), "build", "-j", "2"], cwd=p, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -344,7 +344,7 @@ def test_a_reader_that_goes_ends_the_command_by_sigpipe_as_without_the_server(
     """`bookmaker inspect FILE | head -1`: a command whose reader has gone ends by
     SIGPIPE and says nothing, with the server or without it."""
     article = str(ROOT / "content" / "sample" / "impossible.txt")
-    alone = {**env, client.NO_SERVER: "1"}
+    alone = {**env, protocol.NO_SERVER: "1"}
     for how in (alone, env):  # a reader gone before the command writes: always a SIGPIPE
         r, w = os.pipe()
         os.close(r)

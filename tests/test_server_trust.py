@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from bookmaker import client
+from bookmaker.serve import client, protocol
 
 from test_server import SCRIPT, Server, make_project, run, socket_path
 
@@ -58,7 +58,7 @@ def shared_tmp() -> Iterator[Path]:
 
 def victim_env(tmpdir: Path) -> dict[str, str]:
     """This user's environment with no XDG_RUNTIME_DIR: the socket goes under TMPDIR."""
-    env = {k: v for k, v in os.environ.items() if k not in ("XDG_RUNTIME_DIR", client.NO_SERVER)}
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_RUNTIME_DIR", protocol.NO_SERVER)}
     env["TMPDIR"] = str(tmpdir)
     return env
 
@@ -247,7 +247,7 @@ def test_the_server_takes_no_command_from_another_user(tmp_path: Path, shared_tm
             os.link(socket_path(env), door)
             door.chmod(0o777)  # connecting takes write permission on the socket file
             project = make_project(tmp_path / "p")
-            request = client._request(["build", "-C", str(project)])
+            request = client.request(["build", "-C", str(project)])
 
             def knock(ready: Callable[[], None], stop: int) -> dict[str, object]:
                 ready()
@@ -286,7 +286,7 @@ def test_a_client_that_trickles_its_request_holds_up_no_one(tmp_path: Path) -> N
         stop = threading.Event()
         try:
             slow.connect(socket_path(env))
-            socket.send_fds(slow, [client.HEADER.pack(1000)], [0, 1, 2])
+            socket.send_fds(slow, [protocol.HEADER.pack(1000)], [0, 1, 2])
 
             def trickle() -> None:
                 while not stop.wait(1.0):
@@ -337,11 +337,11 @@ def test_peer_uid_is_the_other_ends_user(attacker: pwd.struct_passwd) -> None:
                 ready()
                 conn, _ = listener.accept()
                 with conn:
-                    return {"client": client.peer_uid(conn)}  # type: ignore[arg-type]
+                    return {"client": protocol.peer_uid(conn)}  # type: ignore[arg-type]
 
         other = AsUser(attacker, serve)
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.connect(path)
-            assert client.peer_uid(s) == attacker.pw_uid  # type: ignore[arg-type]
+            assert protocol.peer_uid(s) == attacker.pw_uid  # type: ignore[arg-type]
             report = other.finish()
         assert report == {"client": os.getuid()}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bookmaker.errors import EXIT_LICENCE, EXIT_SPEC, LicenceError, SpecError
-from bookmaker.spec import load_spec, slugify
+from bookmaker.make.spec import load_spec, slugify
 
 from helpers import ROOT
 
@@ -63,7 +63,7 @@ def test_the_sample_spec_loads() -> None:
 
 def test_every_key_of_a_full_spec(content: Path) -> None:
     theme = content / "mytheme"
-    shutil.copytree(ROOT / "styles" / "default", theme)
+    shutil.copytree(ROOT / "bookmaker" / "themes" / "default", theme)
     (content / "templates").mkdir()
     path = spec(content, """
 [book]

@@ -11,7 +11,7 @@ from bookmaker import Metadata, Person, assemble, read_article, write_book
 from bookmaker.inspect import article_to_dict
 from bookmaker.model import (Article, Cell, Note, NoteRef, Paragraph, Table, Text,
                              blocks_text, plain_text)
-from bookmaker.readers import mia_html, mia_text
+from bookmaker.readers.mia import html as mia_html, text as mia_text
 from conftest import SHARED
 from helpers import NS, check_article, epub_docs, epubcheck_messages, pdf_pages, squash
 

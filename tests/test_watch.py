@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 import bookmaker
-from bookmaker.build import Outcome, Reporter
+from bookmaker.make.run import Outcome, Reporter
 from bookmaker.errors import BookmakerError, SpecError
-from bookmaker.watch import watched_folders
+from bookmaker.make.watch import watched_folders
 
 from helpers import ROOT
 
@@ -51,7 +51,7 @@ def make_project(root: Path) -> Path:
     shutil.copytree(SAMPLE, root / "content" / "sample")
     (root / "elsewhere").mkdir()
     (root / "elsewhere" / "more.txt").write_text(MORE, encoding="utf-8")
-    shutil.copytree(ROOT / "styles" / "default", root / "theme")
+    shutil.copytree(ROOT / "bookmaker" / "themes" / "default", root / "theme")
     (root / "content" / "watched.toml").write_text(SPEC, encoding="utf-8")
     return root
 
@@ -133,7 +133,7 @@ def test_a_change_to_bookmaker_itself_ends_the_watch(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib
 
-    module = importlib.import_module("bookmaker.watch")
+    module = importlib.import_module("bookmaker.make.watch")
     stamps = iter([(("a", 1, 1),), (("a", 2, 2),)])
     monkeypatch.setattr(module, "_code_stamp", lambda: next(stamps))
     project = make_project(tmp_path / "p")
@@ -291,7 +291,7 @@ def test_ctrl_c_stops_the_watch_at_any_moment_under_load(tmp_path: Path, load: N
 LOSES_ONE = """
 import sys, time
 import bookmaker
-from bookmaker.build import Reporter
+from bookmaker.make.run import Reporter
 
 class Losing(Reporter):
     lost = 0

@@ -22,8 +22,8 @@ def test_an_installed_wheel_builds_a_book_outside_the_repository(tmp_path: Path)
     wheel = next((tmp_path / "wheel").glob("bookmaker-*.whl"))
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
-        assert "bookmaker/styles/default/theme.toml" in names
-        assert "bookmaker/styles/default/templates/book.html.j2" in names
+        assert "bookmaker/themes/default/theme.toml" in names
+        assert "bookmaker/themes/default/templates/book.html.j2" in names
         z.extractall(tmp_path / "site")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -21,9 +21,9 @@ __all__ = ["BUILTIN_SUFFIXES", "Reader", "read_article", "read_source", "reader_
 Reader = Callable[..., Article]
 
 _BUILTIN = {
-    ".txt": "bookmaker.readers.mia_text",
-    ".htm": "bookmaker.readers.mia_html",
-    ".html": "bookmaker.readers.mia_html",
+    ".txt": "bookmaker.readers.mia.text",
+    ".htm": "bookmaker.readers.mia.html",
+    ".html": "bookmaker.readers.mia.html",
     ".md": "bookmaker.readers.markdown",
     ".markdown": "bookmaker.readers.markdown",
 }
@@ -31,7 +31,7 @@ _BUILTIN = {
 BUILTIN_SUFFIXES = frozenset(_BUILTIN)  # what needs no scan of the installed packages
 
 def _plugins() -> dict[str, str]:
-    from ..plugins import entry_points_of
+    from ..cache.entry_points import entry_points_of
 
     return {"." + name.lstrip(".").lower(): value
             for name, value in entry_points_of("bookmaker.readers")}

@@ -9,7 +9,8 @@ A file may open with a front-matter block, TOML between `+++` lines or simple
     author = "The Editor"
     +++
 
-Without a `title` there, the first `#` heading is the title. The known keys
+Without a `title` there, the first `#` heading is the title; with one, a first
+heading that repeats it is the title too, not a section. The known keys
 are checked (`language` as a BCP 47 tag, like the book's). Raw HTML in the
 Markdown is kept as literal text, never passed on as markup; so is a link to
 anything but a web or mail address (a file beside this one, `data:`), which
@@ -17,6 +18,10 @@ keeps its text only. Quotes nested deeper than `MAX_NESTING` (lists deeper
 than half that) are kept as plain text at that depth; control characters are
 removed. Warnings start
 with a stable kind, "kind: message", like the other readers'.
+
+Besides CommonMark, through markdown-it-py's own rule and plug-ins: footnotes
+(`[^1]`, `[^name]`, `^[inline]`, bodies of several paragraphs), which become the
+article's notes; GFM pipe tables, alignment kept; and definition lists.
 """
 
 from __future__ import annotations
@@ -24,22 +29,26 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import tomllib
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import SourceError
 from ..licences import licence_by_id, recognise_licence
-from ..model import (Article, Attribution, Block, Emphasis, FrontMatter, Heading, Inline,
-                     LineBreak, Link, ListBlock, Paragraph, Person, Preformatted, Quote,
-                     Separator, Strong, Text, plain_text)
-from ..spec import load_toml
+from ..model import (Article, Attribution, Block, Cell, Definition, DefinitionList, Emphasis,
+                     FrontMatter, Heading, Inline, LineBreak, Link, ListBlock, Note, NoteRef,
+                     Paragraph, Person, Preformatted, Quote, Separator, Strong, Table, Text,
+                     plain_text)
+from ..make.spec import load_toml
 
-__all__ = ["read", "read_front_matter", "parse", "FRONT_TITLES"]
+__all__ = ["read", "read_front_matter", "parse", "Parsed", "FRONT_TITLES"]
 
 FRONT_TITLES = {"preface": "Preface", "dedication": "Dedication", "epigraph": "Epigraph"}
 _KEYS = {"title", "subtitle", "author", "authors", "date", "language", "lang", "licence",
@@ -74,9 +83,11 @@ def _too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     return True
 
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
-                                "maxNesting": MAX_NESTING * 2})
+_md = (MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                                 "maxNesting": MAX_NESTING * 2})
+       .enable("table").use(footnote_plugin).use(deflist_plugin))
 _md.block.ruler.before("table", "too_deep", _too_deep)
+_ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 
 
 # --- front matter ----------------------------------------------------------------
@@ -157,6 +168,8 @@ def _inlines(tokens: Sequence[Token], warnings: list[str]) -> tuple[Inline, ...]
             add(Text(" "))
         elif kind == "hardbreak":
             add(LineBreak())
+        elif kind == "footnote_ref":  # a note call: the note is read from the footnote block
+            add(NoteRef(_note_id(tok.meta["id"]), _note_label(tok.meta["id"])))
         elif kind == "image":
             warnings.append(f"images: not supported; kept the description of {tok.attrGet('src')}")
             add(Text(tok.content))
@@ -184,6 +197,67 @@ def _inlines(tokens: Sequence[Token], warnings: list[str]) -> tuple[Inline, ...]
         outer.extend(out)
         out = outer
     return tuple(out)
+
+
+def _note_id(index: int) -> str:
+    """markdown-it numbers footnotes 0, 1, … in the order of their first call."""
+    return f"fn{index + 1}"
+
+
+def _note_label(index: int) -> str:
+    # `[^name]` is a key, not a mark to print: the note prints as its number
+    return str(index + 1)
+
+
+def _table(tokens: list[Token], start: int, warnings: list[str]) -> tuple[Table, int]:
+    """A pipe table from its `table_open` at tokens[start]; the header row is of `th`."""
+    rows: list[tuple[Cell, ...]] = []
+    row: list[Cell] = []
+    i = start + 1
+    while tokens[i].type != "table_close":
+        tok = tokens[i]
+        if tok.type in ("th_open", "td_open"):
+            align = _ALIGN.search(str(tok.attrGet("style") or ""))
+            row.append(Cell(_inlines(tokens[i + 1].children or [], warnings),
+                            header=tok.type == "th_open", align=align.group(1) if align else ""))
+            i += 3
+            continue
+        if tok.type == "tr_close":
+            rows.append(tuple(row))
+            row = []
+        i += 1
+    return Table(tuple(rows)), i + 1
+
+
+def _definitions(tokens: list[Token], start: int,
+                 warnings: list[str]) -> tuple[DefinitionList, int]:
+    """A definition list from its `dl_open` at tokens[start]: each term, its definitions."""
+    items: list[Definition] = []
+    i = start + 1
+    while tokens[i].type != "dl_close":
+        tok = tokens[i]
+        if tok.type == "dt_open":
+            items.append(Definition(_inlines(tokens[i + 1].children or [], warnings)))
+            i += 3
+        elif tok.type == "dd_open":
+            body, i = _blocks(tokens, i + 1, "dd_close", warnings)
+            if not items:  # cannot happen with the plug-in: a definition needs a term
+                items.append(Definition(()))
+            items[-1] = Definition(items[-1].term, items[-1].definitions + (tuple(body),))
+        else:
+            i += 1
+    return DefinitionList(tuple(items)), i + 1
+
+
+def _notes(tokens: list[Token], start: int, warnings: list[str]) -> tuple[Note, ...]:
+    """The notes of the footnote block that opens at tokens[start]."""
+    notes: list[Note] = []
+    i = start + 1
+    while i < len(tokens) and tokens[i].type == "footnote_open":
+        meta = tokens[i].meta
+        body, i = _blocks(tokens, i + 1, "footnote_close", warnings)
+        notes.append(Note(_note_id(meta["id"]), tuple(body), _note_label(meta["id"])))
+    return tuple(notes)
 
 
 def _blocks(tokens: list[Token], start: int, stop: str | None,
@@ -226,6 +300,14 @@ def _blocks(tokens: list[Token], start: int, stop: str | None,
         elif tok.type in ("code_block", "fence"):
             out.append(Preformatted(tok.content.rstrip("\n")))
             i += 1
+        elif tok.type == "table_open":
+            table, i = _table(tokens, i, warnings)
+            out.append(table)
+        elif tok.type == "dl_open":
+            definitions, i = _definitions(tokens, i, warnings)
+            out.append(definitions)
+        elif tok.type == "footnote_block_open":  # the notes come last: parse() reads them
+            return out, i
         elif tok.type == "html_block":  # only if a plug-in enabled HTML: keep it as text
             out.append(Paragraph((Text(tok.content.strip()),)))
             i += 1
@@ -254,7 +336,7 @@ def _key_line(text: str, key: str) -> int:
 def _check_meta(meta: dict[str, Any], text: str, name: str) -> None:
     """The known front-matter keys hold values of the right kind; `language` is a
     BCP 47 tag, checked as the book's language is."""
-    from ..spec import is_language_tag
+    from ..make.spec import is_language_tag
 
     def fail(key: str, expected: str) -> SourceError:
         return SourceError(f"front matter: {key} must be {expected}, found {meta[key]!r}",
@@ -276,12 +358,32 @@ def _check_meta(meta: dict[str, Any], text: str, name: str) -> None:
         raise fail("date", "a date (text, a year or a TOML date)")
 
 
-def parse(data: bytes, *, name: str) -> tuple[dict[str, Any], str | None, tuple[Block, ...],
-                                               list[str]]:
-    """(front matter, title, blocks, warnings) of a Markdown file's bytes.
+class Parsed(NamedTuple):
+    """What `parse` makes of a Markdown file."""
+
+    meta: dict[str, Any]
+    title: str | None
+    blocks: tuple[Block, ...]
+    notes: tuple[Note, ...]
+    warnings: list[str]
+
+
+def _same_title(a: str, b: str) -> bool:
+    """Two spellings of one title: case, spacing, punctuation and quotes aside."""
+    def norm(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        return " ".join(re.sub(r"[\W_]+", " ", text).split())
+    return norm(a) == norm(b)
+
+
+def parse(data: bytes, *, name: str, default_title: str | None = None) -> Parsed:
+    """The front matter, title, blocks, notes and warnings of a Markdown file's bytes.
 
     The title is the front matter's, else the first level-1 heading (taken out
-    of the blocks), else None. Headings are renumbered so the highest is level 1.
+    of the blocks), else `default_title`; a first heading that repeats the
+    front matter's or the default title is the title, not a section. Headings
+    are renumbered so the highest is level 1. The notes are the footnotes, in
+    the order of their first call, with ids `fn1`, `fn2`, ….
     """
     text, removed = _decode(data, name)
     meta, body, skipped = _split_front_matter(text, name)
@@ -294,25 +396,36 @@ def parse(data: bytes, *, name: str) -> tuple[dict[str, Any], str | None, tuple[
         raise SourceError(f"front matter: title must be a non-empty string, found {title!r}",
                           path=name, line=_key_line(head, "title"), key="title")
     _check_meta(meta, head, name)
-    tokens = _md.parse(body)
+    env: dict[str, Any] = {}
+    tokens = _md.parse(body, env)
     deep = [t.meta["too_deep"] for t in tokens if t.meta.get("too_deep")]
     if deep:
         warnings.append(f"nesting: quotes and lists nested too deep (from line "
                         f"{deep[0] + skipped}: more than {MAX_NESTING} quotes, or "
                         f"{MAX_NESTING // 2 - 1} lists) are kept as plain text")
-    blocks, _ = _blocks(tokens, 0, None, warnings)
+    blocks, end = _blocks(tokens, 0, None, warnings)
+    notes = _notes(tokens, end, warnings) if end < len(tokens) else ()
+    for label, index in env.get("footnotes", {}).get("refs", {}).items():
+        if index < 0:  # the plug-in leaves out a note nothing calls
+            warnings.append(f"notes: footnote [^{label[1:]}] is never called; left out")
     if title is None:
         for index, block in enumerate(blocks):
             if isinstance(block, Heading) and block.level == 1:
                 title = plain_text(block.content).strip()
                 del blocks[index]
                 break
+    if title is None:
+        title = default_title
+    if title is not None and blocks and isinstance(blocks[0], Heading) and _same_title(
+            plain_text(blocks[0].content), title):
+        del blocks[0]  # says the title again: it is the title, not a section
     levels = [b.level for b in blocks if isinstance(b, Heading)]
     if levels and min(levels) > 1:
         shift = min(levels) - 1
         blocks = [Heading(b.content, b.level - shift) if isinstance(b, Heading) else b
                   for b in blocks]
-    return meta, title.strip() if isinstance(title, str) else None, tuple(blocks), warnings
+    return Parsed(meta, title.strip() if isinstance(title, str) else None, tuple(blocks), notes,
+                  warnings)
 
 
 def _people(value: Any) -> tuple[Person, ...]:
@@ -322,7 +435,7 @@ def _people(value: Any) -> tuple[Person, ...]:
 
 def read(data: bytes, *, name: str = "<bytes>") -> Article:
     """Read a Markdown article."""
-    meta, title, blocks, warnings = parse(data, name=name)
+    meta, title, blocks, notes, warnings = parse(data, name=name)
     for key in meta:
         if key not in _KEYS:
             warnings.append(f"front-matter: key {key!r} ignored; known: {', '.join(sorted(_KEYS))}")
@@ -347,7 +460,7 @@ def read(data: bytes, *, name: str = "<bytes>") -> Article:
     date = meta.get("date")
     language = meta.get("language", meta.get("lang", "en"))
     subtitle = meta.get("subtitle")
-    return Article(title=title, blocks=blocks,
+    return Article(title=title, blocks=blocks, notes=notes,
                    subtitle=str(subtitle) if subtitle else None, authors=authors,
                    date=str(date) if date is not None else None,
                    attribution=Attribution(fields=fields, source=str(source) if source else None,
@@ -359,6 +472,8 @@ def read_front_matter(path: str | Path, kind: str) -> FrontMatter:
     """A preface, dedication or epigraph (`kind`) from a Markdown file."""
     from . import read_source
 
-    _, title, blocks, _ = parse(read_source(path), name=str(path))
-    return FrontMatter(kind=kind, title=title or FRONT_TITLES.get(kind, kind.title()),
-                       blocks=blocks)
+    _, title, blocks, notes, _ = parse(read_source(path), name=str(path),
+                                       default_title=FRONT_TITLES.get(kind, kind.title()))
+    if notes:  # front matter has no notes of its own yet: its calls read [1], the notes follow
+        blocks += (Separator(), ListBlock(tuple(n.blocks for n in notes), ordered=True))
+    return FrontMatter(kind=kind, title=title or kind.title(), blocks=blocks)

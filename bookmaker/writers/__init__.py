@@ -23,8 +23,8 @@ __all__ = ["Writer", "WriteOptions", "writers", "builtin_writers", "get_writer",
            "atomic_path", "output_error"]
 
 _BUILTIN = {
-    "epub": "bookmaker.writers.epub:EpubWriter",
-    "pdf": "bookmaker.writers.pdf:PdfWriter",
+    "epub": "bookmaker.writers.epub.writer:EpubWriter",
+    "pdf": "bookmaker.writers.pdf.writer:PdfWriter",
     "html": "bookmaker.writers.html:HtmlWriter",
 }
 
@@ -73,7 +73,7 @@ def _load(spec: str) -> Writer:
 
 def _declared() -> dict[str, str]:
     """The writers by name: the built-in ones and those installed packages declare."""
-    from ..plugins import entry_points_of
+    from ..cache.entry_points import entry_points_of
 
     found = dict(_BUILTIN)
     for name, value in entry_points_of("bookmaker.writers"):

@@ -9,8 +9,8 @@ from markupsafe import Markup
 
 from ..model import Book
 from ..resources import LocalResources
-from ..render import (book_context, chapter_level, chapter_views, front_view, make_environment,
-                      toc_tree)
+from ..render.views import (book_context, chapter_level, chapter_views, front_view,
+                            make_environment, toc_tree)
 from ..theme import load_theme
 from . import WriteOptions
 

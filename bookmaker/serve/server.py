@@ -32,16 +32,17 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import Any, NoReturn
 
-from . import client
-from .errors import EXIT_INTERNAL, BookmakerError
+from . import protocol
+from ..errors import EXIT_INTERNAL, BookmakerError
 
 __all__ = ["serve", "run_forked", "preload", "PRELOAD"]
 
 # What a command may need. WeasyPrint is most of a PDF rebuild's start-up.
-PRELOAD = ("bookmaker.cli", "bookmaker.build", "bookmaker.progress", "bookmaker.watch",
-           "bookmaker.inspect", "bookmaker.render", "bookmaker.readers", "bookmaker.writers",
-           "bookmaker.writers.epub", "bookmaker.writers.pdf", "bookmaker.writers.pdf_book",
-           "bookmaker.writers.pdf_parts", "rich.console", "rich.progress", "weasyprint")
+PRELOAD = ("bookmaker.cli", "bookmaker.make.run", "bookmaker.make.progress",
+           "bookmaker.make.watch", "bookmaker.inspect", "bookmaker.render.views",
+           "bookmaker.readers", "bookmaker.writers", "bookmaker.writers.epub.writer",
+           "bookmaker.writers.pdf.writer", "bookmaker.writers.pdf.book",
+           "bookmaker.writers.pdf.parts", "rich.console", "rich.progress", "weasyprint")
 
 _READ_TIMEOUT = 5.0  # for a request, once connected
 _MAX_REQUEST = 64 << 20  # bytes: its environment and arguments
@@ -54,8 +55,8 @@ def preload(names: tuple[str, ...] = PRELOAD) -> dict[str, tuple[int, int]]:
 
     What fails to load (a plug-in, or WeasyPrint without its system libraries)
     is left out: a command that needs it meets the error as it would alone."""
-    from .readers import known_suffixes, reader_for
-    from .writers import get_writer, writers
+    from ..readers import known_suffixes, reader_for
+    from ..writers import get_writer, writers
 
     for name in names:
         _try(import_module, name)
@@ -107,7 +108,7 @@ def _listen(path: str) -> socket.socket:
     except OSError as exc:
         raise BookmakerError(f"{folder}: cannot make the build server's folder: "
                              f"{exc.strerror}") from None
-    why = client.folder_problem(folder)
+    why = protocol.folder_problem(folder)
     if why:  # its clients would not use it, and another user could pose as it
         raise BookmakerError(f"{why}: the build server's folder must be a folder of yours "
                              "that only you may open (mode 700); remove it, or set "
@@ -169,10 +170,10 @@ class _Incoming:
         if not chunk or len(self.fds) > 3 or flags & getattr(socket, "MSG_CTRUNC", 0):
             return False
         self.data += chunk
-        header = client.HEADER.size
+        header = protocol.HEADER.size
         if len(self.data) < header:
             return True
-        (size,) = client.HEADER.unpack_from(self.data)
+        (size,) = protocol.HEADER.unpack_from(self.data)
         if size > _MAX_REQUEST or len(self.data) > header + size:  # it says nothing more
             return False
         if len(self.data) < header + size:
@@ -219,7 +220,7 @@ def _closed(conn: socket.socket) -> bool:
 
 def _peer_is_us(conn: socket.socket) -> bool:
     try:
-        uid = client.peer_uid(conn)  # type: ignore[arg-type]
+        uid = protocol.peer_uid(conn)  # type: ignore[arg-type]
     except OSError:
         return False
     return uid is None or uid == os.getuid()  # None: the private folder is the guard
@@ -245,7 +246,7 @@ class _Server:
         self.idle = idle
         self._say = say
         self.pid = os.getpid()
-        self.me = client.identity()
+        self.me = protocol.identity()
         self.children: dict[int, tuple[socket.socket | None, str, float]] = {}
         self.incoming: list[_Incoming] = []  # requests still arriving
         self.stops = 0  # signals asking this server to stop
@@ -392,7 +393,7 @@ class _Server:
         if why:
             request.close()
             try:
-                conn.sendall(client.MESSAGE.pack(client.REFUSED, why))
+                conn.sendall(protocol.MESSAGE.pack(protocol.REFUSED, why))
             except OSError:
                 pass
             conn.close()
@@ -411,12 +412,12 @@ class _Server:
             conn.close()
             return
         if pid == 0:
-            self._become(request, conn)  # raises client.Forked
+            self._become(request, conn)  # raises protocol.Forked
         request.close()
         argv = request.data["argv"][1:]
         self.children[pid] = (conn, " ".join(argv), time.monotonic())
         try:
-            conn.sendall(client.MESSAGE.pack(client.STARTED, pid))
+            conn.sendall(protocol.MESSAGE.pack(protocol.STARTED, pid))
         except OSError:
             self._client_gone(pid)
             return
@@ -424,26 +425,26 @@ class _Server:
 
     def _refusal(self, data: dict[str, Any]) -> int:
         if any(data.get(k) != v for k, v in self.me.items()) or not _well_formed(data):
-            return client.UNLIKE
+            return protocol.UNLIKE
         changed = _changed(self.stamp)
         if changed:
             self.say(f"{changed} changed on disk: stopping (commands run on their own)")
             self.stops = max(self.stops, 1)
-            return client.STALE
+            return protocol.STALE
         return 0
 
     def _from_client(self, conn: socket.socket, pid: int) -> None:
         if pid not in self.children:
             return
         try:
-            message = client.read_message(conn)
+            message = protocol.read_message(conn)
         except OSError:
             message = None
         if message is None:
             self._client_gone(pid)
-        elif message[0] == client.SIGNAL:
+        elif message[0] == protocol.SIGNAL:
             self._kill(pid, message[1])
-        elif message[0] == client.DONE:  # the fork told it its status
+        elif message[0] == protocol.DONE:  # the fork told it its status
             self._detach(pid)
 
     def _client_gone(self, pid: int) -> None:
@@ -483,7 +484,7 @@ class _Server:
             self.say(f"{what}: {ended}, {time.monotonic() - start:.3f} s")
             if conn is not None:  # the fork tells its status itself, unless it was killed
                 try:
-                    conn.sendall(client.MESSAGE.pack(client.STATUS, status))
+                    conn.sendall(protocol.MESSAGE.pack(protocol.STATUS, status))
                 except OSError:
                     pass
             self._detach(pid)
@@ -498,7 +499,7 @@ class _Server:
             os.write(2, f"bookmaker: internal error: the build server could not take the "
                         f"command over: {type(exc).__name__}: {exc}\n".encode(errors="replace"))
             os._exit(EXIT_INTERNAL)
-        raise client.Forked  # the server's frames unwind; the command line runs again
+        raise protocol.Forked  # the server's frames unwind; the command line runs again
 
     def _take_over(self, request: _Request, conn: socket.socket) -> None:
         signal.set_wakeup_fd(-1)
@@ -569,7 +570,7 @@ def run_forked(command: Callable[..., Any]) -> NoReturn:
     code &= 0xFF
     if _client is not None:  # the server sends it too, once it has reaped this fork
         try:
-            _client.sendall(client.MESSAGE.pack(client.STATUS, code << 8))
+            _client.sendall(protocol.MESSAGE.pack(protocol.STATUS, code << 8))
         except OSError:
             pass
     os._exit(code)
@@ -581,10 +582,10 @@ def serve(*, idle: float | None = None, say: Callable[[str], None] = print) -> N
 
     Raises BookmakerError when this system cannot (no fork or Unix sockets), or
     when a server already runs. In a fork that runs a command, raises
-    client.Forked (the command line catches it)."""
+    protocol.Forked (the command line catches it)."""
     if not (hasattr(os, "fork") and hasattr(socket, "AF_UNIX") and hasattr(socket, "send_fds")):
         raise BookmakerError("bookmaker serve needs fork and Unix sockets (Linux, macOS, BSD)")
-    path = client.socket_path()
+    path = protocol.socket_path()
     start = time.monotonic()
     stamp = preload()
     if threading.active_count() > 1:  # a fork keeps only the thread that forked

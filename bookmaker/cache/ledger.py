@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .files import write_quietly
+from ..files import write_quietly
 
 __all__ = ["LEDGERS", "Recording", "SweepResult", "mark", "read_ledger", "recording", "sweep",
            "write_ledger"]

@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 
 from .model import (Article, Block, Book, Chapter, FrontMatter, Heading, Inline, ListBlock,
                     Metadata, Note, NoteRef, Paragraph, Part, Quote, Speech, Dateline,
-                    Signature, Emphasis, Strong, SmallCaps, Link, Figure, Table)
+                    Signature, Emphasis, Strong, SmallCaps, Link, Figure, Table, DefinitionList)
 
 __all__ = ["assemble", "derive_identifier", "build_timestamp", "number_notes"]
 
@@ -72,6 +72,11 @@ def _call_order(blocks: Sequence[Block]) -> list[str]:
                 for row in b.rows:
                     for cell in row:
                         walk_inlines(cell.content)
+            elif isinstance(b, DefinitionList):
+                for d in b.items:
+                    walk_inlines(d.term)
+                    for definition in d.definitions:
+                        walk(definition)
 
     walk(blocks)
     return order
@@ -106,6 +111,11 @@ def _relabel(blocks: Sequence[Block], labels: dict[str, str]) -> tuple[Block, ..
             rows = tuple(tuple(replace(c, content=_relabel_inlines(c.content, labels)) for c in row)
                          for row in b.rows)
             out.append(Table(rows, _relabel_inlines(b.caption, labels)))
+        elif isinstance(b, DefinitionList):
+            out.append(DefinitionList(tuple(
+                replace(d, term=_relabel_inlines(d.term, labels),
+                        definitions=tuple(_relabel(x, labels) for x in d.definitions))
+                for d in b.items)))
         else:
             out.append(b)
     return tuple(out)

@@ -1,5 +1,5 @@
-"""The `bookmaker` command's entry point: hand the command to a build server
-(`bookmaker serve`) when one runs for this Python, else run it here.
+"""The client side of the build server: hand a command to `bookmaker serve`
+when one runs for this Python (the `bookmaker` command asks this first).
 
 Most of a quick rebuild is Python's start and the imports (Click, Jinja2, the
 model, the readers), not the build. A server has them loaded; for each command
@@ -19,9 +19,6 @@ Nothing is sent before all three are checked. Otherwise the command runs here
 
 from __future__ import annotations
 
-# The C modules under `socket` and `signal`: the public ones import enum and
-# selectors, which is most of this module's start. marshal: no import, and
-# both ends are the same Python (the server checks).
 import _signal  # type: ignore[import-not-found]
 import _socket
 import marshal
@@ -30,90 +27,14 @@ import stat
 import struct
 import sys
 
+from .protocol import (FORWARD, HEADER, MESSAGE, NO_SERVER, REFUSED, SIGNAL, STALE, STARTED,
+                       STATUS, DONE, folder_problem, identity, peer_uid, read_message, socket_path)
+
 TYPE_CHECKING = False  # typing itself costs several ms
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from typing import Any
 
-__all__ = ["main", "run_via_server", "socket_path", "identity", "folder_problem", "peer_uid",
-           "Forked", "NO_SERVER"]
-
-# Set to 1 to never hand a command to a server.
-NO_SERVER = "BOOKMAKER_NO_SERVER"
-
-PROTOCOL = 1
-HEADER = struct.Struct("!I")  # a request's length; then the request, marshalled
-MESSAGE = struct.Struct("!ci")  # a tag and a number, either way
-# server -> client: the command started (its pid), ended (its wait status), or
-# was refused (why); client -> server: a signal for the command, or done (it has
-# the status: its hanging up is not a hang-up the command must hear of)
-STARTED, STATUS, REFUSED, SIGNAL, DONE = b"P", b"X", b"R", b"K", b"D"
-# Why a server refused: its code changed on disk (it stops), or the request is
-# not one it can run as the client would (another Python, another encoding).
-STALE, UNLIKE = 1, 2
-_FORWARD = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP, _signal.SIGQUIT, _signal.SIGWINCH)
-
-
-class Forked(BaseException):
-    """Raised in a server's fork once it has taken over a client's terminal, folder,
-    environment and arguments: the command line runs again, as the client's command.
-    A BaseException, so that it unwinds the server's frames as SystemExit would."""
-
-
-def identity() -> dict[str, Any]:
-    """What a server must share with a client to run its command as it would run here."""
-    return {"protocol": PROTOCOL, "python": sys.executable, "version": sys.version,
-            "package": os.path.dirname(os.path.abspath(__file__)),
-            "path": sys.path, "flags": tuple(sys.flags), "fsencoding": sys.getfilesystemencoding()}
-
-
-def socket_path(environ: Mapping[str, str] | None = None) -> str:
-    """Where this Python's build server listens, for this environment (by
-    default this process's): one server per user and interpreter."""
-    import zlib  # built in: cheaper than hashlib
-
-    env = os.environ if environ is None else environ
-    key = f"{sys.executable}\0{os.path.dirname(os.path.abspath(__file__))}"
-    base = env.get("XDG_RUNTIME_DIR")
-    folder = (os.path.join(base, "bookmaker") if base and os.path.isdir(base)
-              else os.path.join(env.get("TMPDIR") or "/tmp", f"bookmaker-{os.getuid()}"))
-    return os.path.join(folder, f"server-{zlib.crc32(key.encode()):08x}.sock")
-
-
-def folder_problem(folder: str) -> str | None:
-    """Why the server's folder cannot be trusted (None when it can): it must be a
-    folder of this user's, not a symbolic link, that no one else may open."""
-    try:
-        st = os.lstat(folder)
-    except OSError as exc:
-        return f"{folder}: {exc.strerror}"
-    if stat.S_ISLNK(st.st_mode):
-        return f"{folder} is a symbolic link"
-    if not stat.S_ISDIR(st.st_mode):
-        return f"{folder} is not a folder"
-    if st.st_uid != os.getuid():
-        return f"{folder} belongs to another user (uid {st.st_uid})"
-    if st.st_mode & 0o077:
-        return f"{folder} is open to other users (mode {stat.S_IMODE(st.st_mode):o})"
-    return None
-
-
-def peer_uid(sock: _socket.socket) -> int | None:
-    """The user id of the process at the other end of a connected Unix socket (as
-    the kernel recorded it when that process connected or listened), or None
-    where this system does not tell."""
-    if hasattr(_socket, "SO_PEERCRED"):  # Linux; OpenBSD's struct starts with the uid
-        creds = struct.unpack("3i", sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12))
-        return creds[0] if sys.platform.startswith("openbsd") else creds[1]
-    if sys.platform == "darwin" or sys.platform.startswith(("freebsd", "dragonfly")):
-        # getpeereid(3) is LOCAL_PEERCRED at level SOL_LOCAL (0): a struct xucred,
-        # {u_int cr_version; uid_t cr_uid; short cr_ngroups; gid_t cr_groups[16]}
-        try:
-            xucred = sock.getsockopt(0, 0x001, 76)
-        except OSError:
-            return None
-        return struct.unpack_from("2I", xucred)[1]
-    return None
+__all__ = ["may_use_server", "request", "run_via_server"]
 
 
 def _untrusted(path: str) -> str | None:
@@ -138,13 +59,13 @@ def _command(argv: list[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
-def _may_use_server(argv: list[str]) -> bool:
+def may_use_server(argv: list[str]) -> bool:
     return (hasattr(_socket, "AF_UNIX") and hasattr(_socket, "SCM_RIGHTS")
             and hasattr(os, "fork") and os.environ.get(NO_SERVER, "") in ("", "0")
             and _command(argv) not in ("serve", None))
 
 
-def _request(argv: list[str]) -> bytes:
+def request(argv: list[str]) -> bytes:
     streams = [(s.encoding, s.errors, s.line_buffering, getattr(s, "write_through", False))
                if s else None for s in (sys.stdin, sys.stdout, sys.stderr)]
     umask = os.umask(0)
@@ -152,18 +73,6 @@ def _request(argv: list[str]) -> bytes:
     body = marshal.dumps({**identity(), "argv": [sys.argv[0], *argv], "cwd": os.getcwd(),
                           "env": dict(os.environ), "umask": umask, "streams": streams})
     return HEADER.pack(len(body)) + body
-
-
-def read_message(sock: _socket.socket) -> tuple[bytes, int] | None:
-    """One tag and number; None when the other end closed."""
-    data = b""
-    while len(data) < MESSAGE.size:
-        chunk = sock.recv(MESSAGE.size - len(data))
-        if not chunk:
-            return None
-        data += chunk
-    tag, value = MESSAGE.unpack(data)
-    return tag, value
 
 
 def _say(argv: list[str], message: str) -> None:
@@ -207,7 +116,7 @@ def run_via_server(argv: list[str], path: str | None = None) -> int | None:
             return None
         try:
             fds = struct.pack("3i", 0, 1, 2)  # this process's standard streams
-            sock.sendmsg([_request(argv)], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
+            sock.sendmsg([request(argv)], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
         except OSError:  # a standard stream is closed, say: run here
             return None
         try:
@@ -243,7 +152,7 @@ def _wait(sock: _socket.socket, argv: list[str]) -> int:
             pass
 
     sock.settimeout(None)
-    for signum in _FORWARD:
+    for signum in FORWARD:
         _signal.signal(signum, forward)
     try:
         reply = read_message(sock)
@@ -263,14 +172,3 @@ def _wait(sock: _socket.socket, argv: list[str]) -> int:
         os.kill(os.getpid(), sig)
         return 128 + sig
     return os.waitstatus_to_exitcode(status)
-
-
-def main() -> None:
-    argv = sys.argv[1:]
-    if _may_use_server(argv):
-        code = run_via_server(argv)
-        if code is not None:
-            sys.exit(code)
-    from . import cli
-
-    cli.main()

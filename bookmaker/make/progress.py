@@ -13,8 +13,8 @@ import threading
 from collections.abc import Sequence
 from typing import IO, Any
 
-from .build import Outcome, Reporter, Step, Target
-from .logs import shorten
+from .run import Outcome, Reporter, Step, Target
+from ..logs import shorten
 
 __all__ = ["PlainReporter", "LiveReporter", "make_reporter"]
 

@@ -23,11 +23,11 @@ from typing import Any
 
 import pikepdf
 
-from ..blobs import BlobCache
-from ..errors import WriterError
-from ..files import source_date_epoch
-from .pdf_objects import REFERENCE, ObjectWriter, Row
-from .pdf_parts import Segment
+from ...cache.blobs import BlobCache
+from ...errors import WriterError
+from ...files import source_date_epoch
+from .objects import REFERENCE, ObjectWriter, Row
+from .parts import Segment
 
 __all__ = ["Placed", "OutlineNode", "Assembler", "CopyCache", "page_labels"]
 

@@ -24,11 +24,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import codec
-from .assemble import number_notes
-from .blobs import BlobCache, key_of
-from .errors import SourceError
-from .model import Article, Block, Book, Chapter, Figure, ListBlock, Note, Quote
+from ..cache import codec
+from ..assembly import number_notes
+from ..cache.blobs import BlobCache, key_of
+from ..errors import SourceError
+from ..model import Article, Block, Book, Chapter, Figure, ListBlock, Note, Quote
 
 __all__ = ["ArticleStore"]
 
@@ -82,7 +82,7 @@ class ArticleStore:
 
     def shell(self, path: Path) -> Article:
         """The article of a source file without its text (see `body`)."""
-        from .readers import read_source, reader_name
+        from ..readers import read_source, reader_name
 
         # the reader by name: its module is imported only to read a file again
         reader = reader_name(path)
@@ -117,7 +117,7 @@ class ArticleStore:
 
     def _read(self, path: Path, data: bytes) -> tuple[Article, tuple[str, ...], Any]:
         """The shell, the note warnings and the body of a source's bytes."""
-        from .readers import reader_for
+        from ..readers import reader_for
 
         article = reader_for(path)(data, name=str(path))
         self.reads += 1
@@ -156,7 +156,7 @@ class ArticleStore:
         return replace(chapter, article=replace(chapter.article, blocks=blocks, notes=notes))
 
     def _body(self, entry: _Entry) -> Any:
-        from .readers import read_source
+        from ..readers import read_source
 
         payload = self.cache.get("texts", entry.key, keep=False) if self.cache else None
         if payload is not None:

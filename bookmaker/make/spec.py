@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import LicenceError, SpecError, UsageError
-from .licences import KNOWN_LICENCES, licence_by_id
-from .model import Licence, Metadata, Person
+from ..errors import LicenceError, SpecError, UsageError
+from ..licences import KNOWN_LICENCES, licence_by_id
+from ..model import Licence, Metadata, Person
 
 __all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS",
            "is_language_tag", "check_source_date_epoch", "FIRST_DATE", "LAST_DATE", "load_toml",
@@ -218,7 +218,7 @@ def check_source_date_epoch() -> int | None:
 def _writer_names(options: dict[str, Any]) -> list[str]:
     """The writers a spec's options may name: the built-in ones when they are
     all it names (no scan of the installed packages), else every writer."""
-    from .writers import builtin_writers, writers
+    from ..writers import builtin_writers, writers
 
     builtin = builtin_writers()
     named = {k for k in options if k not in _OPTION_KEYS}
@@ -230,7 +230,7 @@ def _writer_names(options: dict[str, Any]) -> list[str]:
 
 
 def _known_suffixes() -> list[str]:
-    from .readers import known_suffixes
+    from ..readers import known_suffixes
     return known_suffixes()
 
 
@@ -291,7 +291,7 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
     out: list[ArticleEntry] = []
     suffixes: list[str] | None = None
     dirs: dict[str, str] = {}
-    from .readers import BUILTIN_SUFFIXES as builtin
+    from ..readers import BUILTIN_SUFFIXES as builtin
     for i, item in enumerate(items):
         key = f"{where}[{i}]"
         if isinstance(item, str):
@@ -349,7 +349,7 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
 
 def _theme(r: _Reader, value: str | None) -> str:
     """A built-in theme's name, or the absolute path of a theme folder."""
-    from .theme import styles_root
+    from ..theme import styles_root
 
     if value is None:
         return "default"
@@ -366,8 +366,8 @@ def _theme(r: _Reader, value: str | None) -> str:
 
 def _pdf_options(r: _Reader, table: dict[str, Any]) -> None:
     """The PDF writer checks its own options; errors are reported against the spec."""
-    from .errors import WriterError
-    from .writers.pdf import check_options  # no WeasyPrint import unless a variant needs it
+    from ..errors import WriterError
+    from ..writers.pdf.writer import check_options  # no WeasyPrint import unless a variant needs it
 
     try:
         check_options({k: v for k, v in table.items() if k != "notes"})
@@ -453,7 +453,7 @@ def _kept_key(raw: bytes) -> str:
     import hashlib
     import sys
 
-    from .blobs import key_of
+    from ..cache.blobs import key_of
 
     return key_of("toml", _KEPT_VERSION, sys.version, hashlib.sha256(raw).hexdigest())
 
@@ -497,7 +497,7 @@ def _kept_decode(value: Any) -> Any:
 def kept_entry(path: Path, cache: Path) -> Path | None:
     """Where a build keeps the parsed TOML of the spec at `path` in `cache`
     (what `_load_spec` is given), as it is now; None if it cannot be read."""
-    from .blobs import BlobCache
+    from ..cache.blobs import BlobCache
 
     try:
         raw = path.read_bytes()
@@ -512,7 +512,7 @@ def _parse_kept(path: Path, raw: bytes, text: str, cache: Path, fresh: bool = Fa
     again (and kept), whatever the cache holds."""
     import json
 
-    from .blobs import BlobCache
+    from ..cache.blobs import BlobCache
 
     blobs = BlobCache(cache, fresh=fresh)
     key = _kept_key(raw)

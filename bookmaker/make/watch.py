@@ -32,8 +32,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from .build import CACHE_DIR, Outcome, Reporter, build, plan
-from .errors import BookmakerError
+from .run import CACHE_DIR, Outcome, Reporter, build, plan
+from ..errors import BookmakerError
 
 __all__ = ["watch", "watched_folders"]
 
@@ -42,8 +42,8 @@ log = logging.getLogger("bookmaker")
 
 def watched_folders(project: str | Path = ".", books: Sequence[str] = ()) -> list[Path]:
     """The folders whose files the books are made from, outermost only."""
-    from .build import _select  # the books `build` would build
-    from .theme import load_theme
+    from .run import _select  # the books `build` would build
+    from ..theme import load_theme
 
     project = Path(project).resolve()
     found: set[Path] = set()

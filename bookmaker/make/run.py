@@ -39,20 +39,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .assemble import assemble
-from .errors import (BookmakerError, LicenceError, SourceError, SpecError, WriterError,
+from ..assembly import assemble
+from ..errors import (BookmakerError, LicenceError, SourceError, SpecError, WriterError,
                      EXIT_INTERNAL)
-from .files import sha256_file, temp_beside
-from .licences import check_book_licences
-from .model import Article, Book, FrontMatter, Metadata, Person
+from ..files import sha256_file, temp_beside
+from ..licences import check_book_licences
+from ..model import Article, Book, FrontMatter, Metadata, Person
 from .spec import (ArticleEntry, BookSpec, _load_spec, check_source_date_epoch, find_specs,
                    load_spec, slugify)
-from .article_store import ArticleStore
-from .blobs import clear_in_the_way, key_of
-from .ledger import LEDGERS, recording, sweep, write_ledger
-from .lifeline import hold, lifeline
-from .logs import log_to_stderr, worker_log_level
-from .writers import WriteOptions, atomic_path, get_writer, output_error
+from .store import ArticleStore
+from ..cache.blobs import clear_in_the_way, key_of
+from ..cache.ledger import LEDGERS, recording, sweep, write_ledger
+from ..lifeline import hold, lifeline
+from ..logs import log_to_stderr, worker_log_level
+from ..writers import WriteOptions, atomic_path, get_writer, output_error
 
 if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts without it
     from concurrent.futures import Executor, Future
@@ -161,7 +161,7 @@ def _apply(article: Article, entry: ArticleEntry, origin: str) -> Article:
 def _front_matter(spec: BookSpec) -> list[FrontMatter]:
     if not spec.front:
         return []  # the Markdown reader is slow to import
-    from .readers.markdown import read_front_matter
+    from ..readers.markdown import read_front_matter
     return [read_front_matter(path, kind) for kind, path in spec.front]
 
 
@@ -185,7 +185,7 @@ def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = N
     and the book's articles are *shells*, without blocks or notes:
     `store.full(chapter)` and `store.complete(book)` give the text.
     """
-    from .readers import read_article
+    from ..readers import read_article
 
     articles: list[Article] = []
     reader_warnings: list[str] = []
@@ -408,7 +408,7 @@ def _same_file(fd: int, path: Path) -> bool:
 # --- dependencies --------------------------------------------------------------------
 
 def _tool_version() -> str:
-    from . import __version__
+    from .. import __version__
     return __version__
 
 
@@ -447,7 +447,7 @@ class _Deps:
 
     def theme(self, name: str) -> dict[str, str]:
         if name not in self._themes:
-            from .theme import load_theme
+            from ..theme import load_theme
             theme = load_theme(name)
             deps = {}
             for p in sorted(theme.path.rglob("*"), key=_parts):
@@ -1045,7 +1045,7 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
     The articles' licences must allow one book, unless `licence_reason` says
     why the editor may go ahead (it is printed in the imprint).
     """
-    from .readers import read_article
+    from ..readers import read_article
 
     chosen = [get_writer(f) for f in formats]  # fail early on an unknown writer
     check_source_date_epoch()

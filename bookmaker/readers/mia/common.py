@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
-from ..errors import SourceError
-from ..licences import recognise_licence
-from ..model import (
+from ...errors import SourceError
+from ...licences import recognise_licence
+from ...model import (
     Article, Attribution, Block, Licence, Dateline, Emphasis, Heading, Inline, LineBreak, Link,
     ListBlock, Note, NoteRef, Paragraph, Person, Separator, Signature, SmallCaps, Speech,
     Strong, Table, Text,
@@ -423,7 +423,7 @@ def build_article(units: list[Unit], *, name: str, warnings: list[str],
         raise SourceError("no text: the file is empty or holds only page furniture",
                           path=name, line=1)
     units = _split_info_lines(units)
-    from ..model import Figure
+    from ...model import Figure
     lead: list[Unit] = []
     while len(units) > 1 and isinstance(units[0].block, Figure):
         lead.append(units.pop(0))  # a picture above the title goes after the header
@@ -585,7 +585,7 @@ def header_extent(units: list[Unit]) -> tuple[int, int | None]:
 
 
 def _is_figure(unit: Unit) -> bool:
-    from ..model import Figure
+    from ...model import Figure
     return isinstance(unit.block, Figure)
 
 
@@ -984,7 +984,7 @@ def _refs(unit: Unit) -> list[str]:
 
     walk(unit.content or ())
     if unit.block is not None:
-        from ..model import Quote
+        from ...model import Quote
         blocks = [unit.block]
         while blocks:
             b = blocks.pop()

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import Article
-from ._common import Unit, build_article, is_furniture
+from ...model import Article
+from .common import Unit, build_article, is_furniture
 
 __all__ = ["read"]
 

@@ -22,14 +22,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from ..errors import WriterError
-from ..files import source_date_epoch
-from ..model import Book
-from ..render import (book_context, chapter_level, chapter_views, front_view, make_environment,
-                      toc_tree)
-from ..resources import MAX_DATA_URL, LocalResources
-from ..theme import Theme, load_theme
-from . import WriteOptions
+from ...errors import WriterError
+from ...files import source_date_epoch
+from ...model import Book
+from ...render.views import (book_context, chapter_level, chapter_views, front_view,
+                             make_environment, toc_tree)
+from ...resources import MAX_DATA_URL, LocalResources
+from ...theme import Theme, load_theme
+from .. import WriteOptions
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
@@ -190,7 +190,7 @@ def _page_labels(pdf_bytes: bytes, front_pages: int) -> bytes:
     """Label front matter i, ii, … and the body 1, 2, … as the folios are."""
     import pikepdf
 
-    from .pdf_assemble import page_labels
+    from .assembler import page_labels
 
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         pdf.Root.PageLabels = page_labels(front_pages)
@@ -210,7 +210,7 @@ class PdfWriter:
         if layout == "auto":
             layout = "parallel" if len(book.chapters) >= PARALLEL_FROM else "single"
         if layout == "parallel":
-            from .pdf_book import write_in_parts
+            from .book import write_in_parts
 
             write_in_parts(self, book, options, settings, Path(target), options.executor)
         else:

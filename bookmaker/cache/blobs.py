@@ -26,7 +26,7 @@ import os
 import struct
 from pathlib import Path
 
-from .files import write_quietly
+from ..files import write_quietly
 from .ledger import mark
 
 __all__ = ["BlobCache", "clear_in_the_way", "key_of", "private_folder"]

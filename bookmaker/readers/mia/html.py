@@ -62,13 +62,13 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-from ..errors import SourceError
-from ..model import (
+from ...errors import SourceError
+from ...model import (
     Article, Block, Cell, Emphasis, Figure, Inline, LineBreak, Link, ListBlock, NoteRef,
     Paragraph, Preformatted, Quote, SmallCaps, Strong, Table, Text, plain_text,
 )
-from ._common import CONTROL, DATELINE, add_controls, NOTE_START, Unit, build_article, is_furniture, lstrip
-from ._html_tree import MAX_DEPTH, depth, flatten, unwrap_void
+from .common import CONTROL, DATELINE, add_controls, NOTE_START, Unit, build_article, is_furniture, lstrip
+from .tree import MAX_DEPTH, depth, flatten, unwrap_void
 
 __all__ = ["read"]
 
@@ -916,13 +916,13 @@ def _drop_label(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
     match = re.match(r"\s*[\[(]?\s*(?:\d{1,3}[a-z]?(?!\d)\*?|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
                      r"\s*[\])]?\s*[.:)]?\s*(?=\S|$)", text)  # "23." alone, a table below
     if match and not text[:match.end()].strip().isalpha():
-        from ._common import strip_prefix
+        from .common import strip_prefix
         return strip_prefix(content, match.end())
     return lstrip(content)
 
 
 def _infoish(lines: tuple[str, ...]) -> bool:
-    from ._common import is_info_line
+    from .common import is_info_line
     return any(is_info_line(s) for s in lines)
 
 
@@ -933,7 +933,7 @@ def _simple(unit: Unit) -> Block:
 
 
 def _lines_of(block: Block) -> list[str]:
-    from ..model import blocks_text
+    from ...model import blocks_text
     return blocks_text(block).split("\n") or [""]
 
 

@@ -32,17 +32,17 @@ from concurrent.futures import (FIRST_COMPLETED, BrokenExecutor, Executor, Futur
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
-from ..model import Book
-from ..render import TocEntry
-from ..resources import LocalResources
-from ..theme import load_theme
-from . import WriteOptions
-from .pdf_assemble import Assembler, CopyCache, OutlineNode, Placed
-from .pdf_parts import Segment, SegmentCache, SegmentJob, render_segment
+from ... import __version__
+from ...model import Book
+from ...render.views import TocEntry
+from ...resources import LocalResources
+from ...theme import load_theme
+from .. import WriteOptions
+from .assembler import Assembler, CopyCache, OutlineNode, Placed
+from .parts import Segment, SegmentCache, SegmentJob, render_segment
 
 if TYPE_CHECKING:
-    from .pdf import PdfWriter
+    from .writer import PdfWriter
 
 __all__ = ["write_in_parts"]
 
@@ -92,8 +92,8 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
     import sys
 
-    from ..lifeline import lifeline
-    from ..logs import worker_log_level
+    from ...lifeline import lifeline
+    from ...logs import worker_log_level
 
     # the workers end with this process, even one killed with -9 (see lifeline),
     # and show warnings as it does
@@ -104,14 +104,14 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     from multiprocessing import forkserver
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["bookmaker.writers.pdf_parts", "weasyprint"])
+    context.set_forkserver_preload(["bookmaker.writers.pdf.parts", "weasyprint"])
     forkserver.ensure_running()  # it loads WeasyPrint while this process renders the HTML
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, **ends)
 
 
 def _init_worker(line: Any, log_level: int | None) -> None:
-    from ..lifeline import hold
-    from ..logs import log_to_stderr
+    from ...lifeline import hold
+    from ...logs import log_to_stderr
 
     hold(line)
     if log_level is not None:
@@ -189,7 +189,7 @@ class _Queue:
 
 def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
                    settings: dict[str, Any], target: Path, executor: Executor | None = None) -> None:
-    from .pdf import _epoch, _margins, _points
+    from .writer import _epoch, _margins, _points
 
     started = time.perf_counter()
 

@@ -26,13 +26,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..blobs import BlobCache, key_of, private_folder
-from ..model import Book, Chapter
-from ..zipwrite import ENGINE, Member, deflate, stored, write_zip
-from . import WriteOptions
+from ...cache.blobs import BlobCache, key_of, private_folder
+from ...model import Book, Chapter
+from .archive import ENGINE, Member, deflate, stored, write_zip
+from .. import WriteOptions
 
 if TYPE_CHECKING:
-    from ..render import TocEntry
+    from ...render.views import TocEntry
 
 __all__ = ["EpubWriter", "accessibility"]
 
@@ -100,7 +100,7 @@ def _ncx(entries: list[TocEntry]) -> list[object]:
 
 
 def _metadata(eb: Any, book: Book, a11y: list[tuple[str, str]]) -> None:
-    from ..render import transcribers
+    from ...render.views import transcribers
 
     md = book.metadata
     eb.set_identifier(md.identifier)
@@ -207,7 +207,7 @@ def _bytecode_cache(fresh: bool) -> Any:
     `fresh`: every template compiled again (and kept)."""
     from jinja2 import BytecodeCache
 
-    from ..plugins import user_cache_dir
+    from ...cache.entry_points import user_cache_dir
 
     folder = private_folder(user_cache_dir() / "templates")
     if folder is None:
@@ -245,7 +245,7 @@ def _unhead(data: bytes) -> tuple[str, list[Any], list[Any], str]:
     """The title, notes, sections and authors of `_head`; ValueError if damaged."""
     from markupsafe import Markup
 
-    from ..render import NoteView, SectionView
+    from ...render.views import NoteView, SectionView
 
     title, notes, sections, authors = json.loads(data.decode("utf-8", "surrogatepass"))
     if type(title) is not str or type(authors) is not str:
@@ -317,7 +317,7 @@ class _Epub:
     """One EPUB being made: its items in manifest order, and their members."""
 
     def __init__(self, book: Book, options: WriteOptions) -> None:
-        from ..render import chapter_level
+        from ...render.views import chapter_level
 
         self.book = book
         self.options = options
@@ -353,7 +353,7 @@ class _Epub:
 
     def view(self, ch: Chapter, file: str, notes_file: str, image: Any) -> tuple[Any, str | None]:
         """The chapter's view (its body possibly left out) and its cache key, if cached."""
-        from ..render import ChapterView, chapter_view
+        from ...render.views import ChapterView, chapter_view
 
         store, cache = self.store, self.cache
         if store is None or cache is None or store.has_figures(ch):
@@ -393,7 +393,7 @@ class _Epub:
         """Give a view from the cache its body, to render its document."""
         from markupsafe import Markup
 
-        from ..render import chapter_view
+        from ...render.views import chapter_view
 
         if view.body is not None:
             return
@@ -416,9 +416,9 @@ class _Epub:
     def write(self, out: BinaryIO) -> None:
         from markupsafe import Markup
 
-        from ..render import book_context, front_view, make_environment, toc_tree
-        from ..resources import LocalResources
-        from ..theme import load_theme
+        from ...render.views import book_context, front_view, make_environment, toc_tree
+        from ...resources import LocalResources
+        from ...theme import load_theme
 
         book, options, md = self.book, self.options, self.book.metadata
         theme = load_theme(options.theme)
@@ -437,7 +437,7 @@ class _Epub:
                            theme.font_licence.read_bytes(), "text/plain")
 
         def cover() -> bytes:
-            from ..cover import make_cover
+            from ...cover import make_cover
             return make_cover(md, theme)
 
         self.add("cover-image", "images/cover.png", "image/png",

@@ -17,12 +17,12 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .model import (Article, Block, Book, Cell, Chapter, FrontMatter, Dateline, Emphasis, Figure, Heading, Inline,
+from ..model import (Article, Block, Book, Cell, Chapter, FrontMatter, Dateline, Emphasis, Figure, Heading, Inline,
                     LineBreak, Link, ListBlock, Note, NoteRef, Paragraph, Person,
                     Preformatted, Quote, Separator, Signature, SmallCaps, Speech, Strong,
-                    Table, Text, blocks_text, plain_text)
-from .theme import Theme
-from .typography import smarten, tie
+                    Table, Text, DefinitionList, blocks_text, plain_text)
+from ..theme import Theme
+from ..typography import smarten, tie
 
 __all__ = ["ChapterView", "NoteView", "SectionView", "chapter_view", "make_environment",
            "names", "book_context", "chapter_views", "short_title", "chapter_level",
@@ -98,6 +98,10 @@ def names(people: Iterable[Person]) -> str:
 
 # The addresses a link may have in a book; a reader's others are shown as text.
 _LINKABLE = re.compile(r"(?i)(?:https?|mailto|ftp):\S")
+# Between two note calls side by side ("[6][7]", or "[6] [7]"), so they never read
+# as one call "67". Its look is the theme's: a superscript comma by default
+# (`.noteref-sep` in common.css); a theme may hide it and space the calls instead.
+_CALL_SEPARATOR = '<span class="noteref-sep">,</span>'
 
 
 class _Renderer:
@@ -131,7 +135,18 @@ class _Renderer:
 
     # inlines
     def inlines(self, nodes: Sequence[Inline]) -> str:
-        return "".join(self.inline(n) for n in nodes)
+        out: list[str] = []
+        call = -1  # where in `out` the last note call is, while only spaces follow it
+        for node in nodes:
+            if isinstance(node, NoteRef) and call >= 0:
+                del out[call + 1:]  # the space between two calls gives way to the separator
+                out.append(_CALL_SEPARATOR)
+            out.append(self.inline(node))
+            if isinstance(node, NoteRef):
+                call = len(out) - 1
+            elif not (isinstance(node, Text) and not node.text.strip()):
+                call = -1
+        return "".join(out)
 
     def inline(self, node: Inline) -> str:
         if isinstance(node, Text):
@@ -238,6 +253,11 @@ class _Renderer:
                     f"{caption_html}</figure>")
         if isinstance(b, Table):
             return self.table(b)
+        if isinstance(b, DefinitionList):
+            items = [f"<dt>{self.inlines(d.term)}</dt>"
+                     + "".join(f"\n<dd>{self.list_item(x)}</dd>" for x in d.definitions)
+                     for d in b.items]
+            return '<dl class="definitions">\n' + "\n".join(items) + "\n</dl>"
         raise TypeError(f"not a block: {b!r}")
 
     def table(self, t: Table) -> str:
@@ -266,13 +286,17 @@ class _Renderer:
         spans = "".join(f' {name}="{n}"' for name, n in (("colspan", cell.colspan),
                                                         ("rowspan", cell.rowspan)) if n > 1)
         tag, scoped = ("th", f' scope="{scope}"') if cell.header else ("td", "")
-        return f"<{tag}{scoped}{spans}>{self.inlines(cell.content)}</{tag}>"
+        align = f' class="align-{cell.align}"' if cell.align in _ALIGNS else ""
+        return f"<{tag}{scoped}{spans}{align}>{self.inlines(cell.content)}</{tag}>"
 
     def list_item(self, item: Sequence[Block]) -> str:
         # A one-paragraph item renders without a <p>, as lists usually do.
         if len(item) == 1 and isinstance(item[0], Paragraph):
             return self.inlines(item[0].content)
         return self.blocks(item)
+
+
+_ALIGNS = ("left", "right", "center")  # a cell's alignment, as a class the theme styles
 
 
 def _heads_columns(row: Sequence[Cell]) -> bool:

@@ -29,11 +29,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..blobs import clear_in_the_way
-from ..errors import WriterError
-from ..files import sha256_file
-from ..ledger import mark
-from . import atomic_path
+from ...cache.blobs import clear_in_the_way
+from ...errors import WriterError
+from ...files import sha256_file
+from ...cache.ledger import mark
+from .. import atomic_path
 
 __all__ = ["SegmentJob", "Segment", "SegmentCache", "render_segment"]
 
@@ -233,8 +233,8 @@ def render_segment(job: SegmentJob, cache_root: str, fresh: bool = False) -> Seg
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 
-    from ..theme import load_theme
-    from .pdf import _fetcher, laying_out, variant_options
+    from ...theme import load_theme
+    from .writer import _fetcher, laying_out, variant_options
 
     cache = SegmentCache(Path(cache_root), fresh)
     key = job.key()

@@ -18,7 +18,7 @@ import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from . import model
+from .. import model
 
 __all__ = ["VERSION", "encode", "decode", "dumps", "loads"]
 

@@ -177,6 +177,7 @@ def page_stats(rel: str) -> dict[str, Any]:
             "notes": len(article.notes),
             "paired": len(set(_refs(article.blocks, NoteRef)) & {n.id for n in article.notes}),
             "warnings": [warning_kind(w) for w in article.warnings],
+            "credits": _credit_roles(article),
         }
     if html is not None:
         out["coverage"] = coverage(page_words(data), model_words(html))
@@ -185,6 +186,17 @@ def page_stats(rel: str) -> dict[str, Any]:
     except Exception as error:
         out["disagreement"] = [f"crash: {type(error).__name__}: {error}"]
     return out
+
+
+def _credit_roles(article: Any) -> list[str]:
+    """The MARC roles the page's credit fields give people (bookmaker.people), and
+    "unread" when a credit field could not be read into people."""
+    from bookmaker.people import credits_of
+
+    found = credits_of(article.attribution)
+    roles = {p.role for c in found for p in c.people}
+    return sorted(roles) + (["unread"] if any(not c.complete and c.label != "Note"
+                                              for c in found) else [])
 
 
 def _refs(blocks: Any, kind: type) -> list[str]:
@@ -378,6 +390,16 @@ def report(stats: list[dict[str, Any]], checks: dict[str, Any] | None, seconds: 
                                                   + (", …" if len(missed) > 12 else "") + ")"
                                                   if missed else "")]
 
+    lines += ["", "## Credits by role (bookmaker.people)", "",
+              "Pages whose credit fields name at least one person in the role; "
+              "\"unread\": pages with a credit field that names no person (an organisation, "
+              "\"Unknown\"), shown as written.", "",
+              "| role | HTML reader | text reader |", "|---|---|---|"]
+    from bookmaker.people import RELATORS
+    for role, what in [*RELATORS.items(), ("unread", "no person")]:
+        if role != "aut":  # authors are the header's, counted above
+            h, t = count("credits", lambda a, r=role: r in a.get("credits", ()))
+            lines.append(f"| {what} ({role}) | {h} | {t} |")
     lines += ["", "## Warnings by kind", "", "| kind | HTML reader | text reader |",
               "|---|---|---|"]
     wh = Counter(w for s in stats if "html" in s for w in s["html"]["warnings"])

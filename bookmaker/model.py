@@ -208,7 +208,7 @@ class Licence:
 class Person:
     """An author, editor, translator or transcriber."""
     name: str
-    role: str = "aut"  # MARC relator: aut, edt, trl, trc
+    role: str = "aut"  # MARC relator: aut, edt, trl, trc, mrk (markup), pfr (proofreader)
 
 
 @dataclass(**_frozen)

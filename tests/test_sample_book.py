@@ -80,7 +80,8 @@ def test_epub_note_calls_link_to_notes_and_back(sample: dict[str, Path]) -> None
 
 def test_epub_imprint_credits_every_article(sample: dict[str, Path]) -> None:
     imprint = "".join(epub_docs(sample["epub"])["EPUB/imprint.xhtml"].itertext())
-    assert imprint.count("Einde O’Callaghan for the Trotsky Internet Archive") == 2
+    # "Transcription/HTML Markup: Einde O’Callaghan for the Trotsky Internet Archive.": people
+    assert imprint.count("Transcribed and marked up by Einde O’Callaghan.") == 2
     assert "The Militant, Vol. V No. 35 (Whole No. 131), 27 August 1934, p.\u00a01." in imprint
     assert "The Militant, Vol. VI No. 47, 14 October 1933, p.\u00a03." in imprint
     assert imprint.count("Creative Commons Attribution-ShareAlike 2.0") >= 3

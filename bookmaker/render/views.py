@@ -21,6 +21,7 @@ from ..model import (Article, Block, Book, Cell, Chapter, FrontMatter, Dateline,
                     LineBreak, Link, ListBlock, Note, NoteRef, Paragraph, Person,
                     Preformatted, Quote, Separator, Signature, SmallCaps, Speech, Strong,
                     Table, Text, DefinitionList, blocks_text, plain_text)
+from ..people import contributors, credit_lines, credits_of, document_authors
 from ..theme import Theme
 from ..typography import smarten, tie
 
@@ -366,6 +367,7 @@ def make_environment(theme: Theme, extra: Sequence[Path] = ()) -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["names"] = names
+    env.filters["credits"] = credits_of  # an attribution's credits, read into people
     return env
 
 
@@ -388,6 +390,8 @@ def book_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
         "front": front,
         "toc": toc,
         "transcribed": transcribers(book),
+        "credited": credit_lines(book),            # the colophon's "Transcribed by …" lines
+        "document_authors": document_authors(book),  # a document's Author metadata
         "family": theme.family,
         "show_credits": True,
         "notes_here": True,
@@ -481,11 +485,5 @@ def front_view(item: FrontMatter, *, hbase: int = 1, file: str = "") -> ChapterV
 
 
 def transcribers(book: Book) -> list[str]:
-    """Everyone who transcribed an article, once each, names only."""
-    seen: dict[str, None] = {}
-    for ch in book.chapters:
-        for t in ch.article.attribution.transcribers:
-            name = re.split(r"\s+(?:for|of|from)\s+(?:the\s+)?[A-Z]", t)[0].strip(" .,;")
-            if name:
-                seen.setdefault(name, None)
-    return list(seen)
+    """Everyone who transcribed an article, once each, names only (see `people`)."""
+    return [c.name for c in contributors(book) if "trc" in c.credited]

@@ -100,7 +100,7 @@ def _ncx(entries: list[TocEntry]) -> list[object]:
 
 
 def _metadata(eb: Any, book: Book, a11y: list[tuple[str, str]]) -> None:
-    from ...render.views import transcribers
+    from ...people import contributors, person_key
 
     md = book.metadata
     eb.set_identifier(md.identifier)
@@ -109,13 +109,26 @@ def _metadata(eb: Any, book: Book, a11y: list[tuple[str, str]]) -> None:
         eb.add_metadata("DC", "title", md.subtitle, {"id": "subtitle"})
         eb.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
     eb.set_language(md.language)
+    creators: dict[str, tuple[str, set[str]]] = {}  # key -> (its dc:creator's id, its roles)
     for role, people in (("aut", md.authors), ("edt", md.editors), ("trl", md.translators)):
         for i, person in enumerate(people):
             eb.add_author(person.name, role=role, uid=f"{role}{i}")
-    for i, name in enumerate(transcribers(book)):
-        eb.add_metadata("DC", "contributor", name, {"id": f"trc{i}"})
-        eb.add_metadata(None, "meta", "trc", {"refines": f"#trc{i}", "property": "role",
-                                              "scheme": "marc:relators"})
+            creators.setdefault(person_key(person.name), (f"{role}{i}", set()))[1].add(role)
+    # Everyone else once, one person to a dc:contributor, with every role they had in
+    # the book: the articles' authors, transcribers, markup editors, proofreaders, …
+    others = 0
+    for person in contributors(book):
+        creator = next((creators[k] for k in person.keys if k in creators), None)
+        if creator is not None:
+            uid, had = creator
+            roles = [r for r in person.roles if r not in had]
+        else:
+            others += 1
+            uid, roles = f"ctb{others}", list(person.roles)
+            eb.add_metadata("DC", "contributor", person.name, {"id": uid})
+        for role in roles:
+            eb.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role",
+                                                 "scheme": "marc:relators"})
     if md.publisher:
         eb.add_metadata("DC", "publisher", md.publisher)
     if md.date:

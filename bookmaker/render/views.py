@@ -26,7 +26,7 @@ from ..theme import Theme
 from ..typography import smarten, tie
 
 __all__ = ["ChapterView", "NoteView", "SectionView", "chapter_view", "make_environment",
-           "names", "book_context", "chapter_views", "short_title",
+           "names", "book_context", "chapter_views", "short_title", "chapter_level",
            "TocEntry", "toc_tree", "front_view", "transcribers"]
 
 
@@ -46,7 +46,7 @@ class NoteView:
 class SectionView:
     id: str
     title: str
-    level: int
+    level: int  # its depth below the chapter's title: 1 directly under it, 2 under a section…
 
 
 @dataclass
@@ -60,6 +60,7 @@ class ChapterView:
     authors: str
     file: str = ""
     opens_part: bool = False  # the first chapter of its part: the part page precedes it
+    images: list[str] = field(default_factory=list)  # the alt text of each image it shows
 
     @property
     def short_title(self) -> str:
@@ -77,6 +78,15 @@ def short_title(title: str, limit: int = 48) -> str:
             return head.rstrip(" ,;:")
     cut = title[: limit - 1].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:") + "…"
+
+
+def chapter_level(book: Book, *, own_document: bool) -> int:
+    """The heading level of a chapter's title, so that the book's headings nest
+    without gaps: in a document of its own (an EPUB's chapter) h1, or h2 in a
+    book with parts (its part's title is h1); in the whole book as one document
+    (the PDF, the HTML edition) one level lower, under the book's title. Its
+    sections follow from there (`chapter_view`'s `hbase`)."""
+    return (1 if own_document else 2) + (1 if book.parts else 0)
 
 
 def names(people: Iterable[Person]) -> str:
@@ -107,6 +117,19 @@ class _Renderer:
         self.hbase = hbase
         self.calls: dict[str, list[str]] = {}
         self.sections: list[SectionView] = []
+        self.alts: list[str] = []  # of the images shown
+        # the source levels of the headings open above the next one (see `depth`)
+        self.open: list[int] = []
+
+    def depth(self, level: int) -> int:
+        """A heading's depth below the chapter's title, from its source level:
+        the chapter's own top level is 1, whatever the source used (MIA pages
+        put sections in h3 or h4), and no heading is more than one below the
+        heading before it (a source's h1 then h3 gives 1 then 2)."""
+        while self.open and self.open[-1] >= level:
+            self.open.pop()
+        self.open.append(level)
+        return len(self.open)
 
     def note_id(self, note: Note) -> str:
         return f"{self.cid}-note-{note.label or note.id}"
@@ -195,9 +218,10 @@ class _Renderer:
             cls = f' class="{escape(b.role)}"' if b.role else ""
             return f"<p{cls}>{self.inlines(b.content)}</p>"
         if isinstance(b, Heading):
-            level = min(6, self.hbase + b.level)
+            depth = self.depth(b.level)
+            level = min(6, self.hbase + depth)
             sid = f"{self.cid}-s{len(self.sections) + 1}"
-            self.sections.append(SectionView(sid, plain_text(b.content), b.level))
+            self.sections.append(SectionView(sid, plain_text(b.content), depth))
             return f'<h{level} id="{sid}">{self.inlines(b.content)}</h{level}>'
         if isinstance(b, Speech):
             return (f'<p class="speech"><span class="speaker">{escape(b.label)}</span> '
@@ -225,6 +249,7 @@ class _Renderer:
                 return (f'<figure class="figure missing-image"><p class="image-alt">[Image: {alt}]</p>'
                         + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
             caption_html = f"<figcaption>{caption}</figcaption>" if caption else ""
+            self.alts.append(b.alt)
             return (f'<figure class="figure"><img src="{escape(href)}" alt="{escape(b.alt)}"/>'
                     f"{caption_html}</figure>")
         if isinstance(b, Table):
@@ -314,6 +339,9 @@ def chapter_view(chapter: Chapter, *, notes: str = "link", hbase: int = 1,
                  images: ImageResolver | None = None) -> ChapterView:
     """Render one chapter's body and notes to HTML fragments.
 
+    `hbase` is the level of the chapter's title (`chapter_level`): its headings
+    are renumbered from there, its top level at `hbase + 1`.
+
     `notes_file` is the document holding the notes when they are not in the
     chapter's own (EPUB book-end notes); backlinks then name the chapter's file.
     """
@@ -321,13 +349,14 @@ def chapter_view(chapter: Chapter, *, notes: str = "link", hbase: int = 1,
     body = r.blocks(chapter.article.blocks)
     note_views: list[NoteView] = []
     if notes == "link":
+        r.open = [0]  # a heading in a note lies under the notes' own title
         for note in chapter.article.notes:
             html = r.blocks(note.blocks)
             back = [f"{file if notes_file else ''}#{c}" for c in r.calls.get(note.id, [])]
             note_views.append(NoteView(r.note_id(note), note.label, Markup(html), back))
     return ChapterView(chapter=chapter, id=chapter.id, title=chapter.article.title,
                        body=Markup(body), notes=note_views, sections=r.sections,
-                       authors=names(chapter.authors), file=file)
+                       authors=names(chapter.authors), file=file, images=r.alts)
 
 
 def make_environment(theme: Theme, extra: Sequence[Path] = ()) -> Environment:
@@ -350,6 +379,10 @@ def book_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
     ctx: dict[str, object] = {
         "book": book,
         "meta": md,
+        # the level of a chapter's title in the whole book as one document (book.html.j2)
+        "chapter_h": chapter_level(book, own_document=False),
+        # titles more than one chapter has: what names a chapter's landmarks needs more
+        "shared_titles": _shared_titles(chapters),
         "authors": names(md.authors),
         "lang": md.language,
         "parts": book.parts,
@@ -380,6 +413,14 @@ def book_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
     }
     ctx.update(extra)
     return ctx
+
+
+def _shared_titles(chapters: Sequence[ChapterView]) -> frozenset[str]:
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for view in chapters:
+        (shared if view.title in seen else seen).add(view.title)
+    return frozenset(shared)
 
 
 def chapter_views(book: Book, *, notes: str, hbase: int,

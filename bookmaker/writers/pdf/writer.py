@@ -25,7 +25,8 @@ from urllib.parse import unquote, urlsplit
 from ...errors import WriterError
 from ...files import source_date_epoch
 from ...model import Book
-from ...render.views import book_context, chapter_views, front_view, make_environment, toc_tree
+from ...render.views import (book_context, chapter_level, chapter_views, front_view,
+                             make_environment, toc_tree)
 from ...resources import MAX_DATA_URL, LocalResources
 from ...theme import Theme, load_theme
 from .. import WriteOptions
@@ -259,7 +260,7 @@ class PdfWriter:
             found = res.find(src, chapter)  # type: ignore[arg-type]
             return found.as_uri() if isinstance(found, Path) else found
 
-        hbase = 3 if book.parts else 2
+        hbase = chapter_level(book, own_document=False)
         views = chapter_views(book, notes="footnote", hbase=hbase, images=image)
         fronts = [front_view(fm, hbase=2) for fm in book.front_matter]
         toc = toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")])

@@ -50,6 +50,7 @@ class _Ctx:
 def _set_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
         obj = ctx.find_object(_Ctx)
+        assert obj is not None  # the group made it before any option of a command
         setattr(obj, param.name or "", True)
         obj.show_logs()  # -q and -v after the command count for the logs too
 

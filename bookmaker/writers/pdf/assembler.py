@@ -620,9 +620,9 @@ class Assembler:
         catalog_entries: dict[str, bytes] = {}
         info = identifier = None
         if document:  # the document: metadata, language, viewer preferences, output intents
-            for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents", "/Metadata"):
-                if key in root:
-                    catalog_entries[key] = copier.value(root[key])
+            for entry in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents", "/Metadata"):
+                if entry in root:
+                    catalog_entries[entry] = copier.value(root[entry])
             if "/Info" in src.trailer:
                 info = copier.ref(src.trailer.Info.objgen)
             ident = src.trailer.get("/ID")
@@ -656,7 +656,7 @@ class Assembler:
             out.add(self.document, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ] >>" % (
                 tree, b" ".join(kids)))
             out.add(parent_tree, b"<< /Nums [ %s ] >>" % b" ".join(sorted(
-                self.parent_nums, key=lambda entry: int(entry.split(b" ", 1)[0]))))
+                self.parent_nums, key=lambda entry: int(bytes(entry).split(b" ", 1)[0]))))
             role_map = (b" /RoleMap << %s >>" % b" ".join(b"%s %s" % kv for kv in sorted(self.role_map.items()))
                         if self.role_map else b"")
             out.add(tree, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R"
@@ -676,7 +676,7 @@ class Assembler:
     def _outline(self, nodes: Sequence[OutlineNode]) -> int:
         root = self.out.new()
         first, last, count = self._outline_level(root, nodes)
-        if first is None:
+        if first is None or last is None:
             self.out.add(root, b"<< /Type /Outlines /Count 0 >>")
         else:
             self.out.add(root, b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>"
@@ -695,7 +695,7 @@ class Assembler:
                 entries.append(b"/Prev %d 0 R" % numbers[i - 1])
             if i + 1 < len(numbers):
                 entries.append(b"/Next %d 0 R" % numbers[i + 1])
-            if first is not None:
+            if first is not None and last is not None:
                 entries.append(b"/First %d 0 R /Last %d 0 R /Count %d" % (first, last, count))
             self.out.add(number, b"<< %s >>" % b" ".join(entries))
             total += 1 + count

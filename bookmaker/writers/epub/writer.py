@@ -32,7 +32,7 @@ from .archive import ENGINE, Member, deflate, stored, write_zip
 from .. import WriteOptions
 
 if TYPE_CHECKING:
-    from ...render.views import TocEntry
+    from ...render.context import TocEntry
 
 __all__ = ["EpubWriter", "ACCESSIBILITY"]
 
@@ -240,7 +240,8 @@ def _unhead(data: bytes) -> tuple[str, list[Any], list[Any], str]:
     """The title, notes, sections and authors of `_head`; ValueError if damaged."""
     from markupsafe import Markup
 
-    from ...render.views import NoteView, SectionView
+    from ...render.blocks import SectionView
+    from ...render.views import NoteView
 
     title, notes, sections, authors = json.loads(data.decode("utf-8", "surrogatepass"))
     if type(title) is not str or type(authors) is not str:
@@ -408,7 +409,8 @@ class _Epub:
     def write(self, out: BinaryIO) -> None:
         from markupsafe import Markup
 
-        from ...render.views import book_context, front_view, make_environment, toc_tree
+        from ...render.context import book_context, front_view, toc_tree
+        from ...render.environment import make_environment
         from ...resources import LocalResources
         from ...theme import load_theme
 

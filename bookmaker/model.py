@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TypeVar, Union
+from typing import Union
 
 __all__ = [
     "Text", "Emphasis", "Strong", "SmallCaps", "NoteRef", "Link", "LineBreak", "Inline",
@@ -21,7 +21,6 @@ __all__ = [
 ]
 
 _frozen = dict(frozen=True, slots=True)
-_T = TypeVar("_T")
 
 
 # --- inlines -----------------------------------------------------------------
@@ -447,25 +446,28 @@ def _map_parts(b: Block, inlines: Callable[[tuple[Inline, ...]], tuple[Inline, .
         return b if _same(caption, b.caption) else replace(b, caption=caption)
     if isinstance(b, Table):
         caption = inlines(b.caption)
-        rows = tuple(tuple(_same_or(c, content=inlines(c.content)) for c in row) for row in b.rows)
+        rows = tuple(tuple(_cell(c, inlines(c.content)) for c in row) for row in b.rows)
         if _same(caption, b.caption) and _same(rows, b.rows):
             return b
         return replace(b, rows=rows, caption=caption)
     if isinstance(b, DefinitionList):
-        items = tuple(_same_or(d, term=inlines(d.term),
-                               definitions=tuple(blocks(x) for x in d.definitions))
+        terms = tuple(_definition(d, inlines(d.term), tuple(blocks(x) for x in d.definitions))
                       for d in b.items)
-        return b if _same(items, b.items) else replace(b, items=items)
+        return b if _same(terms, b.items) else replace(b, items=terms)
     if isinstance(b, (Separator, Preformatted)):
         return b
     raise TypeError(f"not a block: {b!r}")
 
 
-def _same_or(node: _T, **changes: object) -> _T:
-    """`node` when every change leaves its field as it is, else a copy with them."""
-    if all(_same(v, getattr(node, k)) for k, v in changes.items()):
-        return node
-    return replace(node, **changes)
+def _cell(cell: Cell, content: tuple[Inline, ...]) -> Cell:
+    return cell if _same(content, cell.content) else replace(cell, content=content)
+
+
+def _definition(d: Definition, term: tuple[Inline, ...],
+                definitions: tuple[tuple[Block, ...], ...]) -> Definition:
+    if _same(term, d.term) and _same(definitions, d.definitions):
+        return d
+    return replace(d, term=term, definitions=definitions)
 
 
 def _same(new: object, old: object) -> bool:

@@ -22,7 +22,7 @@ from ..model import (Block, Cell, Chapter, Dateline, DefinitionList, Emphasis, F
                      blocks_text, plain_text)
 from ..typography import smarten, tie
 
-__all__ = ["BlockRenderer", "SectionView", "ImageResolver", "NotePieces"]
+__all__ = ["BlockRenderer", "SectionView", "ImageResolver", "NotePieces", "whole_note"]
 
 
 # (src as the source wrote it, the chapter) -> the href to use, or None to leave it out
@@ -31,7 +31,8 @@ ImageResolver = Callable[[str, Chapter], "str | None"]
 NotePieces = Callable[[str], "list[str]"]
 
 
-def _whole(text: str) -> list[str]:
+def whole_note(text: str) -> list[str]:
+    """A footnote in one piece (the renderer's default `note_pieces`)."""
     return [text]
 
 
@@ -55,7 +56,7 @@ class BlockRenderer:
 
     def __init__(self, chapter: Chapter, notes_mode: str, hbase: int, notes_file: str = "",
                  images: ImageResolver | None = None,
-                 note_pieces: NotePieces = _whole) -> None:
+                 note_pieces: NotePieces = whole_note) -> None:
         self.cid = chapter.id
         self.chapter = chapter
         self.notes_file = notes_file
@@ -189,10 +190,10 @@ class BlockRenderer:
         if isinstance(b, Table):
             return self.table(b)
         if isinstance(b, DefinitionList):
-            items = [f"<dt>{self.inlines(d.term)}</dt>"
+            terms = [f"<dt>{self.inlines(d.term)}</dt>"
                      + "".join(f"\n<dd>{self.list_item(x)}</dd>" for x in d.definitions)
                      for d in b.items]
-            return '<dl class="definitions">\n' + "\n".join(items) + "\n</dl>"
+            return '<dl class="definitions">\n' + "\n".join(terms) + "\n</dl>"
         raise TypeError(f"not a block: {b!r}")
 
     def table(self, t: Table) -> str:

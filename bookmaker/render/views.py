@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from ..model import Book, Chapter
-from .blocks import BlockRenderer, ImageResolver, NotePieces, SectionView, _whole
+from .blocks import BlockRenderer, ImageResolver, NotePieces, SectionView, whole_note
 from .environment import names
 
 __all__ = ["ChapterView", "NoteView", "SectionView", "chapter_view", "chapter_views",
@@ -58,7 +58,7 @@ def short_title(title: str, limit: int = 48) -> str:
 def chapter_view(chapter: Chapter, *, notes: str = "link", hbase: int = 1,
                  file: str = "", notes_file: str = "",
                  images: ImageResolver | None = None,
-                 note_pieces: NotePieces = _whole) -> ChapterView:
+                 note_pieces: NotePieces = whole_note) -> ChapterView:
     """Render one chapter's body and notes to HTML fragments.
 
     `notes_file` is the document holding the notes when they are not in the
@@ -81,7 +81,7 @@ def chapter_view(chapter: Chapter, *, notes: str = "link", hbase: int = 1,
 def chapter_views(book: Book, *, notes: str, hbase: int,
                   file_of: Callable[[Chapter], str] | None = None,
                   notes_file: str = "", images: ImageResolver | None = None,
-                  note_pieces: NotePieces = _whole) -> list[ChapterView]:
+                  note_pieces: NotePieces = whole_note) -> list[ChapterView]:
     """Every chapter's view, each told whether it opens its part."""
     views = [chapter_view(ch, notes=notes, hbase=hbase, file=file_of(ch) if file_of else "",
                           notes_file=notes_file, images=images, note_pieces=note_pieces)

@@ -7,7 +7,7 @@ import io
 from PIL import Image, ImageDraw, ImageFont
 
 from .model import Metadata
-from .render.views import names
+from .render.environment import names
 from .theme import Theme
 
 __all__ = ["make_cover", "COVER_SIZE", "MIN_SIZE", "fit_text"]

@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..assembly import assemble
-from ..errors import (BookmakerError, LicenceError, SourceError, SpecError, WriterError,
-                     EXIT_INTERNAL)
+from ..errors import (BookmakerError, LicenceError, SourceError, SpecError, TemplateError,
+                     WriterError, EXIT_INTERNAL)
 from ..files import clear_in_the_way, sha256_file, temp_beside
 from ..licences import check_book_licences
 from ..model import Article, Book, FrontMatter, Metadata, Person
@@ -619,7 +619,7 @@ class _Result(NamedTuple):
 
 _ERRORS: dict[str, type[BookmakerError]] = {
     c.__name__: c for c in (BookmakerError, SpecError, SourceError, LicenceError, WriterError,
-                            _InternalError)}
+                            TemplateError, _InternalError)}
 
 
 def _write_temporary(target: Target, book: Book, options: WriteOptions) -> Path:
@@ -833,6 +833,11 @@ def _write_sums(dist: Path, hasher: _Hasher) -> bool:
         return False
     text = _sums_text(dist, hasher)
     sums = dist / SUMS_FILE
+    if not text:  # no book in dist/ (the only one failed as it was written): no sums
+        if sums.is_file():
+            sums.unlink()
+            return True
+        return False
     try:
         if sums.read_text(encoding="utf-8") == text:
             return False

@@ -9,8 +9,9 @@ from markupsafe import Markup
 
 from ..model import Book
 from ..resources import LocalResources
-from ..render.views import (book_context, chapter_level, chapter_views, front_view,
-                            make_environment, toc_tree)
+from ..render.context import book_context, front_view, toc_tree
+from ..render.environment import make_environment
+from ..render.views import chapter_level, chapter_views
 from ..theme import load_theme
 from . import WriteOptions
 

@@ -25,7 +25,7 @@ from ...licences import recognise_licence
 from ...model import (
     Article, Attribution, Block, Licence, Dateline, Emphasis, Heading, Inline, LineBreak, Link,
     ListBlock, Note, NoteRef, Paragraph, Person, Separator, Signature, SmallCaps, Speech,
-    Strong, Table, Text,
+    Strong, Text, walk,
 )
 
 __all__ = ["Unit", "build_article", "WARNING_KINDS", "warning_kind", "split_calls",
@@ -474,13 +474,7 @@ _STATEMENT = re.compile(r"(?i)\s*(?:copyleft|copyright|public domain|licen[cs]e)
 
 
 def _hrefs(nodes: Sequence[Inline] | None) -> list[str]:
-    out: list[str] = []
-    for node in nodes or ():
-        if isinstance(node, Link):
-            out.append(node.href)
-        if isinstance(node, (Emphasis, Strong, SmallCaps, Link)):
-            out += _hrefs(node.children)
-    return out
+    return [node.href for node in walk(nodes or ()) if isinstance(node, Link)]
 
 
 def _licence_elsewhere(units: Sequence[Unit]) -> Licence | None:
@@ -973,31 +967,6 @@ def read_anchored_notes(note_units: list[Unit], all_units: list[Unit]
 
 
 def _refs(unit: Unit) -> list[str]:
-    found: list[str] = []
-
-    def walk(nodes: Sequence[Inline]) -> None:
-        for node in nodes:
-            if isinstance(node, NoteRef):
-                found.append(node.note_id)
-            elif isinstance(node, (Emphasis, Strong, SmallCaps, Link)):
-                walk(node.children)
-
-    walk(unit.content or ())
-    if unit.block is not None:
-        from ...model import Quote
-        blocks = [unit.block]
-        while blocks:
-            b = blocks.pop()
-            if isinstance(b, (Paragraph, Heading, Dateline, Signature, Speech)):
-                walk(b.content)
-            elif isinstance(b, Quote):
-                blocks.extend(b.blocks)
-            elif isinstance(b, ListBlock):
-                for item in b.items:
-                    blocks.extend(item)
-            elif isinstance(b, Table):
-                walk(b.caption)
-                for row in b.rows:
-                    for cell in row:
-                        walk(cell.content)
-    return found
+    """The note calls in a unit, in reading order (figure captions and cells too)."""
+    nodes = (*(unit.content or ()), *((unit.block,) if unit.block is not None else ()))
+    return [n.note_id for n in walk(nodes) if isinstance(n, NoteRef)]

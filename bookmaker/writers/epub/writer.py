@@ -32,7 +32,7 @@ from .archive import ENGINE, Member, deflate, stored, write_zip
 from .. import WriteOptions
 
 if TYPE_CHECKING:
-    from ...render.views import TocEntry
+    from ...render.context import TocEntry
 
 __all__ = ["EpubWriter", "accessibility", "parse_stamp"]
 
@@ -117,15 +117,15 @@ def _metadata(eb: Any, book: Book, a11y: list[tuple[str, str]]) -> None:
     # Everyone else once, one person to a dc:contributor, with every role they had in
     # the book: the articles' authors, transcribers, markup editors, proofreaders, …
     others = 0
-    for person in contributors(book):
-        creator = next((creators[k] for k in person.keys if k in creators), None)
+    for contributor in contributors(book):
+        creator = next((creators[k] for k in contributor.keys if k in creators), None)
         if creator is not None:
             uid, had = creator
-            roles = [r for r in person.roles if r not in had]
+            roles = [r for r in contributor.roles if r not in had]
         else:
             others += 1
-            uid, roles = f"ctb{others}", list(person.roles)
-            eb.add_metadata("DC", "contributor", person.name, {"id": uid})
+            uid, roles = f"ctb{others}", list(contributor.roles)
+            eb.add_metadata("DC", "contributor", contributor.name, {"id": uid})
         for role in roles:
             eb.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role",
                                                  "scheme": "marc:relators"})
@@ -258,7 +258,8 @@ def _unhead(data: bytes) -> tuple[str, list[Any], list[Any], str]:
     """The title, notes, sections and authors of `_head`; ValueError if damaged."""
     from markupsafe import Markup
 
-    from ...render.views import NoteView, SectionView
+    from ...render.blocks import SectionView
+    from ...render.views import NoteView
 
     title, notes, sections, authors = json.loads(data.decode("utf-8", "surrogatepass"))
     if type(title) is not str or type(authors) is not str:
@@ -429,7 +430,8 @@ class _Epub:
     def write(self, out: BinaryIO) -> None:
         from markupsafe import Markup
 
-        from ...render.views import book_context, front_view, make_environment, toc_tree
+        from ...render.context import book_context, front_view, toc_tree
+        from ...render.environment import make_environment
         from ...resources import LocalResources
         from ...theme import load_theme
 
@@ -616,4 +618,5 @@ class _Epub:
         eb.toc = _ncx(toc)
         eb.spine = [by_uid[uid] for uid in spine]
         files = _package(eb, md.modified, md.language)
-        return [self.members.by_key(n, key_of(key, n), lambda n=n: files[n]) for n in names]
+        return [self.members.by_key(n, key_of(key, n), lambda n=n: files[n])  # type: ignore[misc]
+                for n in names]

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...version import __version__
 from ...model import Book
-from ...render.views import TocEntry
+from ...render.context import TocEntry
 from ...resources import LocalResources
 from ...theme import load_theme
 from .. import WriteOptions

@@ -21,6 +21,8 @@ from ..model import (Article, Block, Book, Cell, Chapter, FrontMatter, Dateline,
                     LineBreak, Link, ListBlock, Note, NoteRef, Paragraph, Person,
                     Preformatted, Quote, Separator, Signature, SmallCaps, Speech, Strong,
                     Table, Text, DefinitionList, blocks_text, plain_text)
+from ..assembly import UNKNOWN_TIMESTAMP
+from ..dates import book_date
 from ..people import contributors, credit_lines, credits_of, document_authors
 from ..theme import Theme
 from ..typography import smarten, tie
@@ -339,6 +341,7 @@ def make_environment(theme: Theme, extra: Sequence[Path] = ()) -> Environment:
                       keep_trailing_newline=True)
     env.filters["names"] = names
     env.filters["credits"] = credits_of  # an attribution's credits, read into people
+    env.filters["date"] = book_date  # {{ article.date|date(lang) }}: as the language writes it
     return env
 
 
@@ -347,11 +350,16 @@ def book_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
                  **extra: object) -> dict[str, object]:
     """What every template may use."""
     md = book.metadata
+    # The build's own day, unless it is the stand-in for "unknown" (no date, no epoch).
+    made = md.modified[:10] if md.modified and md.modified != UNKNOWN_TIMESTAMP else None
     ctx: dict[str, object] = {
         "book": book,
         "meta": md,
         "authors": names(md.authors),
         "lang": md.language,
+        # Dates as the book's language writes them; "" when the book has none.
+        "edition_date": book_date(md.date or made, md.language),
+        "made_date": book_date(made, md.language),
         "parts": book.parts,
         "chapters": chapters,
         "front": front,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LicenceError, SpecError, UsageError
-from ..licences import KNOWN_LICENCES, licence_by_id
+from ..licences import KNOWN_LICENCES, licence_by_id, licence_problems
 from ..model import Licence, Metadata, Person
 
 __all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS",
@@ -347,6 +347,20 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
     return out
 
 
+def _check_overrides(r: _Reader, metadata: Metadata, articles: list[ArticleEntry]) -> None:
+    """A licence override meets the book's rules as a stated licence does (its reason
+    says why the editor sets it, and lifts none): refused here, naming its key."""
+    for entry in articles:
+        if entry.licence is None:
+            continue
+        found = licence_problems([(entry.key, entry.licence, None)],
+                                 book_licence=metadata.licence, commercial=metadata.commercial)
+        if found:
+            raise LicenceError(f"the article {found[0][1]} (a licence set by an override "
+                               "meets the rules a stated one does)", path=r.path,
+                               key=entry.key + ".licence")
+
+
 def _theme(r: _Reader, value: str | None) -> str:
     """A built-in theme's name, or the absolute path of a theme folder."""
     from ..theme import styles_root
@@ -601,6 +615,7 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
                      "with a 'path' (or use [[parts]])")
     else:
         articles = _entries(r, data["articles"], "articles", None, seen)
+    _check_overrides(r, metadata, articles)
 
     front: list[tuple[str, Path]] = []
     front_table = r.table(data.get("front", {}), "front", '[front] preface = "preface.md"')

@@ -70,6 +70,9 @@ _SHAPES = [
 ]
 # What may end a date as an information block writes it: "Written: November 1931."
 _TRAILING = re.compile(r"[\s.,;:]+$")
+# Two months of one year: "March-April 1913", "July/August 1923", "April–June 1938".
+_MONTH_RANGE = re.compile(_MONTH.format("first") + r"\s*(?P<sep>[-/–—])\s*"
+                          + _MONTH.format("month") + r",?\s+" + _YEAR)
 
 
 def parse_date(text: str) -> PartialDate | None:
@@ -136,16 +139,39 @@ def format_date(value: PartialDate, language: str = "en") -> str:
     return babel_dates.format_skeleton("y", day, locale=locale)
 
 
+def _month_range(text: str, language: str) -> str | None:
+    """"March-April 1913" in `language` ("mars-avril 1913"), keeping the source's mark."""
+    from babel import dates as babel_dates
+
+    match = _MONTH_RANGE.fullmatch(text)
+    if not match:
+        return None
+    first, last = _MONTHS.get(match["first"].lower()), _MONTHS.get(match["month"].lower())
+    if first is None or last is None:
+        return None
+    locale = locale_for(language)
+    year = int(match["year"])
+    if not 1 <= year <= 9999:
+        return None
+    start = babel_dates.get_month_names("wide", context="stand-alone", locale=locale)[first]
+    end = format_date(PartialDate(year, last), language)
+    return f"{start}{match['sep']}{end}"
+
+
 def book_date(text: str | None, language: str = "en") -> str:
     """A date as the book prints it: read and written in `language`, or, when it
     cannot be read, as the source wrote it without trailing punctuation.
+    Two months of one year ("March-April 1913") are written in `language` too.
     None or blank gives ""."""
     if text is None or not text.strip():
         return ""
+    text = _TRAILING.sub("", " ".join(text.split()))
+    if text.endswith(")") and "(" not in text:  # "1969)": a bracket left from the source
+        text = _TRAILING.sub("", text[:-1])
     found = parse_date(text)
     if found is not None:
         return format_date(found, language)
-    return _TRAILING.sub("", " ".join(text.split()))
+    return _month_range(text, language) or text
 
 
 # Words a date-like value may hold besides numbers: "March-April 1913", "Summer, 1961",

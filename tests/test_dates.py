@@ -50,8 +50,8 @@ CORPUS_DATES = [
 KEPT = [
     ("Winter 1995/96", "Winter 1995/96"),
     ("1936–37.", "1936–37"),
-    ("March-April 1913", "March-April 1913"),
-    ("April–June 1938", "April–June 1938"),
+    ("1927-1931", "1927-1931"),
+    ("1969)", "1969"),                  # a bracket left over from the source
     ("Spring 1966", "Spring 1966"),
     ("Decmber 1956", "Decmber 1956"),   # a misspelling is not guessed at
     ("Wimter 1965", "Wimter 1965"),
@@ -85,6 +85,16 @@ def test_dates_print_as_the_language_writes_them(text: str, en: str, fr: str, de
     assert book_date(text, "fr") == fr
     assert book_date(text, "de") == de
     assert book_date(text, "de-CH") == de  # a region without data of its own: the language's
+
+
+@pytest.mark.parametrize(("text", "en", "fr", "de"), [
+    ("March-April 1913", "March-April 1913", "mars-avril 1913", "März-April 1913"),
+    ("July/August 1923", "July/August 1923", "juillet/août 1923", "Juli/August 1923"),
+    ("April–June 1938", "April–June 1938", "avril–juin 1938", "April–Juni 1938"),
+])
+def test_two_months_of_a_year_are_translated_too(text: str, en: str, fr: str, de: str) -> None:
+    assert parse_date(text) is None
+    assert (book_date(text, "en"), book_date(text, "fr"), book_date(text, "de")) == (en, fr, de)
 
 
 def test_a_region_keeps_its_own_order() -> None:

@@ -22,6 +22,10 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 __all__ = ["PartialDate", "parse_date", "format_date", "book_date", "field_date",
            "locale_for"]
@@ -109,7 +113,7 @@ def parse_date(text: str) -> PartialDate | None:
 
 
 @lru_cache(maxsize=32)
-def locale_for(language: str) -> "object":
+def locale_for(language: str) -> "Locale":
     """The Babel locale a book in `language` (a BCP 47 tag) writes its dates with."""
     from babel import Locale, UnknownLocaleError  # imported late: Babel's data is large
 

@@ -11,9 +11,12 @@ from datetime import date, datetime, timezone
 from .model import (Article, Block, Book, Chapter, FrontMatter, Inline, Metadata, Note, NoteRef,
                     Part, map_inlines, walk)
 
-__all__ = ["assemble", "derive_identifier", "build_timestamp", "number_notes"]
+__all__ = ["assemble", "derive_identifier", "build_timestamp", "number_notes",
+           "UNKNOWN_TIMESTAMP"]
 
-_FALLBACK_DATE = "1980-01-01T00:00:00Z"  # the zip epoch: a fixed, honest "unknown"
+# The zip epoch: a fixed, honest "unknown" for the files' timestamps, never printed.
+UNKNOWN_TIMESTAMP = "1980-01-01T00:00:00Z"
+_FALLBACK_DATE = UNKNOWN_TIMESTAMP
 
 
 def derive_identifier(metadata: Metadata, articles: Sequence[Article]) -> str:

@@ -246,8 +246,9 @@ def watch_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None,
 @click.option("--out", default="dist", type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--language", default="en", help="The book's language (BCP 47).")
 @click.option("--licence-reason", default=None, metavar="TEXT",
-              help="Build even when the articles' licences forbid it (no statement, "
-                   "no derivatives, …), for this written reason, printed in the imprint.")
+              help="Build even when some articles' licences forbid it (no statement "
+                   "recognised, no derivatives, …), for this written reason, printed in "
+                   "the imprint for those articles only.")
 @_flags
 @click.pass_obj
 @_guard

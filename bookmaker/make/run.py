@@ -43,7 +43,7 @@ from ..assembly import assemble
 from ..errors import (BookmakerError, LicenceError, SourceError, SpecError, TemplateError,
                      WriterError, EXIT_INTERNAL)
 from ..files import clear_in_the_way, sha256_file, temp_beside
-from ..licences import check_book_licences
+from ..licences import check_book_licences, licence_problems
 from ..model import Article, Book, FrontMatter, Metadata, Person
 from .spec import (ArticleEntry, BookSpec, _load_spec, check_source_date_epoch, find_specs,
                    load_spec, slugify)
@@ -204,13 +204,17 @@ def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = N
         articles.append(article)
         if progress:
             progress(done, total)
+    # A spec's licence override is checked like a stated licence: its reason says why
+    # the editor sets that licence, and lifts no rule. The error names the override.
+    names = [a.attribution.origin or a.title for a in articles]
     try:
-        check_book_licences([(a.attribution.origin or a.title, a.attribution.licence,
-                              e.licence_reason) for a, e in zip(articles, spec.articles)],
+        check_book_licences([(n, a.attribution.licence, None) for n, a in zip(names, articles)],
                             book_licence=spec.metadata.licence,
                             commercial=spec.metadata.commercial)
     except LicenceError as exc:
-        raise LicenceError(exc.message, path=spec.path, key="articles") from None
+        entry = next((e for n, e in zip(names, spec.articles) if n == exc.path), None)
+        key = f"{entry.key}.licence" if entry is not None and entry.licence else "articles"
+        raise LicenceError(exc.message, path=spec.path, key=key) from None
     parts: list[tuple[str, int]] = []
     for index, title in enumerate(spec.parts):
         first = next(i for i, e in enumerate(spec.articles) if e.part == index)
@@ -1056,11 +1060,15 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
     chosen = [get_writer(f) for f in formats]  # fail early on an unknown writer
     check_source_date_epoch()
     read = [read_article(a) for a in articles]
-    check_book_licences([(a.attribution.origin or a.title, a.attribution.licence, licence_reason)
-                         for a in read])
-    if licence_reason:
-        read = [replace(a, attribution=replace(a.attribution, licence_reason=licence_reason))
-                for a in read]
+    entries = [(a.attribution.origin or a.title, a.attribution.licence) for a in read]
+    # The reason goes to the articles that need it (no licence recognised, or one the
+    # rules refuse), and is printed for them only.
+    needing = {name for name, _ in licence_problems([(n, lic, None) for n, lic in entries])}
+    reason = licence_reason if licence_reason and licence_reason.strip() else None
+    check_book_licences([(n, lic, reason if n in needing else None) for n, lic in entries])
+    if reason:
+        read = [replace(a, attribution=replace(a.attribution, licence_reason=reason))
+                if n in needing else a for a, (n, _) in zip(read, entries)]
     metadata = Metadata(title=title, language=language,
                         authors=tuple(Person(a) for a in authors))
     book = assemble(read, metadata)

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import LicenceError, SpecError, UsageError
 from ..languages import is_language_tag
-from ..licences import KNOWN_LICENCES, licence_by_id
+from ..licences import KNOWN_LICENCES, licence_by_id, licence_problems
 from ..model import Licence, Metadata, Person
 from ..tomlfile import MAX_NESTING, load_toml
 
@@ -343,6 +343,20 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
     return out
 
 
+def _check_overrides(r: _Reader, metadata: Metadata, articles: list[ArticleEntry]) -> None:
+    """A licence override meets the book's rules as a stated licence does (its reason
+    says why the editor sets it, and lifts none): refused here, naming its key."""
+    for entry in articles:
+        if entry.licence is None:
+            continue
+        found = licence_problems([(entry.key, entry.licence, None)],
+                                 book_licence=metadata.licence, commercial=metadata.commercial)
+        if found:
+            raise LicenceError(f"the article {found[0][1]} (a licence set by an override "
+                               "meets the rules a stated one does)", path=r.path,
+                               key=entry.key + ".licence")
+
+
 def _theme(r: _Reader, value: str | None) -> str:
     """A built-in theme's name, or the absolute path of a theme folder."""
     from ..theme import styles_root
@@ -570,6 +584,7 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
                      "with a 'path' (or use [[parts]])")
     else:
         articles = _entries(r, data["articles"], "articles", None, seen)
+    _check_overrides(r, metadata, articles)
 
     front: list[tuple[str, Path]] = []
     front_table = r.table(data.get("front", {}), "front", '[front] preface = "preface.md"')

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ..assembly import UNKNOWN_TIMESTAMP
+from ..dates import book_date
 from ..model import Article, Book, Chapter, FrontMatter
 from ..people import contributors, credit_lines, document_authors
 from ..theme import Theme
@@ -28,6 +30,8 @@ def book_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
     are not here: a template shared by writers tests them with `is defined` or
     `default`, so the EPUB and HTML contexts carry no print vocabulary."""
     md = book.metadata
+    # The build's own day, unless it is the stand-in for "unknown" (no date, no epoch).
+    made = md.modified[:10] if md.modified and md.modified != UNKNOWN_TIMESTAMP else None
     ctx: dict[str, object] = {
         "book": book,
         "meta": md,
@@ -37,6 +41,9 @@ def book_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
         "shared_titles": _shared_titles(chapters),
         "authors": names(md.authors),
         "lang": md.language,
+        # Dates as the book's language writes them; "" when the book has none.
+        "edition_date": book_date(md.date or made, md.language),
+        "made_date": book_date(made, md.language),
         "parts": book.parts,
         "chapters": chapters,
         "front": front,

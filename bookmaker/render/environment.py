@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
+from ..dates import book_date
 from ..errors import TemplateError
 from ..model import Person
 from ..people import credits_of
@@ -76,6 +77,7 @@ def make_environment(theme: Theme, extra: Sequence[Path] = ()) -> Environment:
                           keep_trailing_newline=True)
     env.filters["names"] = names
     env.filters["credits"] = credits_of  # an attribution's credits, read into people
+    env.filters["date"] = book_date  # {{ article.date|date(lang) }}: as the language writes it
     env.template_folders = [str(p) for p in [*extra, theme.templates]]
     return env
 

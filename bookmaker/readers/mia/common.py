@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
+from ...dates import field_date
 from ...errors import SourceError
 from ...licences import recognise_licence
 from ...model import (
@@ -29,7 +30,7 @@ from ...model import (
 )
 
 __all__ = ["Unit", "build_article", "WARNING_KINDS", "warning_kind", "split_calls",
-           "is_furniture", "CONTROL", "add_controls", "note_warnings"]
+           "is_furniture", "CONTROL", "add_controls", "note_warnings", "dated_field"]
 
 Ids = AbstractSet[str]  # the ids of an article's notes
 
@@ -413,6 +414,23 @@ def attribution(fields: Sequence[tuple[str, str]], name: str,
 
 # --- the article ----------------------------------------------------------------------
 
+# The fields whose value dates the text itself, best first (not "Published": a
+# reprint's date is no date of the text).
+_DATE_FIELDS = ("written", "delivered", "date")
+
+
+def dated_field(fields: Sequence[tuple[str, str]]) -> str | None:
+    """The date the information block gives the text ("Written: November 1931."),
+    without its trailing punctuation, when the header has no date line."""
+    for wanted in _DATE_FIELDS:
+        for label, value in fields:
+            if label.strip().lower() == wanted:
+                found = field_date(value)
+                if found:
+                    return found
+    return None
+
+
 def build_article(units: list[Unit], *, name: str, warnings: list[str],
                   anchored_notes: bool = False) -> Article:
     """The article these units make. `anchored_notes`: the units' `note` fields say
@@ -440,7 +458,7 @@ def build_article(units: list[Unit], *, name: str, warnings: list[str],
     if attrib.licence is None:  # a statement outside the information block
         attrib = replace(attrib, licence=_licence_elsewhere(units))
     return Article(title=head.title, subtitle=head.subtitle, authors=head.authors,
-                   date=head.date, blocks=head.extra + body, notes=notes,
+                   date=head.date or dated_field(head.fields), blocks=head.extra + body, notes=notes,
                    attribution=attrib, warnings=tuple(warnings + note_warnings))
 
 

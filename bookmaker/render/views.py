@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from ..addresses import resolve_link
 from ..model import (Article, Block, Book, Cell, Chapter, FrontMatter, Dateline, Emphasis, Figure, Heading, Inline,
                     LineBreak, Link, ListBlock, Note, NoteRef, Paragraph, Person,
                     Preformatted, Quote, Separator, Signature, SmallCaps, Speech, Strong,
@@ -110,6 +111,7 @@ class _Renderer:
                  images: ImageResolver | None = None) -> None:
         self.cid = chapter.id
         self.chapter = chapter
+        self.base = chapter.article.attribution.url  # what relative links are resolved against
         self.notes_file = notes_file
         self.images = images
         self.notes = {n.id: n for n in chapter.article.notes}
@@ -162,13 +164,19 @@ class _Renderer:
         if isinstance(node, LineBreak):
             return "<br/>"
         if isinstance(node, Link):
-            if not _LINKABLE.match(node.href):  # a file's path or data: URL: nothing to follow
-                return self.inlines(node.children)
+            href: str | None = node.href
+            if not _LINKABLE.match(node.href):
+                # relative to its page: followed when the article's address is known,
+                # else (or a data: URL, a file's path) nothing to follow
+                href = resolve_link(node.href, self.base)
+                if href is None:
+                    return self.inlines(node.children)
+            assert href is not None
             # External links are marked: print shows their address after the text.
-            external = node.href.startswith(("http://", "https://"))
-            bare = plain_text(node.children).strip() in (node.href, node.href.split("://", 1)[-1])
+            external = href.startswith(("http://", "https://"))
+            bare = plain_text(node.children).strip() in (href, href.split("://", 1)[-1])
             cls = f' class="external{" bare" if bare else ""}"' if external else ""
-            return f'<a href="{escape(node.href)}"{cls}>{self.inlines(node.children)}</a>'
+            return f'<a href="{escape(href)}"{cls}>{self.inlines(node.children)}</a>'
         if isinstance(node, NoteRef):
             return self.noteref(node)
         raise TypeError(f"not an inline: {node!r}")

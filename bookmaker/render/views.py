@@ -22,6 +22,7 @@ from ..model import (Article, Block, Book, Cell, Chapter, FrontMatter, Dateline,
                     LineBreak, Link, ListBlock, Note, NoteRef, Paragraph, Person,
                     Preformatted, Quote, Separator, Signature, SmallCaps, Speech, Strong,
                     Table, Text, DefinitionList, blocks_text, plain_text)
+from ..note_refs import NOTE_LINK
 from ..people import contributors, credit_lines, credits_of, document_authors
 from ..theme import Theme
 from ..typography import smarten, tie
@@ -165,6 +166,8 @@ class _Renderer:
             return "<br/>"
         if isinstance(node, Link):
             href: str | None = node.href
+            if node.href.startswith(NOTE_LINK):  # "see note 16": a link to that note
+                return self.note_link(node)
             if not _LINKABLE.match(node.href):
                 # relative to its page: followed when the article's address is known,
                 # else (or a data: URL, a file's path) nothing to follow
@@ -180,6 +183,14 @@ class _Renderer:
         if isinstance(node, NoteRef):
             return self.noteref(node)
         raise TypeError(f"not an inline: {node!r}")
+
+    def note_link(self, node: Link) -> str:
+        """A note's number in a note's text ("see note 16"), linked to that note."""
+        note = self.notes.get(node.href[len(NOTE_LINK):])
+        if note is None:
+            return self.inlines(node.children)
+        return (f'<a class="note-xref" href="{self.notes_file}#{self.note_id(note)}">'
+                f"{self.inlines(node.children)}</a>")
 
     def noteref(self, ref: NoteRef) -> str:
         note = self.notes.get(ref.note_id)

@@ -18,7 +18,7 @@ from bookmaker.cli import cli
 from bookmaker.model import Chapter, Link
 from bookmaker.render.views import chapter_view
 from conftest import SHARED
-from helpers import NS, epub_docs
+from helpers import NS, epub_docs, epubcheck_messages
 
 MIA = SHARED / "corpus" / "mia"
 # the page the issue names: relative links in its body ("my letter to the
@@ -110,6 +110,17 @@ def test_bad_urls_are_spec_errors_naming_the_key(tmp_path: Path, urls: str, key:
     assert err.value.key == key and words in err.value.message
 
 
+def test_an_article_url_on_a_glob_of_several_files_is_refused(tmp_path: Path) -> None:
+    project = _project(tmp_path, "")
+    spec = project / "content" / "book.toml"
+    spec.write_text(spec.read_text(encoding="utf-8").split("[[articles]]")[0]
+                    + '[[articles]]\npath = "mia/archive/*/*/*/*.htm"\nurl = "https://x.example/"\n',
+                    encoding="utf-8")
+    with pytest.raises(SpecError) as err:
+        load_spec(spec)
+    assert err.value.key == "articles[0].url" and "[urls]" in err.value.message
+
+
 def test_a_bad_article_url_names_its_key(tmp_path: Path) -> None:
     project = _project(tmp_path, "", extra='url = "../24.htm"', pages=(MORROW,))
     with pytest.raises(SpecError) as err:
@@ -172,6 +183,9 @@ def test_a_book_prints_and_links_each_address_and_never_a_local_path(tmp_path: P
     chapter = next(t for t in texts.values() if "my letter to the European" in t)
     assert 'href="https://www.marxists.org/archive/morrow-felix/1945/07/european-perspectives.htm"' \
         in chapter
+    notes = "".join(texts.values())  # lp.htm's "See note 22", now 11, links to its note
+    assert re.search(r'<a class="note-xref" href="[^"]*#ch002-note-11">11</a>', notes)
+    assert epubcheck_messages(epub) == []
 
 
 def test_without_an_address_dc_source_is_no_local_path(tmp_path: Path) -> None:

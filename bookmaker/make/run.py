@@ -1089,8 +1089,10 @@ def _url_folders(urls: Sequence[tuple[str, str]]) -> list[tuple[Path, str]]:
     """`--url` pairs checked: an existing folder, an absolute http(s) address."""
     out: list[tuple[Path, str]] = []
     for folder, address in urls:
-        url = check_url(address, lambda m, f=folder: UsageError(f"{f}={address}: {m}",
-                                                              key="--url"))
+        def fail(message: str, pair: str = f"{folder}={address}") -> UsageError:
+            return UsageError(f"{pair}: {message}", key="--url")
+
+        url = check_url(address, fail)
         path = Path(folder).resolve()
         if not path.is_dir():
             raise UsageError(f"{folder}={address}: no such folder: {folder}", key="--url")

@@ -14,6 +14,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -340,7 +341,7 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
         date = r.date(item, "date", key + ".")
         url = None
         if "url" in item:
-            url = check_url(item["url"], lambda m: r.fail(key + ".url", m))
+            url = check_url(item["url"], partial(r.fail, key + ".url"))
             if len(matches) > 1:
                 raise r.fail(key + ".url", f"found an address for the pattern {pattern!r}, "
                              f"which matches {len(matches)} files; give a folder's address "
@@ -360,7 +361,7 @@ def _urls(r: _Reader, value: Any) -> tuple[tuple[Path, str], ...]:
     out: list[tuple[Path, str]] = []
     for folder, address in table.items():
         key = f"urls.{folder}" if re.fullmatch(r"[A-Za-z0-9_-]+", folder) else f"urls.{folder!r}"
-        url = check_url(address, lambda m, key=key: r.fail(key, m))
+        url = check_url(address, partial(r.fail, key))
         if os.path.isabs(folder) or not folder.strip():
             raise r.fail(key, f"found the folder {folder!r}; a folder is relative to the "
                          f"spec's folder ({r.path.parent})")

@@ -249,17 +249,31 @@ def watch_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None,
               help="Build even when some articles' licences forbid it (no statement "
                    "recognised, no derivatives, …), for this written reason, printed in "
                    "the imprint for those articles only.")
+@click.option("--url", "urls", multiple=True, metavar="FOLDER=ADDRESS",
+              help="The public address a folder mirrors, so that its articles' addresses "
+                   "are printed and their relative links followed (repeat for several).")
 @_flags
 @click.pass_obj
 @_guard
 def book_cmd(ctx: _Ctx, articles: tuple[str, ...], title: str, authors: tuple[str, ...],
-             formats: str, out: str, language: str, licence_reason: str | None) -> None:
+             formats: str, out: str, language: str, licence_reason: str | None,
+             urls: tuple[str, ...]) -> None:
     """Build a one-off book from ARTICLES, in the order given, without a spec."""
     from .make.run import make_book
 
+    from .errors import UsageError
+
     names = [f.strip() for f in formats.split(",") if f.strip()]
+    pairs = []
+    for item in urls:
+        folder, sep, address = item.partition("=")
+        if not sep or not folder.strip():
+            raise UsageError(f"found {item!r}; expected FOLDER=ADDRESS, e.g. "
+                             "mia=https://www.marxists.org/archive/", key="--url")
+        pairs.append((folder.strip(), address.strip()))
     for path in make_book(articles, title=title, authors=authors, formats=names, out=out,
-                          language=language, warn=ctx.warn, licence_reason=licence_reason):
+                          language=language, warn=ctx.warn, licence_reason=licence_reason,
+                          urls=pairs):
         ctx.info(f"wrote {path}")
 
 

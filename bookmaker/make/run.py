@@ -40,8 +40,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..assembly import assemble
+from ..addresses import address_of, check_url
 from ..errors import (BookmakerError, LicenceError, SourceError, SpecError, TemplateError,
-                     WriterError, EXIT_INTERNAL)
+                     UsageError, WriterError, EXIT_INTERNAL)
 from ..files import clear_in_the_way, sha256_file, temp_beside
 from ..licences import check_book_licences, licence_problems
 from ..model import Article, Book, FrontMatter, Metadata, Person
@@ -152,7 +153,7 @@ def _apply(article: Article, entry: ArticleEntry, origin: str) -> Article:
         changes["authors"] = entry.authors
     if entry.date:
         changes["date"] = entry.date
-    credit: dict[str, Any] = {"origin": origin}
+    credit: dict[str, Any] = {"origin": origin, "url": entry.url}
     if entry.licence:
         credit.update(licence=entry.licence, licence_reason=entry.licence_reason)
     changes["attribution"] = replace(article.attribution, **credit)
@@ -1048,8 +1049,12 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
               authors: Sequence[str] = (), formats: Sequence[str] = ("epub", "pdf"),
               out: str | Path = "dist", language: str = "en",
               warn: Callable[[str], None] | None = None,
-              licence_reason: str | None = None) -> list[Path]:
+              licence_reason: str | None = None,
+              urls: Sequence[tuple[str, str]] = ()) -> list[Path]:
     """Build a one-off book from article files, in the order given, without a spec.
+
+    `urls`: (folder, address) pairs, as a spec's [urls], folders relative to
+    the current folder (the command's `--url FOLDER=ADDRESS`).
 
     Writes `<out>/<slug of title>.<suffix>` for each format; returns the paths.
     The articles' licences must allow one book, unless `licence_reason` says
@@ -1059,7 +1064,11 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
 
     chosen = [get_writer(f) for f in formats]  # fail early on an unknown writer
     check_source_date_epoch()
+    folders = _url_folders(urls)
     read = [read_article(a) for a in articles]
+    if folders:
+        read = [replace(a, attribution=replace(a.attribution, url=address_of(
+            Path(p).resolve(), folders))) for a, p in zip(read, articles)]
     entries = [(a.attribution.origin or a.title, a.attribution.licence) for a in read]
     # The reason goes to the articles that need it (no licence recognised, or one the
     # rules refuse), and is printed for them only.
@@ -1087,6 +1096,21 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
         _write_atomically(tmp_target, book, WriteOptions(base_dir=base))
         written.append(target)
     return written
+
+
+def _url_folders(urls: Sequence[tuple[str, str]]) -> list[tuple[Path, str]]:
+    """`--url` pairs checked: an existing folder, an absolute http(s) address."""
+    out: list[tuple[Path, str]] = []
+    for folder, address in urls:
+        def fail(message: str, pair: str = f"{folder}={address}") -> UsageError:
+            return UsageError(f"{pair}: {message}", key="--url")
+
+        url = check_url(address, fail)
+        path = Path(folder).resolve()
+        if not path.is_dir():
+            raise UsageError(f"{folder}={address}: no such folder: {folder}", key="--url")
+        out.append((path, url))
+    return out
 
 
 # --- clean -----------------------------------------------------------------------------

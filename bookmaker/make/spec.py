@@ -13,7 +13,8 @@ import os
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from ..errors import LicenceError, SpecError, UsageError
 from ..languages import is_language_tag
 from ..licences import KNOWN_LICENCES, licence_by_id, licence_problems
 from ..model import Licence, Metadata, Person
+from ..addresses import address_of, check_url
 from ..tomlfile import MAX_NESTING, load_toml
 
 __all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS",
@@ -35,9 +37,9 @@ _OPTION_KEYS = {"formats", "theme", "templates", "notes"}
 _WRITER_KEYS = {"pdf": {"trim", "variant", "bleed", "marks", "layout", "notes"}, "epub": {"notes"},
                 "html": {"notes"}}
 _ARTICLE_KEYS = {"path", "title", "subtitle", "author", "authors", "date", "licence",
-                 "licence_reason"}
+                 "licence_reason", "url"}
 _PART_KEYS = {"title", "articles"}
-_TOP_KEYS = {"book", "options", "articles", "parts", "front"}
+_TOP_KEYS = {"book", "options", "articles", "parts", "front", "urls"}
 _NOTES = ("chapter", "book")
 FRONT_KINDS = ("dedication", "epigraph", "preface")  # in the order they are printed
 _DEFAULT_FORMATS = ("epub", "pdf")
@@ -79,6 +81,7 @@ class ArticleEntry:
     licence_reason: str | None = None
     part: int | None = None
     key: str = ""  # where in the spec it comes from, e.g. "articles[2]"
+    url: str | None = None  # its public address: its own `url`, else from the spec's [urls]
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class BookSpec:
     templates: Path | None = None
     notes: str = "chapter"
     format_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    urls: tuple[tuple[Path, str], ...] = ()    # [urls]: (folder, the address it mirrors)
 
     @property
     def root(self) -> Path:
@@ -335,11 +339,18 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
         title = r.text(item, "title", key + ".")
         subtitle = r.text(item, "subtitle", key + ".")
         date = r.date(item, "date", key + ".")
+        url = None
+        if "url" in item:
+            url = check_url(item["url"], partial(r.fail, key + ".url"))
+            if len(matches) > 1:
+                raise r.fail(key + ".url", f"found an address for the pattern {pattern!r}, "
+                             f"which matches {len(matches)} files; give a folder's address "
+                             "in [urls] instead")
         for path in matches:
             seen[path] = key
             out.append(ArticleEntry(path=path, title=title, subtitle=subtitle, authors=authors,
                                     date=date, licence=licence, licence_reason=reason,
-                                    part=part, key=key))
+                                    part=part, key=key, url=url))
     return out
 
 
@@ -355,6 +366,25 @@ def _check_overrides(r: _Reader, metadata: Metadata, articles: list[ArticleEntry
             raise LicenceError(f"the article {found[0][1]} (a licence set by an override "
                                "meets the rules a stated one does)", path=r.path,
                                key=entry.key + ".licence")
+
+
+def _urls(r: _Reader, value: Any) -> tuple[tuple[Path, str], ...]:
+    """[urls]: folders, relative to the spec's folder as articles' paths are,
+    each with the public address it mirrors."""
+    table = r.table(value, "urls", '[urls] "mia" = "https://www.marxists.org/archive/"')
+    out: list[tuple[Path, str]] = []
+    for folder, address in table.items():
+        key = f"urls.{folder}" if re.fullmatch(r"[A-Za-z0-9_-]+", folder) else f"urls.{folder!r}"
+        url = check_url(address, partial(r.fail, key))
+        if os.path.isabs(folder) or not folder.strip():
+            raise r.fail(key, f"found the folder {folder!r}; a folder is relative to the "
+                         f"spec's folder ({r.path.parent})")
+        path = (r.path.parent / folder).resolve()
+        if not path.is_dir():
+            raise r.fail(key, f"no such folder: {folder} (folders are relative to "
+                         f"{r.path.parent})")
+        out.append((path, url))
+    return tuple(out)
 
 
 def _theme(r: _Reader, value: str | None) -> str:
@@ -616,6 +646,9 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
     notes = options.get("notes", "chapter")
     if notes not in _NOTES:
         raise r.fail("options.notes", f"found {_show(notes)}; allowed: {', '.join(_NOTES)}")
+    urls = _urls(r, data.get("urls", {}))
+    if urls:
+        articles = [replace(a, url=a.url or address_of(a.path, urls)) for a in articles]
     templates = r.text(options, "templates", "options.")
     templates_path = (path.parent / templates).resolve() if templates else None
     if templates_path is not None and not templates_path.is_dir():
@@ -625,7 +658,7 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
                     parts=tuple(parts), front=tuple(front), formats=tuple(formats),
                     theme=_theme(r, r.text(options, "theme", "options.")),
                     templates=templates_path, notes=notes,
-                    format_options=_writer_options(r, options, known))
+                    format_options=_writer_options(r, options, known), urls=urls)
 
 
 def find_specs(project: str | Path) -> list[Path]:

@@ -150,7 +150,8 @@ def _metadata(eb: Any, book: Book, a11y: list[tuple[str, str]]) -> None:
     seen: set[str] = set()
     for ch in book.chapters:
         att = ch.article.attribution
-        source = att.source or att.origin
+        # its public address, else the source it was printed from; never a local file's path
+        source = att.url or att.source
         if source and source not in seen:
             seen.add(source)
             eb.add_metadata("DC", "source", source)

@@ -213,8 +213,8 @@ def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = N
                             book_licence=spec.metadata.licence,
                             commercial=spec.metadata.commercial)
     except LicenceError as exc:
-        entry = next((e for n, e in zip(names, spec.articles) if n == exc.path), None)
-        key = f"{entry.key}.licence" if entry is not None and entry.licence else "articles"
+        culprit = next((e for n, e in zip(names, spec.articles) if n == exc.path), None)
+        key = f"{culprit.key}.licence" if culprit is not None and culprit.licence else "articles"
         raise LicenceError(exc.message, path=spec.path, key=key) from None
     parts: list[tuple[str, int]] = []
     for index, title in enumerate(spec.parts):

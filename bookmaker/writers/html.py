@@ -11,7 +11,7 @@ from ..model import Book
 from ..resources import LocalResources
 from ..render.views import book_context, chapter_views, front_view, make_environment, toc_tree
 from ..theme import load_theme
-from . import WriteOptions
+from .options import Runtime, WriteOptions
 
 __all__ = ["HtmlWriter"]
 
@@ -21,11 +21,14 @@ _FONT_FACE = re.compile(r"@font-face\s*{[^}]*}\s*")
 class HtmlWriter:
     name = "html"
     suffix = ".html"
+    options_type = WriteOptions  # the common options only: notes follow the text as links
 
-    def write(self, book: Book, target: Path, options: WriteOptions) -> None:
+    def write(self, book: Book, target: Path, options: WriteOptions,
+              runtime: Runtime | None = None) -> None:
         Path(target).write_text(self.render(book, options), encoding="utf-8")
 
-    def render(self, book: Book, options: WriteOptions) -> str:
+    def render(self, book: Book, options: WriteOptions | None = None) -> str:
+        options = options or WriteOptions()
         theme = load_theme(options.theme)
         env = make_environment(theme, [options.templates] if options.templates else [])
         # One light file: the theme's web fonts are left to the EPUB and PDF.

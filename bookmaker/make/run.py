@@ -47,7 +47,7 @@ from ..licences import check_book_licences
 from ..model import Article, Book, FrontMatter, Metadata, Person
 from .spec import (ArticleEntry, BookSpec, _load_spec, check_source_date_epoch, find_specs,
                    load_spec, slugify)
-from .scheduler import chapters_executor
+from .scheduler import build_environment, chapters_executor, environment
 from .store import ArticleStore
 from ..cache.blobs import clear_in_the_way, key_of
 from ..cache.ledger import LEDGERS, recording, sweep, write_ledger
@@ -681,7 +681,8 @@ def _write_atomically(target: Target, book: Book, options: WriteOptions) -> None
 
 def _run_target(target: Target, sink: Sink | None = None,
                 spec: BookSpec | None = None, digests: dict[str, str] | None = None,
-                scheduler: str | None = None) -> _Result:
+                scheduler: str | None = None,
+                environ: dict[str, str | None] | None = None) -> _Result:
     """Build one target; never raises (errors travel back as data, across processes)."""
     if sink is None and _WORKER_SINK is not None:
         queue = _WORKER_SINK
@@ -689,7 +690,8 @@ def _run_target(target: Target, sink: Sink | None = None,
         def sink(t: Target, stage: str, done: int, total: int) -> None:
             queue.put((t, stage, done, total))
     emit = sink or (lambda *_: None)
-    with recording() as used:
+    # on a Dask worker: the build's SOURCE_DATE_EPOCH, not the worker's
+    with recording() as used, environment(environ):
         result = _build_target(target, emit, spec, digests, scheduler)
     if result.error is None and target.cache is not None:
         write_ledger(target.cache, _ledger_name(target.output), target.spec_path, used)
@@ -779,7 +781,8 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
     sink = reporter.stage if isinstance(executor, ThreadPoolExecutor) else None
     try:
         pending: dict[Future[_Result], Step] = {
-            executor.submit(_run_target, step.target, sink, None, digests, scheduler): step
+            executor.submit(_run_target, step.target, sink, None, digests, scheduler,
+                            build_environment() if scheduler else None): step
             for step in todo}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)

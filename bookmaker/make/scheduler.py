@@ -10,7 +10,8 @@ here: a build without a scheduler never imports it.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
@@ -18,10 +19,14 @@ from ..errors import UsageError
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-__all__ = ["SCHEDULER_ENV", "connect", "executor_of", "chapters_executor"]
+__all__ = ["SCHEDULER_ENV", "BUILD_ENVIRONMENT", "connect", "executor_of", "chapters_executor",
+           "build_environment", "environment"]
 
 SCHEDULER_ENV = "BOOKMAKER_SCHEDULER"
 CONNECT_TIMEOUT = "30s"
+# What of the build's environment its books depend on: a worker has its own
+# environment, so a target there is run in these values of the build's.
+BUILD_ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 
 
 def connect(address: str) -> Any:
@@ -70,3 +75,31 @@ def chapters_executor(scheduler: str | None) -> Iterator[Executor | None]:
     # for them: a worker with one thread does not deadlock.
     with worker_client() as client:
         yield executor_of(client)
+
+
+def build_environment() -> dict[str, str | None]:
+    """The values of BUILD_ENVIRONMENT here (None: unset), for `environment`."""
+    return {name: os.environ.get(name) for name in BUILD_ENVIRONMENT}
+
+
+@contextlib.contextmanager
+def environment(values: Mapping[str, str | None] | None) -> Iterator[None]:
+    """The build's environment (`build_environment`) set while a target runs
+    on a worker; as it was after. The targets of one build share it."""
+    if not values:
+        yield
+        return
+    before = {name: os.environ.get(name) for name in values}
+
+    def put(settings: Mapping[str, str | None]) -> None:
+        for name, value in settings.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    put(values)
+    try:
+        yield
+    finally:
+        put(before)

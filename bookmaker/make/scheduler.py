@@ -39,7 +39,8 @@ def connect(address: str) -> Any:
         raise UsageError("a build on a Dask scheduler needs the distributed package "
                          "(pip install 'bookmaker[dask]')", key="--scheduler") from None
     try:
-        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        return Client(address, timeout=CONNECT_TIMEOUT,  # type: ignore[no-untyped-call]
+                      set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {address!r}: {exc}",
                          key="--scheduler") from None

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 from ..errors import WriterError
 from ..files import temp_beside
@@ -57,7 +57,7 @@ class _Plain:
     writers did): its table reaches it unchecked in `options.extra`, and it is
     called `write(book, target, options)`."""
 
-    options_type = PluginOptions
+    options_type: type[WriteOptions] = PluginOptions
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
@@ -68,6 +68,8 @@ class _Plain:
         self.inner.write(book, target, options)
 
     def __getattr__(self, name: str) -> Any:
+        if name == "inner":  # not set yet (an object being copied)
+            raise AttributeError(name)
         return getattr(self.inner, name)
 
 
@@ -78,7 +80,7 @@ def _load(spec: str) -> Writer:
     if not hasattr(writer, "options_type") and all(
             hasattr(writer, a) for a in ("name", "suffix", "write")):
         return _Plain(writer)
-    return writer
+    return cast(Writer, writer)  # checked by get_writer
 
 
 def _declared() -> dict[str, str]:

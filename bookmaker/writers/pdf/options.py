@@ -81,7 +81,7 @@ def _variant(value: str | None) -> str | None:
         return VARIANTS[name]
     if name in VARIANTS.values():
         return name
-    from weasyprint.pdf import VARIANTS as WEASY_VARIANTS
+    from weasyprint.pdf import VARIANTS as WEASY_VARIANTS  # type: ignore[import-untyped]
 
     if name not in WEASY_VARIANTS:
         raise WriterError(f"unknown PDF variant {name!r}; use ua, a, x, none or one of "

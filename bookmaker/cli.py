@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from .version import __version__
 from .errors import EXIT_INTERNAL, BookmakerError
 
 # Each command imports what it uses: a no-op build starts in a fraction of the
@@ -50,6 +50,7 @@ class _Ctx:
 def _set_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
         obj = ctx.find_object(_Ctx)
+        assert obj is not None  # the group made it before any option of a command
         setattr(obj, param.name or "", True)
         obj.show_logs()  # -q and -v after the command count for the logs too
 
@@ -249,19 +250,34 @@ def watch_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None,
 @click.option("--out", default="dist", type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--language", default="en", help="The book's language (BCP 47).")
 @click.option("--licence-reason", default=None, metavar="TEXT",
-              help="Build even when the articles' licences forbid it (no statement, "
-                   "no derivatives, …), for this written reason, printed in the imprint.")
+              help="Build even when some articles' licences forbid it (no statement "
+                   "recognised, no derivatives, …), for this written reason, printed in "
+                   "the imprint for those articles only.")
+@click.option("--url", "urls", multiple=True, metavar="FOLDER=ADDRESS",
+              help="The public address a folder mirrors, so that its articles' addresses "
+                   "are printed and their relative links followed (repeat for several).")
 @_flags
 @click.pass_obj
 @_guard
 def book_cmd(ctx: _Ctx, articles: tuple[str, ...], title: str, authors: tuple[str, ...],
-             formats: str, out: str, language: str, licence_reason: str | None) -> None:
+             formats: str, out: str, language: str, licence_reason: str | None,
+             urls: tuple[str, ...]) -> None:
     """Build a one-off book from ARTICLES, in the order given, without a spec."""
     from .make.run import make_book
 
+    from .errors import UsageError
+
     names = [f.strip() for f in formats.split(",") if f.strip()]
+    pairs = []
+    for item in urls:
+        folder, sep, address = item.partition("=")
+        if not sep or not folder.strip():
+            raise UsageError(f"found {item!r}; expected FOLDER=ADDRESS, e.g. "
+                             "mia=https://www.marxists.org/archive/", key="--url")
+        pairs.append((folder.strip(), address.strip()))
     for path in make_book(articles, title=title, authors=authors, formats=names, out=out,
-                          language=language, warn=ctx.warn, licence_reason=licence_reason):
+                          language=language, warn=ctx.warn, licence_reason=licence_reason,
+                          urls=pairs):
         ctx.info(f"wrote {path}")
 
 

@@ -13,13 +13,17 @@ import os
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LicenceError, SpecError, UsageError
-from ..licences import KNOWN_LICENCES, licence_by_id
+from ..languages import is_language_tag
+from ..licences import KNOWN_LICENCES, licence_by_id, licence_problems
 from ..model import Licence, Metadata, Person
+from ..addresses import address_of, check_url
+from ..tomlfile import MAX_NESTING, load_toml
 
 if TYPE_CHECKING:
     from ..writers.options import WriteOptions
@@ -36,13 +40,12 @@ _OPTION_KEYS = {"formats", "theme", "templates", "notes"}
 # have it (a writer's own table may set it again).
 _SHARED_KEYS = ("notes",)
 _ARTICLE_KEYS = {"path", "title", "subtitle", "author", "authors", "date", "licence",
-                 "licence_reason"}
+                 "licence_reason", "url"}
 _PART_KEYS = {"title", "articles"}
-_TOP_KEYS = {"book", "options", "articles", "parts", "front"}
+_TOP_KEYS = {"book", "options", "articles", "parts", "front", "urls"}
 _NOTES = ("chapter", "book")
 FRONT_KINDS = ("dedication", "epigraph", "preface")  # in the order they are printed
 _DEFAULT_FORMATS = ("epub", "pdf")
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 # The dates a book can hold: a ZIP's timestamps end with 2107, and an EPUB's
@@ -52,11 +55,6 @@ _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 FIRST_DATE = _dt.date(1000, 1, 1)
 LAST_DATE = _dt.date(2107, 12, 31)
 _LAST_EPOCH = int(_dt.datetime(2107, 12, 31, 23, 59, 59, tzinfo=_dt.timezone.utc).timestamp())
-
-
-def is_language_tag(value: str) -> bool:
-    """A BCP 47 language tag, checked as the book's language is ('en', 'de-CH')."""
-    return bool(_LANGUAGE.fullmatch(value))
 
 
 def _close(word: str, choices: list[str]) -> list[str]:
@@ -86,6 +84,7 @@ class ArticleEntry:
     licence_reason: str | None = None
     part: int | None = None
     key: str = ""  # where in the spec it comes from, e.g. "articles[2]"
+    url: str | None = None  # its public address: its own `url`, else from the spec's [urls]
 
 
 @dataclass(frozen=True)
@@ -106,6 +105,7 @@ class BookSpec:
     # each writer's options, typed and checked by its `options_type`: what the
     # writer is given (for every format, and every writer with a table)
     writer_options: dict[str, WriteOptions] = field(default_factory=dict)
+    urls: tuple[tuple[Path, str], ...] = ()    # [urls]: (folder, the address it mirrors)
 
     @property
     def root(self) -> Path:
@@ -345,12 +345,52 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
         title = r.text(item, "title", key + ".")
         subtitle = r.text(item, "subtitle", key + ".")
         date = r.date(item, "date", key + ".")
+        url = None
+        if "url" in item:
+            url = check_url(item["url"], partial(r.fail, key + ".url"))
+            if len(matches) > 1:
+                raise r.fail(key + ".url", f"found an address for the pattern {pattern!r}, "
+                             f"which matches {len(matches)} files; give a folder's address "
+                             "in [urls] instead")
         for path in matches:
             seen[path] = key
             out.append(ArticleEntry(path=path, title=title, subtitle=subtitle, authors=authors,
                                     date=date, licence=licence, licence_reason=reason,
-                                    part=part, key=key))
+                                    part=part, key=key, url=url))
     return out
+
+
+def _check_overrides(r: _Reader, metadata: Metadata, articles: list[ArticleEntry]) -> None:
+    """A licence override meets the book's rules as a stated licence does (its reason
+    says why the editor sets it, and lifts none): refused here, naming its key."""
+    for entry in articles:
+        if entry.licence is None:
+            continue
+        found = licence_problems([(entry.key, entry.licence, None)],
+                                 book_licence=metadata.licence, commercial=metadata.commercial)
+        if found:
+            raise LicenceError(f"the article {found[0][1]} (a licence set by an override "
+                               "meets the rules a stated one does)", path=r.path,
+                               key=entry.key + ".licence")
+
+
+def _urls(r: _Reader, value: Any) -> tuple[tuple[Path, str], ...]:
+    """[urls]: folders, relative to the spec's folder as articles' paths are,
+    each with the public address it mirrors."""
+    table = r.table(value, "urls", '[urls] "mia" = "https://www.marxists.org/archive/"')
+    out: list[tuple[Path, str]] = []
+    for folder, address in table.items():
+        key = f"urls.{folder}" if re.fullmatch(r"[A-Za-z0-9_-]+", folder) else f"urls.{folder!r}"
+        url = check_url(address, partial(r.fail, key))
+        if os.path.isabs(folder) or not folder.strip():
+            raise r.fail(key, f"found the folder {folder!r}; a folder is relative to the "
+                         f"spec's folder ({r.path.parent})")
+        path = (r.path.parent / folder).resolve()
+        if not path.is_dir():
+            raise r.fail(key, f"no such folder: {folder} (folders are relative to "
+                         f"{r.path.parent})")
+        out.append((path, url))
+    return tuple(out)
 
 
 def _theme(r: _Reader, value: str | None) -> str:
@@ -423,33 +463,6 @@ def _parse(path: Path, cache: Path | None = None, fresh: bool = False) -> dict[s
     if cache is not None:
         return _parse_kept(path, raw, text, cache, fresh)
     return _toml(path, text)
-
-
-MAX_NESTING = 100  # tables and arrays in one another, in a spec or a front matter
-
-
-def _deeper_than(data: Any, limit: int) -> bool:
-    stack = [(data, 0)]  # the document itself is no nesting
-    while stack:
-        value, depth = stack.pop()
-        items = value.values() if isinstance(value, dict) else value
-        if depth > limit:
-            return True
-        stack += [(v, depth + 1) for v in items if isinstance(v, (dict, list))]
-    return False
-
-
-def load_toml(text: str) -> dict[str, Any]:
-    """`tomllib.loads`, with tables and arrays nested at most MAX_NESTING deep;
-    deeper is a `tomllib.TOMLDecodeError` (tomllib itself would run out of
-    Python's stack on a few hundred, with a RecursionError)."""
-    try:
-        data = tomllib.loads(text)
-    except RecursionError:
-        data = None
-    if data is None or _deeper_than(data, MAX_NESTING):
-        raise tomllib.TOMLDecodeError(f"tables or arrays nested more than {MAX_NESTING} deep")
-    return data
 
 
 def _toml(path: Path, text: str) -> dict[str, Any]:
@@ -575,7 +588,7 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
     title = r.text(book, "title", "book.", required=True)
     assert title is not None
     language = r.text(book, "language", "book.") or "en"
-    if not _LANGUAGE.fullmatch(language):
+    if not is_language_tag(language):
         raise r.fail("book.language", f"found {language!r}; expected a BCP 47 language tag "
                      "such as 'en', 'fr' or 'de-CH'")
     metadata = Metadata(
@@ -617,6 +630,7 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
                      "with a 'path' (or use [[parts]])")
     else:
         articles = _entries(r, data["articles"], "articles", None, seen)
+    _check_overrides(r, metadata, articles)
 
     front: list[tuple[str, Path]] = []
     front_table = r.table(data.get("front", {}), "front", '[front] preface = "preface.md"')
@@ -648,6 +662,9 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
     notes = options.get("notes", "chapter")
     if notes not in _NOTES:
         raise r.fail("options.notes", f"found {_show(notes)}; allowed: {', '.join(_NOTES)}")
+    urls = _urls(r, data.get("urls", {}))
+    if urls:
+        articles = [replace(a, url=a.url or address_of(a.path, urls)) for a in articles]
     templates = r.text(options, "templates", "options.")
     templates_path = (path.parent / templates).resolve() if templates else None
     if templates_path is not None and not templates_path.is_dir():
@@ -661,7 +678,7 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
     return BookSpec(path=path, slug=slug, metadata=metadata, articles=tuple(articles),
                     parts=tuple(parts), front=tuple(front), formats=tuple(formats),
                     theme=theme, templates=templates_path, notes=notes,
-                    format_options=tables, writer_options=typed)
+                    format_options=tables, writer_options=typed, urls=urls)
 
 
 def find_specs(project: str | Path) -> list[Path]:

@@ -40,13 +40,14 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..addresses import is_relative
 from ..errors import SourceError
 from ..licences import licence_by_id, recognise_licence
 from ..model import (Article, Attribution, Block, Cell, Definition, DefinitionList, Emphasis,
                      FrontMatter, Heading, Inline, LineBreak, Link, ListBlock, Note, NoteRef,
                      Paragraph, Person, Preformatted, Quote, Separator, Strong, Table, Text,
                      plain_text)
-from ..make.spec import load_toml
+from ..tomlfile import load_toml
 
 __all__ = ["read", "read_front_matter", "parse", "Parsed", "FRONT_TITLES"]
 
@@ -184,9 +185,10 @@ def _inlines(tokens: Sequence[Token], warnings: list[str]) -> tuple[Inline, ...]
                 out.append(Emphasis(children))
             elif opener == "strong_open":
                 out.append(Strong(children))
-            elif _KEPT_LINK.match(href):
+            elif _KEPT_LINK.match(href) or is_relative(href):
+                # a relative link is resolved against the article's address when rendered
                 out.append(Link(href, children))
-            else:  # not an address a book can carry: a file beside this one, data:
+            else:  # not an address a book can carry: data:, javascript:
                 for child in children:
                     add(child)
         else:  # anything else: its text, never markup
@@ -336,7 +338,7 @@ def _key_line(text: str, key: str) -> int:
 def _check_meta(meta: dict[str, Any], text: str, name: str) -> None:
     """The known front-matter keys hold values of the right kind; `language` is a
     BCP 47 tag, checked as the book's language is."""
-    from ..make.spec import is_language_tag
+    from ..languages import is_language_tag
 
     def fail(key: str, expected: str) -> SourceError:
         return SourceError(f"front matter: {key} must be {expected}, found {meta[key]!r}",

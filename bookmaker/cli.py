@@ -164,11 +164,14 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 @click.option("-f", "--force", is_flag=True, help="Rebuild even what is up to date.")
 @click.option("-n", "--dry-run", is_flag=True, help="Say what would be built and why; write nothing.")
 @_JOBS
+@click.option("--scheduler", default=None, metavar="ADDRESS", envvar="BOOKMAKER_SCHEDULER",
+              help="Hand the targets and the PDFs' chapters to the Dask scheduler at ADDRESS "
+                   "(e.g. tcp://host:8786; env BOOKMAKER_SCHEDULER).")
 @_flags
 @click.pass_obj
 @_guard
 def build_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None, force: bool,
-              dry_run: bool, jobs: int) -> None:
+              dry_run: bool, jobs: int, scheduler: str | None) -> None:
     """Build every book spec in content/ (or the named BOOKS) into dist/.
 
     BOOKS are slugs, spec names (content/NAME.toml) or spec paths. Only what
@@ -190,7 +193,8 @@ def build_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None, 
         return
     reporter = make_reporter(quiet=ctx.quiet, verbose=ctx.verbose)
     try:
-        outcomes = build(project, books, out=out, force=force, jobs=jobs, reporter=reporter)
+        outcomes = build(project, books, out=out, force=force, jobs=jobs, reporter=reporter,
+                         scheduler=(scheduler or "").strip() or None)
     finally:
         reporter.close()
     failed = [o for o in outcomes if o.status == "failed"]

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import LicenceError, SpecError, UsageError
 from ..languages import is_language_tag
@@ -24,6 +24,9 @@ from ..licences import KNOWN_LICENCES, licence_by_id, licence_problems
 from ..model import Licence, Metadata, Person
 from ..addresses import address_of, check_url
 from ..tomlfile import MAX_NESTING, load_toml
+
+if TYPE_CHECKING:
+    from ..writers.options import WriteOptions
 
 __all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS",
            "is_language_tag", "check_source_date_epoch", "FIRST_DATE", "LAST_DATE", "load_toml",
@@ -33,9 +36,9 @@ _BOOK_KEYS = {"title", "subtitle", "authors", "editors", "translators", "languag
               "identifier", "publisher", "date", "series", "description", "subjects",
               "licence", "slug"}
 _OPTION_KEYS = {"formats", "theme", "templates", "notes"}
-# Options of the built-in writers; a plug-in writer's table is passed on unchecked.
-_WRITER_KEYS = {"pdf": {"trim", "variant", "bleed", "marks", "layout", "notes"}, "epub": {"notes"},
-                "html": {"notes"}}
+# Keys of [options] that are also a writer's own option, for the writers that
+# have it (a writer's own table may set it again).
+_SHARED_KEYS = ("notes",)
 _ARTICLE_KEYS = {"path", "title", "subtitle", "author", "authors", "date", "licence",
                  "licence_reason", "url"}
 _PART_KEYS = {"title", "articles"}
@@ -98,7 +101,10 @@ class BookSpec:
     theme: str = "default"                      # a built-in theme's name or a theme folder
     templates: Path | None = None
     notes: str = "chapter"
-    format_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    format_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # the tables as written
+    # each writer's options, typed and checked by its `options_type`: what the
+    # writer is given (for every format, and every writer with a table)
+    writer_options: dict[str, WriteOptions] = field(default_factory=dict)
     urls: tuple[tuple[Path, str], ...] = ()    # [urls]: (folder, the address it mirrors)
 
     @property
@@ -404,34 +410,44 @@ def _theme(r: _Reader, value: str | None) -> str:
                  f"({', '.join(built_in)}) or a folder holding a theme.toml, relative to the spec")
 
 
-def _pdf_options(r: _Reader, table: dict[str, Any]) -> None:
-    """The PDF writer checks its own options; errors are reported against the spec."""
-    from ..errors import WriterError
-    from ..writers.pdf.writer import check_options  # no WeasyPrint import unless a variant needs it
+def _writer_options(r: _Reader, options: dict[str, Any], known: list[str],
+                    formats: tuple[str, ...], common: WriteOptions
+                    ) -> tuple[dict[str, dict[str, Any]], dict[str, WriteOptions]]:
+    """The tables of `[options.NAME]` as written, and each writer's options
+    typed: checked once, by the writer's own options type."""
+    from ..writers import options_type
+    from ..writers.options import PluginOptions, own_keys
 
-    try:
-        check_options({k: v for k, v in table.items() if k != "notes"})
-    except WriterError as exc:
-        raise r.fail(exc.key or "options.pdf", f"found {_show(table.get((exc.key or '').rsplit('.', 1)[-1]))}: "
-                     f"{exc.message}") from None
-
-
-def _writer_options(r: _Reader, options: dict[str, Any],
-                    known: list[str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
+    tables: dict[str, dict[str, Any]] = {}
+    typed: dict[str, WriteOptions] = {}
     for name in known:
-        if name not in options:
+        if name not in options and name not in formats:
             continue
-        table = r.table(options[name], f"options.{name}", f"[options.{name}]")
-        if name in _WRITER_KEYS:
-            r.check_keys(table, _WRITER_KEYS[name], f"options.{name}.")
-        if "notes" in table and table["notes"] not in _NOTES:
-            raise r.fail(f"options.{name}.notes",
-                         f"found {_show(table['notes'])}; allowed: {', '.join(_NOTES)}")
-        if name == "pdf":
-            _pdf_options(r, table)
-        out[name] = dict(table)
-    return out
+        where = f"options.{name}"
+        table = r.table(options.get(name, {}), where, f"[{where}]")
+        kind = options_type(name)
+        if not issubclass(kind, PluginOptions):  # a plug-in's own table: unchecked
+            own = own_keys(kind)
+            for key in _SHARED_KEYS:
+                if key in table and key not in own:
+                    users = [n for n in known if n != name and key in own_keys(options_type(n))]
+                    raise r.fail(f"{where}.{key}", f"the {name} writer has no {key!r} option: "
+                                 f"{key} only apply to {', '.join(users) or 'no writer'}"
+                                 f" (set it in [options] or [options.{users[0] if users else name}])")
+            r.check_keys(table, own, where + ".")
+            given = {k: options[k] for k in _SHARED_KEYS if k in options and k in own}
+        else:
+            given = {}
+        try:
+            typed[name] = kind.from_table({**given, **table}, writer=name, common=common)
+        except SpecError as exc:
+            key = exc.key or where
+            found = table.get(key.rsplit(".", 1)[-1]) if key != where else None
+            raise r.fail(key, f"found {_show(found)}: {exc.message}" if found is not None
+                         else exc.message) from None
+        if name in options:
+            tables[name] = dict(table)
+    return tables, typed
 
 
 def _parse(path: Path, cache: Path | None = None, fresh: bool = False) -> dict[str, Any]:
@@ -654,11 +670,15 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
     if templates_path is not None and not templates_path.is_dir():
         raise r.fail("options.templates", f"found {templates!r}: no such folder (paths are "
                      f"relative to {path.parent})")
+    from ..writers.options import WriteOptions
+
+    theme = _theme(r, r.text(options, "theme", "options."))
+    common = WriteOptions(theme=theme, templates=templates_path, base_dir=path.parent)
+    tables, typed = _writer_options(r, options, known, tuple(formats), common)
     return BookSpec(path=path, slug=slug, metadata=metadata, articles=tuple(articles),
                     parts=tuple(parts), front=tuple(front), formats=tuple(formats),
-                    theme=_theme(r, r.text(options, "theme", "options.")),
-                    templates=templates_path, notes=notes,
-                    format_options=_writer_options(r, options, known), urls=urls)
+                    theme=theme, templates=templates_path, notes=notes,
+                    format_options=tables, writer_options=typed, urls=urls)
 
 
 def find_specs(project: str | Path) -> list[Path]:

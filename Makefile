@@ -52,7 +52,10 @@ $(ACE): $(TOOLS)/package.json $(TOOLS)/package-lock.json | system
 build: $(STAMP)
 	$(VENV)/bin/bookmaker build
 
+# mypy first (the package's types; its settings are in pyproject.toml), then
+# the suite, whose tests/test_house.py also checks the import contracts.
 test: $(STAMP) system $(ACE)
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 clean:

@@ -136,13 +136,13 @@ def test_deep_nesting_is_refused_not_a_crash() -> None:
 def test_a_specs_kept_toml_comes_back_equal() -> None:
     import tomllib
 
-    from bookmaker.make.spec import _kept_decode, _kept_encode
+    from bookmaker.make.spec import kept_decode, kept_encode
 
     data = tomllib.loads('a = 1979-05-27T07:32:00-08:00\nb = 1979-05-27\nc = 07:32:00.999\n'
                          'd = 1979-05-27T00:32:00.999999\ne = [1, 2.5, "x", ["a", "t"], '
                          '{k = inf}]\nf = -0.0\n[[g]]\nh = "t"\n')
-    back = _kept_decode(json.loads(json.dumps(_kept_encode(data))))
+    back = kept_decode(json.loads(json.dumps(kept_encode(data))))
     assert repr(back) == repr(data)
     for damaged in (["t", "datetime", 3], ["x"], [], None, {"k": ["exec", "x"]}):
         with pytest.raises(ValueError):
-            _kept_decode(damaged)
+            kept_decode(damaged)

@@ -255,9 +255,9 @@ def test_outside_urls_are_refused_and_the_book_still_builds(tmp_path: Path, capl
 
 def test_the_fetcher_refuses_what_is_not_local(tmp_path: Path) -> None:
     from bookmaker.theme import load_theme
-    from bookmaker.writers.pdf.writer import _fetcher
+    from bookmaker.writers.pdf.weasy import fetcher as local_fetcher
 
-    fetch = _fetcher(load_theme(), tmp_path)
+    fetch = local_fetcher(load_theme(), tmp_path)
     for url in ("http://example.com/x.css", "https://example.com/x.png", "file:///etc/passwd"):
         with pytest.raises(ValueError, match="refused"):
             fetch.fetch(url)

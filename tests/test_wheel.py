@@ -24,6 +24,7 @@ def test_an_installed_wheel_builds_a_book_outside_the_repository(tmp_path: Path)
         names = z.namelist()
         assert "bookmaker/themes/default/theme.toml" in names
         assert "bookmaker/themes/default/templates/book.html.j2" in names
+        assert "bookmaker/py.typed" in names  # type checkers read the package's own types
         z.extractall(tmp_path / "site")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS",
            "is_language_tag", "check_source_date_epoch", "FIRST_DATE", "LAST_DATE", "load_toml",
-           "MAX_NESTING", "MAX_MATCHES"]
+           "MAX_NESTING", "MAX_MATCHES", "glob_matches", "kept_encode", "kept_decode"]
 
 _BOOK_KEYS = {"title", "subtitle", "authors", "editors", "translators", "language", "commercial",
               "identifier", "publisher", "date", "series", "description", "subjects",
@@ -255,6 +255,12 @@ def _resolved(path: str, dirs: dict[str, str]) -> Path:
 
 
 MAX_MATCHES = 100_000  # what one glob may match, files and folders
+
+
+def glob_matches(spec: Path, pattern: str) -> list[str]:
+    """What `pattern` in the spec `spec` matches (the files and folders an
+    `articles` glob would take, before their suffixes are checked)."""
+    return _glob(_Reader(spec), pattern, "path")
 
 
 def _glob(r: _Reader, pattern: str, key: str) -> list[str]:
@@ -493,28 +499,29 @@ def _kept_key(raw: bytes) -> str:
 _KEPT_VERSION = "json 1"
 
 
-def _kept_encode(value: Any) -> Any:
+def kept_encode(value: Any) -> Any:
     import datetime as dt
 
     if isinstance(value, dict):
-        return {k: _kept_encode(v) for k, v in value.items()}
+        return {k: kept_encode(v) for k, v in value.items()}
     if isinstance(value, list):
-        return ["a", *[_kept_encode(v) for v in value]]
+        return ["a", *[kept_encode(v) for v in value]]
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return ["t", type(value).__name__, value.isoformat()]
     return value
 
 
-def _kept_decode(value: Any) -> Any:
+def kept_decode(value: Any) -> Any:
     import datetime as dt
 
     kind = type(value)
     if kind is dict:
-        return {k: _kept_decode(v) for k, v in value.items()}
+        return {k: kept_decode(v) for k, v in value.items()}
     if kind is list:
         if value[:1] == ["a"]:
-            return [_kept_decode(v) for v in value[1:]]
-        times = {"datetime": dt.datetime, "date": dt.date, "time": dt.time}
+            return [kept_decode(v) for v in value[1:]]
+        times: dict[str, type[dt.datetime] | type[dt.date] | type[dt.time]] = {
+            "datetime": dt.datetime, "date": dt.date, "time": dt.time}
         if len(value) == 3 and value[0] == "t" and value[1] in times and type(value[2]) is str:
             return times[value[1]].fromisoformat(value[2])
         raise ValueError("not a kept TOML value")
@@ -548,14 +555,14 @@ def _parse_kept(path: Path, raw: bytes, text: str, cache: Path, fresh: bool = Fa
     payload = blobs.get("toml", key)
     if payload is not None:
         try:
-            data = _kept_decode(json.loads(payload))
+            data = kept_decode(json.loads(payload))
             if isinstance(data, dict):
                 return data
         except (ValueError, RecursionError):  # whole, but not a table: parsed again
             pass
     data = _toml(path, text)
     try:
-        blobs.put("toml", key, json.dumps(_kept_encode(data), ensure_ascii=False,
+        blobs.put("toml", key, json.dumps(kept_encode(data), ensure_ascii=False,
                                           separators=(",", ":")).encode("utf-8", "surrogatepass"))
     except ValueError:  # (a float JSON cannot keep exactly, say) not kept
         pass

@@ -30,22 +30,32 @@ from collections.abc import Callable
 from concurrent.futures import (FIRST_COMPLETED, BrokenExecutor, Executor, Future,
                                 ProcessPoolExecutor, wait)
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ...version import __version__
 from ...model import Book
 from ...render.context import TocEntry
 from ...resources import LocalResources
-from ...theme import load_theme
+from ...theme import Theme, load_theme
 from ..options import Runtime
 from .options import PdfOptions
 from .assembler import Assembler, CopyCache, OutlineNode, Placed
+from .page import margins, points
 from .parts import Segment, SegmentCache, SegmentJob, render_segment
+from .weasy import epoch_of
 
-if TYPE_CHECKING:
-    from .writer import PdfWriter
 
-__all__ = ["write_in_parts"]
+__all__ = ["write_in_parts", "PrintLayout"]
+
+
+class PrintLayout(Protocol):
+    """What laying a book out in parts asks of its writer (the PDF writer): the
+    book's templates and context, and its stylesheets."""
+
+    def context(self, book: Book, options: PdfOptions,
+                resources: LocalResources | None = None) -> tuple[Any, dict[str, Any]]: ...
+
+    def stylesheets(self, theme: Theme, options: PdfOptions) -> tuple[str, str]: ...
 
 log = logging.getLogger("bookmaker")
 
@@ -189,9 +199,8 @@ class _Queue:
                 done(self._made(segment))
 
 
-def write_in_parts(writer: "PdfWriter", book: Book, options: PdfOptions, runtime: Runtime,
+def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime: Runtime,
                    target: Path) -> None:
-    from .writer import _epoch, _margins, _points
 
     started = time.perf_counter()
 
@@ -213,8 +222,8 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: PdfOptions, runtime
         raise
     resources.warn()
     template = env.get_template("book.html.j2")
-    theme_css, page_rules = writer._css(theme, options)
-    epoch = _epoch(book.metadata.modified)
+    theme_css, page_rules = writer.stylesheets(theme, options)
+    epoch = epoch_of(book.metadata.modified)
     engine = _engine()
 
     def job(html: str, opening: str = "") -> SegmentJob:
@@ -340,7 +349,7 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: PdfOptions, runtime
             ready()
         return done
 
-    top, bottom, _, _ = _margins(options.trim)
+    top, bottom, _, _ = margins(options.trim)
     # The parts as copied into this book, for its next build: a folder per
     # book and kind of PDF, which keeps just what the last build used.
     book_key = hashlib.sha256(repr((book.metadata.identifier, options.variant,
@@ -348,7 +357,7 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: PdfOptions, runtime
     copies = CopyCache(cache.root / "copies" / book_key if runtime.cache_dir else None,
                        runtime.fresh)
     book_file = Assembler(target, epoch=epoch,
-                          bottom_margin=bottom * 72 / 25.4 + _points(options.bleed),
+                          bottom_margin=bottom * 72 / 25.4 + points(options.bleed),
                           copies=copies)
     failed: list[BaseException] = []
 

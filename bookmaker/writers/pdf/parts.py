@@ -233,7 +233,8 @@ def render_segment(job: SegmentJob, cache_root: str, fresh: bool = False) -> Seg
     from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 
     from ...theme import load_theme
-    from .writer import _fetcher, laying_out, variant_options
+    from .weasy import fetcher as url_fetcher
+    from .weasy import laying_out, variant_options
 
     cache = SegmentCache(Path(cache_root), fresh)
     key = job.key()
@@ -247,7 +248,7 @@ def render_segment(job: SegmentJob, cache_root: str, fresh: bool = False) -> Seg
     # Parts differ only in a few page rules (where they open): those are small.
     style_key = (job.theme, job.theme_css, job.base_dir)
     if style_key not in _STYLES:
-        fetcher = _fetcher(theme, base_dir)
+        fetcher = url_fetcher(theme, base_dir)
         fonts = FontConfiguration()
         _STYLES.clear()
         _STYLES[style_key] = (fonts, CSS(string=job.theme_css, base_url=theme.path.as_uri() + "/",

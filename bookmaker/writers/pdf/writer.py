@@ -12,32 +12,27 @@ Options (`[options.pdf]` in a spec; `PdfOptions`, checked in `options.py`):
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
-import re
-from datetime import datetime, timezone
 from pathlib import Path
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import unquote, urlsplit
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from ...errors import WriterError
-from ...files import source_date_epoch
 from ...model import Book
 from ...render.context import front_view, toc_tree
 from ...render.environment import make_environment
 from ...render.views import chapter_level, chapter_views
 from .context import print_context
 from .footnotes import split_long
-from ...resources import MAX_DATA_URL, LocalResources
+from ...resources import LocalResources
 from ...theme import Theme, load_theme
 from ..options import Runtime, own_keys
 from .options import LAYOUTS, TRIM_SIZES, VARIANTS, PdfOptions
-from .options import trim_size as _trim
+from .page import page_css, stylesheets
+from .weasy import epoch_of, laying_out, variant_options
+from .weasy import fetcher as url_fetcher
 
-if TYPE_CHECKING:
-    from weasyprint.urls import URLFetcher
 
 __all__ = ["PdfWriter", "TRIM_SIZES", "VARIANTS", "LAYOUTS", "page_css", "check_options",
            "variant_options"]
@@ -53,23 +48,6 @@ CREDITS_PIECE = 40      # articles in a piece of the credits
 IMPRINT_PIECE = 50      # articles in a piece of the imprint's list of sources
 
 
-def _margins(trim: str) -> tuple[float, float, float, float]:
-    """top, bottom, inner, outer in mm."""
-    width, _ = _trim(trim)
-    scale = min(width / 148, 1.6)
-    return 18 * scale, 20 * scale, 20 * scale, 14 * scale
-
-
-def page_css(trim: str, bleed: str | None = None, marks: str | None = None) -> str:
-    """The page rule: trim size and mirrored margins, the inner one wider for binding."""
-    width, height = _trim(trim)
-    top, bottom, inner, outer = _margins(trim)
-    press = (f" bleed: {bleed};" if bleed else "") + (f" marks: {marks};" if marks else "")
-    return (f"@page {{ size: {width:.2f}mm {height:.2f}mm; margin: {top:.1f}mm 0 {bottom:.1f}mm 0;{press} }}\n"
-            f"@page :left {{ margin-left: {outer:.1f}mm; margin-right: {inner:.1f}mm; }}\n"
-            f"@page :right {{ margin-left: {inner:.1f}mm; margin-right: {outer:.1f}mm; }}\n")
-
-
 def check_options(table: Mapping[str, Any]) -> dict[str, Any]:
     """The options of an `[options.pdf]` table (trim included), settled, as a
     dict; raises WriterError naming the key. (The writer itself takes a
@@ -80,64 +58,6 @@ def check_options(table: Mapping[str, Any]) -> dict[str, Any]:
                           + ", ".join(sorted(own_keys(PdfOptions))), key="options.pdf")
     o = PdfOptions(**table)
     return {"variant": o.variant, "bleed": o.bleed, "marks": o.marks, "layout": o.layout}
-
-
-def variant_options(variant: str | None) -> dict[str, Any]:
-    """What WeasyPrint is asked for a PDF variant (as `check_options` settles
-    it): tags for every variant, an sRGB output intent for PDF/X-4."""
-    return {"pdf_variant": variant, "pdf_tags": variant is not None,
-            "output_intent": "srgb" if variant == "pdf/x-4" else None}
-
-
-def _points(length: str | None) -> float:
-    if not length:
-        return 0.0
-    m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(mm|pt|in|cm)\s*$", str(length))
-    if not m:
-        return 0.0
-    return float(m.group(1)) * {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0}[m.group(2)]
-
-
-def _fetcher(theme: Theme, base_dir: Path | None) -> "URLFetcher":
-    """A URL fetcher serving only files inside the theme or the book's folder."""
-    from weasyprint.urls import URLFetcher
-
-    class LocalOnly(URLFetcher):
-        def fetch(self, url: str, headers: object = None) -> object:
-            parts = urlsplit(url)
-            if parts.scheme == "file":
-                path = Path(unquote(parts.path)).resolve()
-                if path.is_relative_to(theme.path):
-                    found = theme.resolve(path.relative_to(theme.path).as_posix())
-                    if found:
-                        return super().fetch(found.as_uri(), headers)
-                root = base_dir.resolve() if base_dir else None
-                if root and path.is_relative_to(root) and path.is_file():
-                    return super().fetch(path.as_uri(), headers)
-            elif parts.scheme == "data" and len(url) <= MAX_DATA_URL:
-                return super().fetch(url, headers)
-            log.warning("refused to load %s", url[:120])
-            raise ValueError(f"refused to load {url[:80]}")
-
-    return LocalOnly(allowed_protocols={"file", "data"}, timeout=5)
-
-
-@contextlib.contextmanager
-def laying_out(epoch: int) -> Iterator[None]:
-    """While WeasyPrint works: its own warnings quiet (refused URLs are reported by
-    the fetcher), and font subsets stamped with the book's date, not the clock."""
-    quiet = logging.getLogger("weasyprint")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)
-    try:
-        with source_date_epoch(epoch):
-            yield
-    finally:
-        quiet.setLevel(level)
-
-
-def _epoch(stamp: str) -> int:
-    return int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
 
 
 def _page_labels(pdf_bytes: bytes, front_pages: int) -> bytes:
@@ -172,9 +92,9 @@ class PdfWriter:
         else:
             Path(target).write_bytes(self._write_single(book, options))
 
-    def _css(self, theme: Theme, options: PdfOptions) -> tuple[str, str]:
-        return (theme.css("common.css") + theme.css("print.css"),
-                page_css(options.trim, options.bleed, options.marks))
+    def stylesheets(self, theme: Theme, options: PdfOptions) -> tuple[str, str]:
+        """The theme's print stylesheets and the page rules (see `page.stylesheets`)."""
+        return stylesheets(theme, options)
 
     def _write_single(self, book: Book, options: PdfOptions) -> bytes:
         from weasyprint import CSS, HTML
@@ -184,14 +104,14 @@ class PdfWriter:
         resources = LocalResources(options.base_dir)
         html = self.render_html(book, options, resources)
         resources.warn()
-        fetcher = _fetcher(theme, options.base_dir)
+        fetcher = url_fetcher(theme, options.base_dir)
         base = options.base_dir or theme.path
-        theme_css, page_rules = self._css(theme, options)
+        theme_css, page_rules = self.stylesheets(theme, options)
         fonts = FontConfiguration()  # @font-face rules load only through this
         css = [CSS(string=theme_css, base_url=theme.path.as_uri() + "/", url_fetcher=fetcher,
                    font_config=fonts),
                CSS(string=page_rules, font_config=fonts)]
-        with laying_out(_epoch(book.metadata.modified)):
+        with laying_out(epoch_of(book.metadata.modified)):
             document = HTML(string=html, base_url=Path(base).resolve().as_uri() + "/",
                             url_fetcher=fetcher).render(stylesheets=css, font_config=fonts)
             front = next((i for i, page in enumerate(document.pages)

@@ -182,6 +182,10 @@ def page_stats(rel: str) -> dict[str, Any]:
     if html is not None:
         out["coverage"] = coverage(page_words(data), model_words(html))
     try:
+        out["header_difference"] = test_agreement.header_differences(rel)
+    except Exception as error:
+        out["header_difference"] = [f"crash: {type(error).__name__}: {error}"]
+    try:
         out["disagreement"] = test_agreement.compare(rel)
     except Exception as error:
         out["disagreement"] = [f"crash: {type(error).__name__}: {error}"]
@@ -422,6 +426,12 @@ def report(stats: list[dict[str, Any]], checks: dict[str, Any] | None, seconds: 
               f"* pages where the readers agree: {n - len(disagree)} of {n}",
               f"* pages where they disagree: {len(disagree)} "
               f"({', '.join(f'{k} {v}' for k, v in sorted(kinds.items())) or 'none'})"]
+    differ = [s for s in stats if s.get("header_difference")]
+    slots = Counter(p.split(":")[0] for s in differ for p in s["header_difference"])
+    lines += [f"* pages where they give the same title, subtitle and date (strictly): "
+              f"{n - len(differ)} of {n}; differing: "
+              f"{', '.join(f'{k} {v}' for k, v in sorted(slots.items())) or 'none'} "
+              "(each listed with its cause in KNOWN_HEADERS)"]
     lines += ["", "## EPUBCheck of a one-article EPUB of every page", ""]
     if checks is None:
         lines.append("Not run this time (`--epubcheck`).")

@@ -109,14 +109,6 @@ KNOWN: dict[str, str] = {
         'notes: note 1 ("1 For statistical …") has no full stop or brackets and no notes heading '
         'above it, and its call is a bare superscript "1" ("inline markup disappears"), so the '
         'text reader cannot tell it from the body',
-    'archive/trotsky/works/britain/problems/ch01.htm':
-        'title: "Trotsky December 1925-March 1926" (p.title) stands above the <h1> "Problems of '
-        'the British Revolution"; with "no heading markup" and no classes the text reader takes '
-        'the first line for the title',
-    'archive/trotsky/works/britain/problems/index.htm':
-        'title: "Trotsky December 1925-May 1926" (p.title) stands above the <h1> "Problems of '
-        'the British Revolution"; with "no heading markup" and no classes the text reader takes '
-        'the first line for the title',
     'espanol/grant/biografia.htm':
         'title: the first line is p.title "Bigrafia de Ted Grant" (misspelt), then an image and '
         'the <h3> "Biografia de Ted Grant"; the rendering drops classes, so the text reader reads '
@@ -362,3 +354,103 @@ def test_normalisations() -> None:
     assert squeeze("a [1]\u00a0b\u2003c\n d") == "a1bcd"
     assert squeeze("wing.1) In 1917.") == squeeze("wing.[1] In 1917")
     assert _near("abc", {"xabcx"})
+
+
+# --- title, subtitle and date, compared as they are (issue 17, point 3) ------------------
+#
+# Stricter than `compare`: the two readers must give the same title, subtitle and
+# date for a page (white space aside), with no leniency for header lines filed
+# under another slot. Each page that differs is listed with its cause, a strict
+# xfail: a page that starts to agree fails, and so does any other page that differs.
+_KICKER = ('an <h4> above the <h1> (a kicker) cannot be told from a title above its '
+           'subtitle once the rendering has "no heading markup"; the line is no known '
+           'column, congress or byline, so the text reader takes it for the title')
+_INFO = ('the rendering drops class="information", so a free-text information '
+         'paragraph under the title reads as a subtitle in the text')
+KNOWN_HEADERS: dict[str, str] = {
+    'archive/allende/1970/september/victory-speech.htm': 'subtitle: ' + _INFO,
+    'archive/appel/1966/memories.htm': 'subtitle: ' + _INFO,
+    'archive/badayev/1929/duma/ch19.html':
+        'title: the book\'s title and part (<h4>) above a chapter title written '
+        '"<small>Chapter XIX</small><br>July…"; ' + _KICKER,
+    'archive/cliff/works/2000/wtw/chron.htm':
+        'subtitle: the <h3> "Chronology" under the <h1> and the year "1917" that opens '
+        'the chronology are the body to the HTML reader (class "link" navigation above '
+        'them ends its header); the text reader files them as subtitle and date',
+    'archive/dunayevskaya/works/1979/outline-capital/index.htm':
+        'title: a cover image\'s alt text stands above the <h3> title; "images contribute '
+        'their alt text inline", so the text reader takes that line for the title',
+    'archive/hansen/1948/05/stalin.htm': 'title: ' + _KICKER,
+    'archive/james-clr/works/1946/04/stalinism2.html': 'title: ' + _KICKER,
+    'archive/james-clr/works/1949/09/english-revolution.htm':
+        'title: a p.title block "CLR James 1949⏎II. Tercentenary…" above the <h1>; with '
+        'no classes the text reader reads it as the title',
+    'archive/lenin/works/date/1914.htm':
+        'subtitle: an index page whose <title>-like line repeats as a p.title; the HTML '
+        'reader keeps the <h2> "1914" as a body heading, the text reader as the date',
+    'archive/mariateg/works/1929-tro.htm':
+        'subtitle: "by", the author and the source are one <center> block split by '
+        '<br> in the HTML but one line group in the rendering',
+    'archive/nin/1931/04/tasks.htm': 'title: ' + _KICKER,
+    'archive/radek/1919/11/06.htm':
+        'title: a one-word <h1> ("Anti-Parliamentarism") above its <h4> subtitle; in the '
+        'text a one-word line above a longer one is a column name ("Politics", "Germany")',
+    'archive/sedgwick/1972/02/family.htm': 'title: ' + _KICKER,
+    'archive/serge/1930/year-one-ni/part06.html':
+        'title: the book\'s title above the chapter\'s <h1>; ' + _KICKER,
+    'archive/shachtma/1949/01/subversive.html': 'title: ' + _KICKER,
+    'archive/trotsky/works/britain/problems/ch01.htm':
+        'subtitle: the <h3> "Translator’s Note" under the <h1> is a subtitle to the HTML '
+        'reader (its information paragraphs follow); the text reader\'s header ends at '
+        'the title, so it is a section heading there',
+    'archive/trotsky/works/britain/problems/index.htm':
+        'subtitle: the <h3> "Translator’s Note" under the <h1> is a subtitle to the HTML '
+        'reader (its information paragraphs follow); the text reader\'s header ends at '
+        'the title, so it is a section heading there',
+    'archive/wolfe-b/1937/12/civil_war_in_spain.html':
+        'subtitle: the <h4> "With an introduction by WILL HERBERG" under the <h1> is the '
+        'subtitle; the text reader reads "With an introduction by …" as an information line',
+    'espanol/grant/biografia.htm':
+        'title: the page\'s first line (p.title "Bigrafia de Ted Grant") is read as an '
+        'author\'s name above the title by the text reader, which has no classes',
+    'subject/left-wing/kurasje.htm':
+        'date: an <h4> "1918" after a spacer paragraph is body to the HTML reader; the '
+        'text rendering drops the spacer, so the year is the date in the text',
+}
+
+
+def header_differences(rel: str) -> list[str]:
+    """The slots (title, subtitle, date) in which the two readings of a page differ."""
+    def norm(value: str | None) -> str:
+        return " ".join((value or "").split())
+
+    try:
+        from_text = mia_text.read((TEXT / (rel + ".txt")).read_bytes(), name=rel + ".txt")
+        from_html = mia_html.read((HTML / rel).read_bytes(), name=rel)
+    except BookmakerError as error:
+        return [f"reader: {error}"]
+    return [f"{slot}: text {norm(getattr(from_text, attr))!r} / html {norm(getattr(from_html, attr))!r}"
+            for slot, attr in (("title", "title"), ("subtitle", "subtitle"), ("date", "date"))
+            if norm(getattr(from_text, attr)) != norm(getattr(from_html, attr))]
+
+
+def _header_case(rel: str) -> object:
+    if rel not in KNOWN_HEADERS:
+        return rel
+    return pytest.param(rel, marks=pytest.mark.xfail(strict=True, raises=KnownDifference,
+                                                     reason=KNOWN_HEADERS[rel]))
+
+
+@pytest.mark.skipif(not PAGES, reason="no shared corpus here")
+@pytest.mark.parametrize("rel", [_header_case(rel) for rel in PAGES])
+def test_readers_agree_on_title_subtitle_and_date(rel: str) -> None:
+    problems = header_differences(rel)
+    if rel in KNOWN_HEADERS and _kind(KNOWN_HEADERS[rel]) in map(_kind, problems):
+        raise KnownDifference(f"{rel}: " + "; ".join(problems)[:300])
+    assert not problems, f"{rel}: " + "; ".join(problems)
+
+
+@pytest.mark.skipif(not PAGES, reason="no shared corpus here")
+def test_known_header_differences_are_corpus_pages() -> None:
+    assert set(KNOWN_HEADERS) <= set(PAGES)
+    assert {_kind(c) for c in KNOWN_HEADERS.values()} <= {"title", "subtitle", "date"}

@@ -159,6 +159,9 @@ def _apply(article: Article, entry: ArticleEntry, origin: str) -> Article:
     if entry.licence:
         credit.update(licence=entry.licence, licence_reason=entry.licence_reason)
     changes["attribution"] = replace(article.attribution, **credit)
+    if entry.corrections and article.blocks:  # a shell's blocks are corrected by the store
+        from ..corrections import apply_corrections
+        changes["blocks"] = apply_corrections(article.blocks, entry.corrections)
     return replace(article, **changes)
 
 
@@ -230,7 +233,7 @@ def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = N
                     note_warnings=numbered)
     if store:
         for chapter, entry in zip(book.chapters, spec.articles):
-            store.bind(chapter.id, entry.path)
+            store.bind(chapter.id, entry.path, entry.corrections)
     return replace(book, warnings=tuple(reader_warnings) + book.warnings)
 
 

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..corrections import Corrections
 from ..errors import LicenceError, SpecError, UsageError
 from ..languages import is_language_tag
 from ..licences import KNOWN_LICENCES, licence_by_id, licence_problems
@@ -40,7 +41,7 @@ _OPTION_KEYS = {"formats", "theme", "templates", "notes"}
 # have it (a writer's own table may set it again).
 _SHARED_KEYS = ("notes",)
 _ARTICLE_KEYS = {"path", "title", "subtitle", "author", "authors", "date", "licence",
-                 "licence_reason", "url"}
+                 "licence_reason", "url", "drop", "headings", "paragraphs"}
 _PART_KEYS = {"title", "articles"}
 _TOP_KEYS = {"book", "options", "articles", "parts", "front", "urls"}
 _NOTES = ("chapter", "book")
@@ -85,6 +86,7 @@ class ArticleEntry:
     part: int | None = None
     key: str = ""  # where in the spec it comes from, e.g. "articles[2]"
     url: str | None = None  # its public address: its own `url`, else from the spec's [urls]
+    corrections: Corrections | None = None  # blocks dropped, made headings or paragraphs
 
 
 @dataclass(frozen=True)
@@ -358,11 +360,13 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
                 raise r.fail(key + ".url", f"found an address for the pattern {pattern!r}, "
                              f"which matches {len(matches)} files; give a folder's address "
                              "in [urls] instead")
+        corrections = _corrections(r, item, key)
         for path in matches:
             seen[path] = key
             out.append(ArticleEntry(path=path, title=title, subtitle=subtitle, authors=authors,
                                     date=date, licence=licence, licence_reason=reason,
-                                    part=part, key=key, url=url))
+                                    part=part, key=key, url=url,
+                                    corrections=corrections))
     return out
 
 
@@ -397,6 +401,32 @@ def _urls(r: _Reader, value: Any) -> tuple[tuple[Path, str], ...]:
                          f"{r.path.parent})")
         out.append((path, url))
     return tuple(out)
+
+
+def _corrections(r: _Reader, item: dict[str, Any], key: str) -> Corrections | None:
+    """`drop = [3, "Editorial Notes"]`, `headings = [5]`, `paragraphs = [2]`: block
+    numbers as `bookmaker inspect` lists them (from 0); `drop` takes exact texts too."""
+    found: dict[str, tuple[Any, ...]] = {}
+    for name in ("drop", "headings", "paragraphs"):
+        if name not in item:
+            continue
+        value = item[name]
+        texts = name == "drop"
+        if not isinstance(value, list) or not all(
+                (isinstance(v, int) and not isinstance(v, bool) and v >= 0)
+                or (texts and isinstance(v, str) and v.strip()) for v in value):
+            what = ("block numbers (from 0) or exact block texts" if texts
+                    else "block numbers (from 0)")
+            example = '[3, "Editorial Notes"]' if texts else "[5]"
+            raise r.fail(f"{key}.{name}", f"found {_show(value)}; expected a list of {what}, "
+                         f"e.g. {name} = {example}")
+        found[name] = tuple(value)
+    both = set(found.get("headings", ())) & set(found.get("paragraphs", ()))
+    if both:
+        raise r.fail(f"{key}.headings", f"block {min(both)} is in both 'headings' and 'paragraphs'")
+    if not found:
+        return None
+    return Corrections(key=key, spec=str(r.path), **found)
 
 
 def _theme(r: _Reader, value: str | None) -> str:

@@ -27,6 +27,7 @@ from typing import Any
 from ..cache import codec
 from ..assembly import number_notes
 from ..cache.blobs import BlobCache, key_of
+from ..corrections import Corrections, apply_corrections
 from ..errors import SourceError
 from ..model import Article, Block, Book, Chapter, Figure, Note, walk
 
@@ -72,6 +73,7 @@ class ArticleStore:
         self.reads = 0
         self._entries: dict[str, _Entry] = {}      # by source path
         self._chapters: dict[str, _Entry] = {}     # by chapter id
+        self._corrections: dict[str, Corrections] = {}  # by chapter id, from the spec
 
     def shell(self, path: Path) -> Article:
         """The article of a source file without its text (see `body`)."""
@@ -127,12 +129,17 @@ class ArticleStore:
     def note_warnings(self, path: Path, where: str) -> list[str]:
         return [f"{where}: {w}" for w in self._entries[str(path)].note_warnings]
 
-    def bind(self, chapter_id: str, path: Path) -> None:
+    def bind(self, chapter_id: str, path: Path, corrections: Corrections | None = None) -> None:
         self._chapters[chapter_id] = self._entries[str(path)]
+        if corrections:
+            self._corrections[chapter_id] = corrections
 
     def key(self, chapter: Chapter) -> str:
-        """What the chapter's article was read from (its text included)."""
-        return self._chapters[chapter.id].key
+        """What the chapter's article was read from (its text included), and the
+        spec's corrections of it."""
+        fix = self._corrections.get(chapter.id)
+        key = self._chapters[chapter.id].key
+        return key_of("corrected", key, fix.digest()) if fix else key
 
     def has_figures(self, chapter: Chapter) -> bool:
         return self._chapters[chapter.id].has_figures
@@ -146,6 +153,9 @@ class ArticleStore:
         if entry.body is None:
             entry.body = self._body(entry)
         blocks, notes = entry.body
+        fix = self._corrections.get(chapter.id)
+        if fix:
+            blocks = apply_corrections(blocks, fix)
         return replace(chapter, article=replace(chapter.article, blocks=blocks, notes=notes))
 
     def _body(self, entry: _Entry) -> Any:

@@ -207,7 +207,9 @@ class BlockRenderer:
             items = "\n".join(f"<li>{self.list_item(item)}</li>" for item in b.items)
             return f"<{tag}{start}>\n{items}\n</{tag}>"
         if isinstance(b, Separator):
-            return f'<p class="separator" role="separator">{escape(b.text)}</p>'
+            # a scene break: <hr> is a separator to assistive technology; the source's
+            # mark ("* * *") is drawn by the theme from data-mark
+            return f'<hr class="separator" data-mark="{escape(b.text)}" />'
         if isinstance(b, Preformatted):
             return f"<pre>{escape(b.text)}</pre>"
         if isinstance(b, Figure):

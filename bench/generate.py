@@ -287,7 +287,7 @@ class _Markdown:
 
 def _names(people: Sequence[Any]) -> str:
     try:
-        from bookmaker.render.views import names
+        from bookmaker.render.environment import names
         return names(people)
     except ImportError:  # pragma: no cover - a renamed private helper
         return ", ".join(p.name for p in people)

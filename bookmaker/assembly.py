@@ -8,13 +8,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timezone
 
-from .model import (Article, Block, Book, Chapter, FrontMatter, Heading, Inline, ListBlock,
-                    Metadata, Note, NoteRef, Paragraph, Part, Quote, Speech, Dateline,
-                    Signature, Emphasis, Strong, SmallCaps, Link, Figure, Table, DefinitionList)
+from .model import (Article, Block, Book, Chapter, FrontMatter, Inline, Metadata, Note, NoteRef,
+                    Part, map_inlines, walk)
 
-__all__ = ["assemble", "derive_identifier", "build_timestamp", "number_notes"]
+__all__ = ["assemble", "derive_identifier", "build_timestamp", "number_notes",
+           "UNKNOWN_TIMESTAMP"]
 
-_FALLBACK_DATE = "1980-01-01T00:00:00Z"  # the zip epoch: a fixed, honest "unknown"
+# The zip epoch: a fixed, honest "unknown" for the files' timestamps, never printed.
+UNKNOWN_TIMESTAMP = "1980-01-01T00:00:00Z"
+_FALLBACK_DATE = UNKNOWN_TIMESTAMP
 
 
 def derive_identifier(metadata: Metadata, articles: Sequence[Article]) -> str:
@@ -46,79 +48,17 @@ def build_timestamp(metadata: Metadata) -> str:
 
 
 def _call_order(blocks: Sequence[Block]) -> list[str]:
-    order: list[str] = []
-
-    def walk_inlines(nodes: Sequence[Inline]) -> None:
-        for n in nodes:
-            if isinstance(n, NoteRef):
-                if n.note_id not in order:
-                    order.append(n.note_id)
-            elif isinstance(n, (Emphasis, Strong, SmallCaps, Link)):
-                walk_inlines(n.children)
-
-    def walk(bs: Sequence[Block]) -> None:
-        for b in bs:
-            if isinstance(b, (Paragraph, Heading, Dateline, Signature, Speech)):
-                walk_inlines(b.content)
-            elif isinstance(b, Quote):
-                walk(b.blocks)
-            elif isinstance(b, ListBlock):
-                for item in b.items:
-                    walk(item)
-            elif isinstance(b, Figure):
-                walk_inlines(b.caption)
-            elif isinstance(b, Table):
-                walk_inlines(b.caption)
-                for row in b.rows:
-                    for cell in row:
-                        walk_inlines(cell.content)
-            elif isinstance(b, DefinitionList):
-                for d in b.items:
-                    walk_inlines(d.term)
-                    for definition in d.definitions:
-                        walk(definition)
-
-    walk(blocks)
-    return order
-
-
-def _relabel_inlines(nodes: Sequence[Inline], labels: dict[str, str]) -> tuple[Inline, ...]:
-    out: list[Inline] = []
-    for n in nodes:
-        if isinstance(n, NoteRef):
-            out.append(NoteRef(n.note_id, labels.get(n.note_id, n.label)))
-        elif isinstance(n, (Emphasis, Strong, SmallCaps)):
-            out.append(type(n)(_relabel_inlines(n.children, labels)))
-        elif isinstance(n, Link):
-            out.append(Link(n.href, _relabel_inlines(n.children, labels)))
-        else:
-            out.append(n)
-    return tuple(out)
+    """The notes called, each once, in the order of their first call."""
+    return list(dict.fromkeys(n.note_id for n in walk(blocks) if isinstance(n, NoteRef)))
 
 
 def _relabel(blocks: Sequence[Block], labels: dict[str, str]) -> tuple[Block, ...]:
-    out: list[Block] = []
-    for b in blocks:
-        if isinstance(b, (Paragraph, Heading, Dateline, Signature, Speech)):
-            out.append(replace(b, content=_relabel_inlines(b.content, labels)))
-        elif isinstance(b, Quote):
-            out.append(Quote(_relabel(b.blocks, labels)))
-        elif isinstance(b, ListBlock):
-            out.append(replace(b, items=tuple(_relabel(i, labels) for i in b.items)))
-        elif isinstance(b, Figure):
-            out.append(replace(b, caption=_relabel_inlines(b.caption, labels)))
-        elif isinstance(b, Table):
-            rows = tuple(tuple(replace(c, content=_relabel_inlines(c.content, labels)) for c in row)
-                         for row in b.rows)
-            out.append(Table(rows, _relabel_inlines(b.caption, labels)))
-        elif isinstance(b, DefinitionList):
-            out.append(DefinitionList(tuple(
-                replace(d, term=_relabel_inlines(d.term, labels),
-                        definitions=tuple(_relabel(x, labels) for x in d.definitions))
-                for d in b.items)))
-        else:
-            out.append(b)
-    return tuple(out)
+    def label(node: Inline) -> Inline:
+        if isinstance(node, NoteRef):
+            return NoteRef(node.note_id, labels.get(node.note_id, node.label))
+        return node
+
+    return map_inlines(blocks, label)
 
 
 def number_notes(article: Article, where: str) -> tuple[Article, list[str]]:

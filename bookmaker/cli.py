@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from .version import __version__
 from .errors import EXIT_INTERNAL, BookmakerError
 
 # Each command imports what it uses: a no-op build starts in a fraction of the
@@ -50,6 +50,7 @@ class _Ctx:
 def _set_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
         obj = ctx.find_object(_Ctx)
+        assert obj is not None  # the group made it before any option of a command
         setattr(obj, param.name or "", True)
         obj.show_logs()  # -q and -v after the command count for the logs too
 
@@ -245,8 +246,9 @@ def watch_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None,
 @click.option("--out", default="dist", type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--language", default="en", help="The book's language (BCP 47).")
 @click.option("--licence-reason", default=None, metavar="TEXT",
-              help="Build even when the articles' licences forbid it (no statement, "
-                   "no derivatives, …), for this written reason, printed in the imprint.")
+              help="Build even when some articles' licences forbid it (no statement "
+                   "recognised, no derivatives, …), for this written reason, printed in "
+                   "the imprint for those articles only.")
 @_flags
 @click.pass_obj
 @_guard

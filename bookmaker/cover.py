@@ -7,10 +7,10 @@ import io
 from PIL import Image, ImageDraw, ImageFont
 
 from .model import Metadata
-from .render.views import names
+from .render.environment import names
 from .theme import Theme
 
-__all__ = ["make_cover", "COVER_SIZE"]
+__all__ = ["make_cover", "COVER_SIZE", "MIN_SIZE", "fit_text"]
 
 COVER_SIZE = (1600, 2560)
 _MARGIN = 150
@@ -27,7 +27,7 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
     return lines
 
 
-_MIN_SIZE = 40
+MIN_SIZE = 40
 _MAX_CHARS = 400  # more than the lines of a cover hold at the smallest size
 
 
@@ -43,7 +43,7 @@ def _clip(draw: ImageDraw.ImageDraw, line: str, font: ImageFont.FreeTypeFont, wi
     return line[:low].rstrip() + "…"
 
 
-def _fit(draw: ImageDraw.ImageDraw, text: str, face: str, width: int, start: int,
+def fit_text(draw: ImageDraw.ImageDraw, text: str, face: str, width: int, start: int,
          max_lines: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The largest size at which the text fits in `max_lines` lines of `width`;
     at the smallest size, what does not fit is cut short with an ellipsis (an
@@ -57,7 +57,7 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, face: str, width: int, start: int
         widest = max(draw.textlength(line, font=font) for line in lines)
         if len(lines) <= max_lines and widest <= width:
             return font, lines
-        if size <= _MIN_SIZE:
+        if size <= MIN_SIZE:
             if len(lines) > max_lines:
                 lines = lines[:max_lines - 1] + [" ".join(lines[max_lines - 1:])]
             return font, [line if draw.textlength(line, font=font) <= width
@@ -84,15 +84,15 @@ def make_cover(metadata: Metadata, theme: Theme) -> bytes:
     inner = width - 2 * _MARGIN
     draw.rectangle((60, 60, width - 60, height - 60), outline=accent, width=6)
 
-    title_font, title_lines = _fit(draw, metadata.title, str(theme.face("bold")), inner, 190, 5)
+    title_font, title_lines = fit_text(draw, metadata.title, str(theme.face("bold")), inner, 190, 5)
     bottom = _block(draw, title_lines, title_font, 520, fg)
     if metadata.subtitle:
-        sub_font, sub_lines = _fit(draw, metadata.subtitle, str(theme.face("italic")), inner, 90, 3)
+        sub_font, sub_lines = fit_text(draw, metadata.subtitle, str(theme.face("italic")), inner, 90, 3)
         bottom = _block(draw, sub_lines, sub_font, bottom + 60, fg)
     draw.line((width // 2 - 200, bottom + 90, width // 2 + 200, bottom + 90), fill=accent, width=6)
     people = names(metadata.authors) or names(metadata.editors)
     if people:
-        author_font, author_lines = _fit(draw, people, str(theme.face("regular")), inner, 120, 3)
+        author_font, author_lines = fit_text(draw, people, str(theme.face("regular")), inner, 120, 3)
         _block(draw, author_lines, author_font, height - 420 - 140 * (len(author_lines) - 1), accent)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 __all__ = [
-    "BookmakerError", "UsageError", "SpecError", "SourceError", "LicenceError", "WriterError",
+    "BookmakerError", "UsageError", "SpecError", "TemplateError", "SourceError", "LicenceError",
+    "WriterError",
     "EXIT_OK", "EXIT_INTERNAL", "EXIT_USAGE", "EXIT_SPEC", "EXIT_SOURCE",
     "EXIT_LICENCE", "EXIT_OUTPUT",
 ]
@@ -11,7 +12,7 @@ __all__ = [
 EXIT_OK = 0
 EXIT_INTERNAL = 1   # a bug in bookmaker or a dependency
 EXIT_USAGE = 2      # the command line (or its environment) itself is wrong
-EXIT_SPEC = 3       # a book spec is missing or invalid
+EXIT_SPEC = 3       # a book spec, or its templates or theme, is missing or invalid
 EXIT_SOURCE = 4     # an article is missing, unreadable or malformed
 EXIT_LICENCE = 5    # licences are unknown or cannot be combined
 EXIT_OUTPUT = 6     # an output could not be written, or no writer has that name
@@ -49,6 +50,15 @@ class UsageError(BookmakerError):
 
 class SpecError(BookmakerError):
     category = "spec"
+    exit_code = EXIT_SPEC
+
+
+class TemplateError(BookmakerError):
+    """A book's own template, or its theme's, is wrong: an undefined name, a syntax
+    error, a template the theme lacks. `path` and `line` name the template. The
+    exit code is a spec's: templates and themes are what a spec chooses."""
+
+    category = "template"
     exit_code = EXIT_SPEC
 
 

@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["sha256_file", "source_date_epoch", "temp_beside", "write_quietly"]
+__all__ = ["clear_in_the_way", "sha256_file", "source_date_epoch", "temp_beside", "write_quietly"]
 
 
 def sha256_file(path: Path) -> str:
@@ -72,3 +72,24 @@ def source_date_epoch(epoch: int) -> Iterator[None]:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def clear_in_the_way(root: str, name: str) -> None:
+    """Remove what keeps the file `name` (under the folder `root`) from being
+    read or written as a file: a folder at its place, or a file where one of
+    its folders (`root` included) should be. Quietly: a cache that cannot be
+    repaired only keeps less."""
+    import shutil
+
+    with contextlib.suppress(OSError):
+        if os.path.isdir(name) and not os.path.islink(name):
+            shutil.rmtree(name)
+            return
+    folder = os.path.dirname(name)
+    root = root.rstrip(os.sep)
+    while len(folder) >= len(root) and folder.startswith(root):
+        with contextlib.suppress(OSError):
+            if os.path.lexists(folder) and not os.path.isdir(folder):
+                os.unlink(folder)
+                return
+        folder = os.path.dirname(folder)

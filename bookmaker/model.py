@@ -6,7 +6,8 @@ Readers produce an `Article`; `assemble` turns articles and metadata into a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Union
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Block",
     "Note", "Licence", "Attribution", "Person", "Article", "Metadata", "Chapter", "Part",
     "FrontMatter", "Book", "plain_text", "blocks_text",
+    "Node", "walk", "map_inlines", "map_blocks",
 ]
 
 _frozen = dict(frozen=True, slots=True)
@@ -344,3 +346,133 @@ def blocks_text(block: Block) -> str:
                                                             for defn in d.definitions])
                          for d in block.items)
     raise TypeError(f"not a block: {block!r}")
+
+
+# --- the one traversal ---------------------------------------------------------
+#
+# Every module that looks inside blocks goes through `walk` or the two maps, so
+# that a new block kind, or a caption or cell that holds inlines, is met by all
+# of them at once (two hand-written walks used to disagree on figure captions).
+
+Node = Union[Block, Inline]
+
+
+def walk(nodes: Iterable[Node]) -> Iterator[Node]:
+    """Every block and inline in `nodes` and inside them, in reading order.
+
+    Depth first, each node before what it holds: a paragraph, then its inlines;
+    a quote or list item's blocks; a figure's or table's caption, then the
+    table's cells row by row; a definition's term, then its definitions. Notes
+    are not inside blocks: walk `note.blocks` for them.
+    """
+    stack: list[Iterator[Node]] = [iter(nodes)]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        yield node
+        inner = _inside(node)
+        if inner:
+            stack.append(iter(inner))
+
+
+def _inside(node: Node) -> tuple[Node, ...]:
+    """What a node holds, in reading order (its blocks and inlines, flattened)."""
+    if isinstance(node, (Text, NoteRef, LineBreak, Separator, Preformatted)):
+        return ()
+    if isinstance(node, (Emphasis, Strong, SmallCaps, Link)):
+        return node.children
+    if isinstance(node, (Paragraph, Heading, Dateline, Signature, Speech)):
+        return node.content
+    if isinstance(node, Quote):
+        return node.blocks
+    if isinstance(node, ListBlock):
+        return tuple(b for item in node.items for b in item)
+    if isinstance(node, Figure):
+        return node.caption
+    if isinstance(node, Table):
+        return node.caption + tuple(i for row in node.rows for cell in row for i in cell.content)
+    if isinstance(node, DefinitionList):
+        return tuple(n for d in node.items
+                     for n in (*d.term, *(b for defn in d.definitions for b in defn)))
+    raise TypeError(f"not a block or an inline: {node!r}")
+
+
+def map_inlines(blocks: Iterable[Block], fn: Callable[[Inline], Inline]) -> tuple[Block, ...]:
+    """The blocks with `fn` applied to every inline, wherever it is (captions,
+    cells, terms, nested blocks); an inline's children are mapped before it.
+    Nodes nothing changed in are kept as they are, not copied."""
+    def inline(node: Inline) -> Inline:
+        if isinstance(node, (Emphasis, Strong, SmallCaps, Link)):
+            children = inlines(node.children)
+            if not _same(children, node.children):
+                node = replace(node, children=children)
+        return fn(node)
+
+    def inlines(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        return tuple(inline(n) for n in nodes)
+
+    def block(b: Block) -> Block:
+        return _map_parts(b, inlines, lambda bs: tuple(block(x) for x in bs))
+
+    return tuple(block(b) for b in blocks)
+
+
+def map_blocks(blocks: Iterable[Block], fn: Callable[[Block], Block]) -> tuple[Block, ...]:
+    """The blocks with `fn` applied to every block, nested ones included (inside
+    quotes, list items and definitions), the inner before the outer."""
+    def block(b: Block) -> Block:
+        return fn(_map_parts(b, lambda i: i, lambda bs: tuple(block(x) for x in bs)))
+
+    return tuple(block(b) for b in blocks)
+
+
+def _map_parts(b: Block, inlines: Callable[[tuple[Inline, ...]], tuple[Inline, ...]],
+               blocks: Callable[[tuple[Block, ...]], tuple[Block, ...]]) -> Block:
+    """`b` rebuilt with its inline runs passed through `inlines` and its block
+    runs through `blocks`; `b` itself when nothing changed."""
+    if isinstance(b, (Paragraph, Heading, Dateline, Signature, Speech)):
+        content = inlines(b.content)
+        return b if _same(content, b.content) else replace(b, content=content)
+    if isinstance(b, Quote):
+        inner = blocks(b.blocks)
+        return b if _same(inner, b.blocks) else replace(b, blocks=inner)
+    if isinstance(b, ListBlock):
+        items = tuple(blocks(item) for item in b.items)
+        return b if _same(items, b.items) else replace(b, items=items)
+    if isinstance(b, Figure):
+        caption = inlines(b.caption)
+        return b if _same(caption, b.caption) else replace(b, caption=caption)
+    if isinstance(b, Table):
+        caption = inlines(b.caption)
+        rows = tuple(tuple(_cell(c, inlines(c.content)) for c in row) for row in b.rows)
+        if _same(caption, b.caption) and _same(rows, b.rows):
+            return b
+        return replace(b, rows=rows, caption=caption)
+    if isinstance(b, DefinitionList):
+        terms = tuple(_definition(d, inlines(d.term), tuple(blocks(x) for x in d.definitions))
+                      for d in b.items)
+        return b if _same(terms, b.items) else replace(b, items=terms)
+    if isinstance(b, (Separator, Preformatted)):
+        return b
+    raise TypeError(f"not a block: {b!r}")
+
+
+def _cell(cell: Cell, content: tuple[Inline, ...]) -> Cell:
+    return cell if _same(content, cell.content) else replace(cell, content=content)
+
+
+def _definition(d: Definition, term: tuple[Inline, ...],
+                definitions: tuple[tuple[Block, ...], ...]) -> Definition:
+    if _same(term, d.term) and _same(definitions, d.definitions):
+        return d
+    return replace(d, term=term, definitions=definitions)
+
+
+def _same(new: object, old: object) -> bool:
+    """The same objects in the same places, tuples looked into (mapping keeps what
+    it did not change, so identity says "unchanged" without comparing subtrees)."""
+    if isinstance(new, tuple) and isinstance(old, tuple):
+        return len(new) == len(old) and all(_same(a, b) for a, b in zip(new, old))
+    return new is old

@@ -45,34 +45,40 @@ class LocalResources:
         if parts.scheme == "data":
             kind = src[5:].split(";")[0].split(",")[0]
             if len(src) > MAX_DATA_URL or kind not in IMAGE_TYPES:
-                return self._refuse(where, src, "data: URL too large or not an image")
+                self._refuse(where, src, "data: URL too large or not an image")
+                return None
             return src if kind != SVG else self._svg(where, src, _data_bytes(src)[0])
         if parts.scheme not in ("", "file") or parts.netloc:
-            return self._refuse(where, src, "only files inside the book's folder are loaded")
+            self._refuse(where, src, "only files inside the book's folder are loaded")
+            return None
         if self.base_dir is None:
-            return self._refuse(where, src, "the book has no folder to load files from")
+            self._refuse(where, src, "the book has no folder to load files from")
+            return None
         root = self.base_dir.resolve()
         path = Path(unquote(parts.path))
         path = (path if path.is_absolute() else root / path).resolve()
         if not path.is_relative_to(root):
-            return self._refuse(where, src, "outside the book's folder")
+            self._refuse(where, src, "outside the book's folder")
+            return None
         if not path.is_file():
-            return self._refuse(where, src, "file not found")
-        kind = mimetypes.guess_type(path.name)[0]
-        if kind not in IMAGE_TYPES:
-            return self._refuse(where, src, "not an image type books can carry")
-        return path if kind != SVG else self._svg(where, src, path.read_bytes())
+            self._refuse(where, src, "file not found")
+            return None
+        mime = mimetypes.guess_type(path.name)[0]
+        if mime not in IMAGE_TYPES:
+            self._refuse(where, src, "not an image type books can carry")
+            return None
+        return path if mime != SVG else self._svg(where, src, path.read_bytes())
 
     def _svg(self, where: str, src: str, data: bytes) -> str | None:
         """A cleaned SVG image as a data: URL, or None (refused)."""
         clean = clean_svg(data)
         if clean is None:
-            return self._refuse(where, src, "an SVG image that is not well-formed XML")
+            self._refuse(where, src, "an SVG image that is not well-formed XML")
+            return None
         return f"data:{SVG};base64,{base64.b64encode(clean).decode()}"
 
     def _refuse(self, where: str, src: str, reason: str) -> None:
         self.problems.setdefault(where, []).append(f"{src[:100]} ({reason})")
-        return None
 
     def warn(self) -> None:
         """One warning per article, naming what was left out and why."""

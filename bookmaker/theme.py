@@ -97,6 +97,9 @@ def load_theme(name_or_path: str = "default") -> Theme:
         package = import_module(fonts["package"])
     except (tomllib.TOMLDecodeError, KeyError, ImportError) as exc:
         raise SpecError(f"invalid theme: {exc}", path=config_file) from None
+    if package.__file__ is None:  # a namespace package holds no font files of its own
+        raise SpecError(f"invalid theme: the font package {fonts['package']!r} has no folder",
+                        path=config_file)
     font_dir = Path(package.__file__).resolve().parent / fonts.get("directory", "")
     licence = font_dir / fonts["licence"] if "licence" in fonts else None
     return Theme(name=config.get("name", path.name), path=path.resolve(), font_dir=font_dir,

@@ -26,10 +26,10 @@ import os
 import struct
 from pathlib import Path
 
-from ..files import write_quietly
+from ..files import clear_in_the_way, write_quietly
 from .ledger import mark
 
-__all__ = ["BlobCache", "clear_in_the_way", "key_of", "private_folder"]
+__all__ = ["BlobCache", "key_of", "private_folder"]
 
 
 def key_of(*parts: object) -> str:
@@ -89,27 +89,6 @@ def private_folder(path: Path) -> Path | None:
             or (hasattr(os, "getuid") and st.st_uid != os.getuid())):
         return None
     return path
-
-
-def clear_in_the_way(root: str, name: str) -> None:
-    """Remove what keeps the file `name` (under the folder `root`) from being
-    read or written as a file: a folder at its place, or a file where one of
-    its folders (`root` included) should be. Quietly: a cache that cannot be
-    repaired only keeps less."""
-    import shutil
-
-    with contextlib.suppress(OSError):
-        if os.path.isdir(name) and not os.path.islink(name):
-            shutil.rmtree(name)
-            return
-    folder = os.path.dirname(name)
-    root = root.rstrip(os.sep)
-    while len(folder) >= len(root) and folder.startswith(root):
-        with contextlib.suppress(OSError):
-            if os.path.lexists(folder) and not os.path.isdir(folder):
-                os.unlink(folder)
-                return
-        folder = os.path.dirname(folder)
 
 
 class BlobCache:

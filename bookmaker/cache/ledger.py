@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ..files import write_quietly
+from ..files import clear_in_the_way, write_quietly
 
 __all__ = ["LEDGERS", "Recording", "SweepResult", "mark", "read_ledger", "recording", "sweep",
            "write_ledger"]
@@ -79,8 +79,6 @@ def write_ledger(cache: Path, name: str, owner: Path, rec: Recording) -> None:
     entries = sorted(p[len(root):] for p in rec.paths if p.startswith(root))
     path = os.path.join(root, LEDGERS, name + ".json")
     if not os.path.isdir(os.path.join(root, LEDGERS)):
-        from .blobs import clear_in_the_way  # (blobs marks through this module)
-
         clear_in_the_way(root, path)  # a file in the folder's place
     body = json.dumps({"owner": os.fspath(owner), "entries": entries},
                       separators=(",", ":")).encode("utf-8")

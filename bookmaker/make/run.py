@@ -40,15 +40,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..assembly import assemble
-from ..errors import (BookmakerError, LicenceError, SourceError, SpecError, WriterError,
-                     EXIT_INTERNAL)
-from ..files import sha256_file, temp_beside
-from ..licences import check_book_licences
+from ..errors import (BookmakerError, LicenceError, SourceError, SpecError, TemplateError,
+                     WriterError, EXIT_INTERNAL)
+from ..files import clear_in_the_way, sha256_file, temp_beside
+from ..licences import check_book_licences, licence_problems
 from ..model import Article, Book, FrontMatter, Metadata, Person
 from .spec import (ArticleEntry, BookSpec, _load_spec, check_source_date_epoch, find_specs,
                    load_spec, slugify)
 from .store import ArticleStore
-from ..cache.blobs import clear_in_the_way, key_of
+from ..cache.blobs import key_of
 from ..cache.ledger import LEDGERS, recording, sweep, write_ledger
 from ..lifeline import hold, lifeline
 from ..logs import log_to_stderr, worker_log_level
@@ -58,14 +58,15 @@ if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts wit
     from concurrent.futures import Executor, Future
 
 __all__ = ["Target", "Outcome", "Step", "Reporter", "plan", "build", "clean", "load_book",
-           "make_book", "write_options", "CACHE_DIR", "STATE_FILE", "SUMS_FILE"]
+           "make_book", "write_options", "ledger_name", "CACHE_DIR", "STATE_FILE", "SUMS_FILE",
+           "TEMP_NAME"]
 
 CACHE_DIR = ".bookmaker-cache"
 STATE_FILE = "state.json"
 SUMS_FILE = "SHA256SUMS"
 _STATE_VERSION = 3
 _RACY_NS = 2_000_000_000       # a file changed this recently is hashed again next time
-_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what atomic_path leaves when killed
+TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what atomic_path leaves when killed
 _PACKAGE = Path(__file__).resolve().parent
 _NO_AUTHOR = re.compile(r"no[- ]author\b")  # a reader's "no-author: …" warning (kind first)
 
@@ -203,13 +204,17 @@ def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = N
         articles.append(article)
         if progress:
             progress(done, total)
+    # A spec's licence override is checked like a stated licence: its reason says why
+    # the editor sets that licence, and lifts no rule. The error names the override.
+    names = [a.attribution.origin or a.title for a in articles]
     try:
-        check_book_licences([(a.attribution.origin or a.title, a.attribution.licence,
-                              e.licence_reason) for a, e in zip(articles, spec.articles)],
+        check_book_licences([(n, a.attribution.licence, None) for n, a in zip(names, articles)],
                             book_licence=spec.metadata.licence,
                             commercial=spec.metadata.commercial)
     except LicenceError as exc:
-        raise LicenceError(exc.message, path=spec.path, key="articles") from None
+        entry = next((e for n, e in zip(names, spec.articles) if n == exc.path), None)
+        key = f"{entry.key}.licence" if entry is not None and entry.licence else "articles"
+        raise LicenceError(exc.message, path=spec.path, key=key) from None
     parts: list[tuple[str, int]] = []
     for index, title in enumerate(spec.parts):
         first = next(i for i, e in enumerate(spec.articles) if e.part == index)
@@ -408,7 +413,7 @@ def _same_file(fd: int, path: Path) -> bool:
 # --- dependencies --------------------------------------------------------------------
 
 def _tool_version() -> str:
-    from .. import __version__
+    from ..version import __version__
     return __version__
 
 
@@ -618,7 +623,7 @@ class _Result(NamedTuple):
 
 _ERRORS: dict[str, type[BookmakerError]] = {
     c.__name__: c for c in (BookmakerError, SpecError, SourceError, LicenceError, WriterError,
-                            _InternalError)}
+                            TemplateError, _InternalError)}
 
 
 def _write_temporary(target: Target, book: Book, options: WriteOptions) -> Path:
@@ -687,7 +692,7 @@ def _run_target(target: Target, sink: Sink | None = None,
     with recording() as used:
         result = _build_target(target, emit, spec, digests)
     if result.error is None and target.cache is not None:
-        write_ledger(target.cache, _ledger_name(target.output), target.spec_path, used)
+        write_ledger(target.cache, ledger_name(target.output), target.spec_path, used)
     return result._replace(made=used.made)
 
 
@@ -804,7 +809,7 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
 def _remove_stale_temporaries(folder: Path) -> None:
     if folder.is_dir():
         for p in folder.iterdir():
-            if _TEMP.match(p.name) and p.is_file():
+            if TEMP_NAME.match(p.name) and p.is_file():
                 p.unlink(missing_ok=True)
 
 
@@ -812,7 +817,7 @@ def _remove_temporaries_of(output: Path) -> None:
     """What a failed target's writer (or a worker killed in its work) left."""
     with contextlib.suppress(OSError):
         for p in output.parent.glob(f".{glob.escape(output.name)}.*.tmp"):
-            if _TEMP.match(p.name):
+            if TEMP_NAME.match(p.name):
                 p.unlink(missing_ok=True)
 
 
@@ -832,6 +837,11 @@ def _write_sums(dist: Path, hasher: _Hasher) -> bool:
         return False
     text = _sums_text(dist, hasher)
     sums = dist / SUMS_FILE
+    if not text:  # no book in dist/ (the only one failed as it was written): no sums
+        if sums.is_file():
+            sums.unlink()
+            return True
+        return False
     try:
         if sums.read_text(encoding="utf-8") == text:
             return False
@@ -980,7 +990,7 @@ _SWEEP_MIN = 256
 _SWEEP_SHARE = 0.25
 
 
-def _ledger_name(output: Path) -> str:
+def ledger_name(output: Path) -> str:
     return key_of("ledger", output)[:32]
 
 
@@ -992,7 +1002,7 @@ def _unlisted(project: Path, state: dict[str, Any]) -> list[Path]:
     unlisted = []
     for key, entry in state["targets"].items():
         spec = entry.get("spec") if isinstance(entry, dict) else None
-        if (not (folder / f"{_ledger_name(Path(key))}.json").is_file() and Path(key).is_file()
+        if (not (folder / f"{ledger_name(Path(key))}.json").is_file() and Path(key).is_file()
                 and (not isinstance(spec, str) or Path(spec).is_file())):
             unlisted.append(Path(key))
     return unlisted
@@ -1050,11 +1060,15 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
     chosen = [get_writer(f) for f in formats]  # fail early on an unknown writer
     check_source_date_epoch()
     read = [read_article(a) for a in articles]
-    check_book_licences([(a.attribution.origin or a.title, a.attribution.licence, licence_reason)
-                         for a in read])
-    if licence_reason:
-        read = [replace(a, attribution=replace(a.attribution, licence_reason=licence_reason))
-                for a in read]
+    entries = [(a.attribution.origin or a.title, a.attribution.licence) for a in read]
+    # The reason goes to the articles that need it (no licence recognised, or one the
+    # rules refuse), and is printed for them only.
+    needing = {name for name, _ in licence_problems([(n, lic, None) for n, lic in entries])}
+    reason = licence_reason if licence_reason and licence_reason.strip() else None
+    check_book_licences([(n, lic, reason if n in needing else None) for n, lic in entries])
+    if reason:
+        read = [replace(a, attribution=replace(a.attribution, licence_reason=reason))
+                if n in needing else a for a, (n, _) in zip(read, entries)]
     metadata = Metadata(title=title, language=language,
                         authors=tuple(Person(a) for a in authors))
     book = assemble(read, metadata)
@@ -1106,7 +1120,7 @@ def _clean_folder(project: Path, dist: Path) -> list[Path]:
         removed.append(sums)
     if dist.is_dir():
         for p in dist.iterdir():
-            if _TEMP.match(p.name):
+            if TEMP_NAME.match(p.name):
                 p.unlink(missing_ok=True)
                 removed.append(p)
         with contextlib.suppress(OSError):

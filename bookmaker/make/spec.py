@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LicenceError, SpecError, UsageError
-from ..licences import KNOWN_LICENCES, licence_by_id
+from ..languages import is_language_tag
+from ..licences import KNOWN_LICENCES, licence_by_id, licence_problems
 from ..model import Licence, Metadata, Person
+from ..tomlfile import MAX_NESTING, load_toml
 
 __all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS",
            "is_language_tag", "check_source_date_epoch", "FIRST_DATE", "LAST_DATE", "load_toml",
@@ -39,7 +41,6 @@ _TOP_KEYS = {"book", "options", "articles", "parts", "front"}
 _NOTES = ("chapter", "book")
 FRONT_KINDS = ("dedication", "epigraph", "preface")  # in the order they are printed
 _DEFAULT_FORMATS = ("epub", "pdf")
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 # The dates a book can hold: a ZIP's timestamps end with 2107, and an EPUB's
@@ -49,11 +50,6 @@ _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 FIRST_DATE = _dt.date(1000, 1, 1)
 LAST_DATE = _dt.date(2107, 12, 31)
 _LAST_EPOCH = int(_dt.datetime(2107, 12, 31, 23, 59, 59, tzinfo=_dt.timezone.utc).timestamp())
-
-
-def is_language_tag(value: str) -> bool:
-    """A BCP 47 language tag, checked as the book's language is ('en', 'de-CH')."""
-    return bool(_LANGUAGE.fullmatch(value))
 
 
 def _close(word: str, choices: list[str]) -> list[str]:
@@ -347,6 +343,20 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
     return out
 
 
+def _check_overrides(r: _Reader, metadata: Metadata, articles: list[ArticleEntry]) -> None:
+    """A licence override meets the book's rules as a stated licence does (its reason
+    says why the editor sets it, and lifts none): refused here, naming its key."""
+    for entry in articles:
+        if entry.licence is None:
+            continue
+        found = licence_problems([(entry.key, entry.licence, None)],
+                                 book_licence=metadata.licence, commercial=metadata.commercial)
+        if found:
+            raise LicenceError(f"the article {found[0][1]} (a licence set by an override "
+                               "meets the rules a stated one does)", path=r.path,
+                               key=entry.key + ".licence")
+
+
 def _theme(r: _Reader, value: str | None) -> str:
     """A built-in theme's name, or the absolute path of a theme folder."""
     from ..theme import styles_root
@@ -407,33 +417,6 @@ def _parse(path: Path, cache: Path | None = None, fresh: bool = False) -> dict[s
     if cache is not None:
         return _parse_kept(path, raw, text, cache, fresh)
     return _toml(path, text)
-
-
-MAX_NESTING = 100  # tables and arrays in one another, in a spec or a front matter
-
-
-def _deeper_than(data: Any, limit: int) -> bool:
-    stack = [(data, 0)]  # the document itself is no nesting
-    while stack:
-        value, depth = stack.pop()
-        items = value.values() if isinstance(value, dict) else value
-        if depth > limit:
-            return True
-        stack += [(v, depth + 1) for v in items if isinstance(v, (dict, list))]
-    return False
-
-
-def load_toml(text: str) -> dict[str, Any]:
-    """`tomllib.loads`, with tables and arrays nested at most MAX_NESTING deep;
-    deeper is a `tomllib.TOMLDecodeError` (tomllib itself would run out of
-    Python's stack on a few hundred, with a RecursionError)."""
-    try:
-        data = tomllib.loads(text)
-    except RecursionError:
-        data = None
-    if data is None or _deeper_than(data, MAX_NESTING):
-        raise tomllib.TOMLDecodeError(f"tables or arrays nested more than {MAX_NESTING} deep")
-    return data
 
 
 def _toml(path: Path, text: str) -> dict[str, Any]:
@@ -559,7 +542,7 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
     title = r.text(book, "title", "book.", required=True)
     assert title is not None
     language = r.text(book, "language", "book.") or "en"
-    if not _LANGUAGE.fullmatch(language):
+    if not is_language_tag(language):
         raise r.fail("book.language", f"found {language!r}; expected a BCP 47 language tag "
                      "such as 'en', 'fr' or 'de-CH'")
     metadata = Metadata(
@@ -601,6 +584,7 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
                      "with a 'path' (or use [[parts]])")
     else:
         articles = _entries(r, data["articles"], "articles", None, seen)
+    _check_overrides(r, metadata, articles)
 
     front: list[tuple[str, Path]] = []
     front_table = r.table(data.get("front", {}), "front", '[front] preface = "preface.md"')

@@ -28,7 +28,7 @@ from ..cache import codec
 from ..assembly import number_notes
 from ..cache.blobs import BlobCache, key_of
 from ..errors import SourceError
-from ..model import Article, Block, Book, Chapter, Figure, ListBlock, Note, Quote
+from ..model import Article, Block, Book, Chapter, Figure, Note, walk
 
 __all__ = ["ArticleStore"]
 
@@ -51,14 +51,7 @@ class _Entry:
 
 
 def _has_figures(blocks: tuple[Block, ...]) -> bool:
-    for b in blocks:
-        if isinstance(b, Figure):
-            return True
-        if isinstance(b, Quote) and _has_figures(b.blocks):
-            return True
-        if isinstance(b, ListBlock) and any(_has_figures(item) for item in b.items):
-            return True
-    return False
+    return any(isinstance(b, Figure) for b in walk(blocks))
 
 
 class ArticleStore:

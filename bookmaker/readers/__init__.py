@@ -58,7 +58,8 @@ def reader_for(path: str | os.PathLike[str]) -> Reader:
     """The reader for a file, chosen by its suffix."""
     target = reader_name(path)
     module, _, attr = target.partition(":")
-    return getattr(import_module(module), attr or "read")
+    reader: Reader = getattr(import_module(module), attr or "read")
+    return reader
 
 
 def read_source(path: str | os.PathLike[str]) -> bytes:

@@ -46,7 +46,7 @@ from ..model import (Article, Attribution, Block, Cell, Definition, DefinitionLi
                      FrontMatter, Heading, Inline, LineBreak, Link, ListBlock, Note, NoteRef,
                      Paragraph, Person, Preformatted, Quote, Separator, Strong, Table, Text,
                      plain_text)
-from ..make.spec import load_toml
+from ..tomlfile import load_toml
 
 __all__ = ["read", "read_front_matter", "parse", "Parsed", "FRONT_TITLES"]
 
@@ -336,7 +336,7 @@ def _key_line(text: str, key: str) -> int:
 def _check_meta(meta: dict[str, Any], text: str, name: str) -> None:
     """The known front-matter keys hold values of the right kind; `language` is a
     BCP 47 tag, checked as the book's language is."""
-    from ..make.spec import is_language_tag
+    from ..languages import is_language_tag
 
     def fail(key: str, expected: str) -> SourceError:
         return SourceError(f"front matter: {key} must be {expected}, found {meta[key]!r}",

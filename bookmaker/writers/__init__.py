@@ -68,7 +68,8 @@ class Writer(Protocol):
 def _load(spec: str) -> Writer:
     module, _, attr = spec.partition(":")
     obj = getattr(import_module(module), attr)
-    return obj() if isinstance(obj, type) else obj
+    writer: Writer = obj() if isinstance(obj, type) else obj
+    return writer
 
 
 def _declared() -> dict[str, str]:

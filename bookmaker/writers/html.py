@@ -9,7 +9,9 @@ from markupsafe import Markup
 
 from ..model import Book
 from ..resources import LocalResources
-from ..render.views import book_context, chapter_views, front_view, make_environment, toc_tree
+from ..render.context import book_context, front_view, toc_tree
+from ..render.environment import make_environment
+from ..render.views import chapter_level, chapter_views
 from ..theme import load_theme
 from . import WriteOptions
 
@@ -36,7 +38,8 @@ class HtmlWriter:
             found = resources.find(src, chapter)  # type: ignore[arg-type]
             return None if found is None else LocalResources.data_url(found)
 
-        views = chapter_views(book, notes="link", hbase=3 if book.parts else 2, images=image)
+        views = chapter_views(book, notes="link", hbase=chapter_level(book, own_document=False),
+                              images=image)
         resources.warn()
         fronts = [front_view(fm, hbase=2) for fm in book.front_matter]
         ctx = book_context(book, theme, views, toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")]), fronts,

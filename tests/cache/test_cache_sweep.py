@@ -150,7 +150,7 @@ def test_no_sweep_while_a_built_book_has_no_ledger(tmp_path: Path,
     project = _project(tmp_path)
     _second_book(project, "offensive.txt")
     _built(build(project))
-    name = build_module._ledger_name(project / "dist" / "just-one.epub")
+    name = build_module.ledger_name(project / "dist" / "just-one.epub")
     (project / CACHE_DIR / "ledgers" / f"{name}.json").unlink()
     monkeypatch.setattr(build_module, "_SWEEP_MIN", 1)
     monkeypatch.setattr(build_module, "_SWEEP_SHARE", 0)

@@ -550,17 +550,17 @@ def test_a_one_megabyte_one_word_title_builds(tmp_path: Path) -> None:
 def test_a_cover_holds_at_most_its_lines() -> None:
     from PIL import Image, ImageDraw
 
-    from bookmaker.cover import _MIN_SIZE, _fit
+    from bookmaker.cover import MIN_SIZE, fit_text
     from bookmaker.theme import load_theme
 
     draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
     face = str(load_theme("default").face("bold"))
     for title in ("word " * 100_000, "x" * 1_000_000, "short " * 30 + "x" * 5000):
-        font, lines = _fit(draw, title, face, 1300, 190, 5)
-        assert font.size <= _MIN_SIZE and len(lines) <= 5 and lines[-1].endswith("…")
+        font, lines = fit_text(draw, title, face, 1300, 190, 5)
+        assert font.size <= MIN_SIZE and len(lines) <= 5 and lines[-1].endswith("…")
         assert all(draw.textlength(line, font=font) <= 1300 for line in lines)
-    font, lines = _fit(draw, "Two Articles, 1932–1933", face, 1300, 190, 5)
-    assert font.size > _MIN_SIZE and "…" not in "".join(lines)
+    font, lines = fit_text(draw, "Two Articles, 1932–1933", face, 1300, 190, 5)
+    assert font.size > MIN_SIZE and "…" not in "".join(lines)
 
 
 # --- warnings ---------------------------------------------------------------------------------

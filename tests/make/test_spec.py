@@ -106,7 +106,7 @@ title = "Impossible"
 subtitle = "Sub"
 author = "Someone"
 date = "1933-07"
-licence = "CC-BY-SA-4.0"
+licence = "CC-BY-4.0"
 licence_reason = "Relicensed with the transcriber's permission."
 
 [[articles]]
@@ -129,7 +129,7 @@ path = "sample/*.txt"
     assert [a.path.name for a in s.articles] == ["impossible.txt", "offensive.txt"]
     first = s.articles[0]
     assert first.title == "Impossible" and first.authors and first.authors[0].name == "Someone"
-    assert first.licence and first.licence.id == "CC-BY-SA-4.0" and first.licence_reason
+    assert first.licence and first.licence.id == "CC-BY-4.0" and first.licence_reason
     assert first.date == "1933-07"
 
 

@@ -17,7 +17,7 @@ from bookmaker.errors import SourceError
 from bookmaker.model import Article, Chapter, Link, ListBlock, Paragraph, Quote, Text, blocks_text
 from bookmaker.readers import markdown
 from bookmaker.readers.mia import html as mia_html, text as mia_text
-from bookmaker.readers.mia.common import _note_warnings
+from bookmaker.readers.mia.common import note_warnings
 from bookmaker.render.views import chapter_view
 from bookmaker.resources import clean_svg
 from conftest import SHARED
@@ -285,16 +285,16 @@ def test_an_svg_that_cannot_be_cleaned_is_refused_or_stripped(bad: bytes) -> Non
     assert clean is None or b"http://x" not in clean
 
 
-# --- _note_warnings -------------------------------------------------------------------------
+# --- note_warnings -------------------------------------------------------------------------
 
 def test_note_warnings_with_ten_thousand_notes() -> None:
     ids = [f"n{i}" for i in range(10_000)]
     calls = [f"n{i}" for i in range(10_000) if i % 1000] * 2 + ["x1", "x2", "x1"]
-    uncalled, missing = _note_warnings(ids, calls)
+    uncalled, missing = note_warnings(ids, calls)
     assert uncalled == "notes: without a call in the text: " + ", ".join(
         f"n{i}" for i in range(0, 10_000, 1000))
     assert missing == "notes: calls without a note: x1, x2"
-    assert _note_warnings(ids, ids[::-1]) == []
+    assert note_warnings(ids, ids[::-1]) == []
 
 
 def test_a_page_of_ten_thousand_notes() -> None:

@@ -263,10 +263,10 @@ def test_one_article_books_pass_epubcheck(source: Path, one_article_checks: dict
 def test_timestamps_read_as_strptime_reads_them() -> None:
     from datetime import datetime
 
-    from bookmaker.writers.epub.writer import _moment
+    from bookmaker.writers.epub.writer import parse_stamp
 
     for stamp in ("2024-02-29T23:59:58Z", "1970-01-01T00:00:00Z"):
-        assert _moment(stamp) == datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+        assert parse_stamp(stamp) == datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
     for bad in ("2024-02-29", "2024-02-29T23:59:58", "2024-02-30T00:00:00Z"):
         with pytest.raises(ValueError):
-            _moment(bad)
+            parse_stamp(bad)

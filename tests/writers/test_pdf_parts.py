@@ -194,9 +194,9 @@ def test_a_dask_cluster_can_lay_the_chapters_out(tmp_path: Path) -> None:
 
 def test_running_out_of_font_numbers_is_a_clear_error() -> None:
     from bookmaker.errors import WriterError
-    from bookmaker.writers.pdf.assembler import _Fonts
+    from bookmaker.writers.pdf.assembler import Fonts
 
-    fonts = _Fonts(None, 0)  # type: ignore[arg-type]
+    fonts = Fonts(None, 0)  # type: ignore[arg-type]
     fonts.free_numbers = [4, 4]  # room for one font file
     assert fonts.number("a") == 4 and fonts.number("a") == 4
     with pytest.raises(WriterError, match="font files"):

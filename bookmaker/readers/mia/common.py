@@ -20,16 +20,17 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
+from ...dates import field_date
 from ...errors import SourceError
 from ...licences import recognise_licence
 from ...model import (
     Article, Attribution, Block, Licence, Dateline, Emphasis, Heading, Inline, LineBreak, Link,
     ListBlock, Note, NoteRef, Paragraph, Person, Separator, Signature, SmallCaps, Speech,
-    Strong, Table, Text,
+    Strong, Text, walk,
 )
 
 __all__ = ["Unit", "build_article", "WARNING_KINDS", "warning_kind", "split_calls",
-           "is_furniture", "CONTROL", "add_controls"]
+           "is_furniture", "CONTROL", "add_controls", "note_warnings", "dated_field"]
 
 Ids = AbstractSet[str]  # the ids of an article's notes
 
@@ -413,6 +414,23 @@ def attribution(fields: Sequence[tuple[str, str]], name: str,
 
 # --- the article ----------------------------------------------------------------------
 
+# The fields whose value dates the text itself, best first (not "Published": a
+# reprint's date is no date of the text).
+_DATE_FIELDS = ("written", "delivered", "date")
+
+
+def dated_field(fields: Sequence[tuple[str, str]]) -> str | None:
+    """The date the information block gives the text ("Written: November 1931."),
+    without its trailing punctuation, when the header has no date line."""
+    for wanted in _DATE_FIELDS:
+        for label, value in fields:
+            if label.strip().lower() == wanted:
+                found = field_date(value)
+                if found:
+                    return found
+    return None
+
+
 def build_article(units: list[Unit], *, name: str, warnings: list[str],
                   anchored_notes: bool = False) -> Article:
     """The article these units make. `anchored_notes`: the units' `note` fields say
@@ -440,7 +458,7 @@ def build_article(units: list[Unit], *, name: str, warnings: list[str],
     if attrib.licence is None:  # a statement outside the information block
         attrib = replace(attrib, licence=_licence_elsewhere(units))
     return Article(title=head.title, subtitle=head.subtitle, authors=head.authors,
-                   date=head.date, blocks=head.extra + body, notes=notes,
+                   date=head.date or dated_field(head.fields), blocks=head.extra + body, notes=notes,
                    attribution=attrib, warnings=tuple(warnings + note_warnings))
 
 
@@ -474,13 +492,7 @@ _STATEMENT = re.compile(r"(?i)\s*(?:copyleft|copyright|public domain|licen[cs]e)
 
 
 def _hrefs(nodes: Sequence[Inline] | None) -> list[str]:
-    out: list[str] = []
-    for node in nodes or ():
-        if isinstance(node, Link):
-            out.append(node.href)
-        if isinstance(node, (Emphasis, Strong, SmallCaps, Link)):
-            out += _hrefs(node.children)
-    return out
+    return [node.href for node in walk(nodes or ()) if isinstance(node, Link)]
 
 
 def _licence_elsewhere(units: Sequence[Unit]) -> Licence | None:
@@ -834,7 +846,7 @@ def _star_note(units: list[Unit]) -> bool:
             and any(_STAR_CALL.search(s) for u in units[:-1] for s in u.lines))
 
 
-def _note_warnings(ids: list[str], calls: list[str]) -> list[str]:
+def note_warnings(ids: list[str], calls: list[str]) -> list[str]:
     called, known = set(calls), set(ids)  # sets: a page may have thousands of notes
     uncalled = [n for n in ids if n not in called]
     missing = [c for c in dict.fromkeys(calls) if c not in known] if ids else []
@@ -886,7 +898,7 @@ def read_notes(units: list[Unit], calls: list[str], loose: bool = False
             notes[-1][1].extend(convert(unit, frozenset()))
     ids = [n for n, _ in notes]
     made = tuple(Note(id=n, label=n, blocks=tuple(b) or (Paragraph(()),)) for n, b in notes)
-    return made, after, _note_warnings(ids, calls)
+    return made, after, note_warnings(ids, calls)
 
 
 def _body_again(units: Sequence[Unit], last: str, loose: bool) -> bool:
@@ -969,35 +981,10 @@ def read_anchored_notes(note_units: list[Unit], all_units: list[Unit]
                             if not (isinstance(b, Paragraph) and not b.content))  # "23." alone
     made = tuple(Note(id=i, label=label, blocks=tuple(b)) for i, label, b in notes if b)
     called = [ref for u in all_units for ref in _refs(u)]
-    return made, after, _note_warnings([n.id for n in made], called)
+    return made, after, note_warnings([n.id for n in made], called)
 
 
 def _refs(unit: Unit) -> list[str]:
-    found: list[str] = []
-
-    def walk(nodes: Sequence[Inline]) -> None:
-        for node in nodes:
-            if isinstance(node, NoteRef):
-                found.append(node.note_id)
-            elif isinstance(node, (Emphasis, Strong, SmallCaps, Link)):
-                walk(node.children)
-
-    walk(unit.content or ())
-    if unit.block is not None:
-        from ...model import Quote
-        blocks = [unit.block]
-        while blocks:
-            b = blocks.pop()
-            if isinstance(b, (Paragraph, Heading, Dateline, Signature, Speech)):
-                walk(b.content)
-            elif isinstance(b, Quote):
-                blocks.extend(b.blocks)
-            elif isinstance(b, ListBlock):
-                for item in b.items:
-                    blocks.extend(item)
-            elif isinstance(b, Table):
-                walk(b.caption)
-                for row in b.rows:
-                    for cell in row:
-                        walk(cell.content)
-    return found
+    """The note calls in a unit, in reading order (figure captions and cells too)."""
+    nodes = (*(unit.content or ()), *((unit.block,) if unit.block is not None else ()))
+    return [n.note_id for n in walk(nodes) if isinstance(n, NoteRef)]

@@ -58,6 +58,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin
+from typing import cast
 
 import lxml.html
 from lxml import etree
@@ -147,7 +148,8 @@ def _declared(data: bytes) -> str | None:
     return match.group(1).decode("ascii", "replace").lower() if match else None
 
 
-def _cp1252_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)  # registered for decoding only
     chunk = error.object[error.start:error.end]
     return chunk.decode("cp1252", errors="replace"), error.end
 
@@ -620,7 +622,8 @@ class _Page:
 
     def inline(self, el: etree._Element) -> list[Inline]:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        marks: list[Inline] = [_Target(self.targets[k]) for k in _anchor_ids(el)
+        # the markers travel with the inlines until the notes are cut out
+        marks: list[Inline] = [cast(Inline, _Target(self.targets[k])) for k in _anchor_ids(el)
                                if k in self.targets]
         if tag == "br":
             return marks + [LineBreak()]

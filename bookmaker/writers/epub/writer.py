@@ -32,14 +32,14 @@ from .archive import ENGINE, Member, deflate, stored, write_zip
 from .. import WriteOptions
 
 if TYPE_CHECKING:
-    from ...render.views import TocEntry
+    from ...render.context import TocEntry
 
-__all__ = ["EpubWriter", "ACCESSIBILITY"]
+__all__ = ["EpubWriter", "accessibility", "parse_stamp"]
 
 log = logging.getLogger("bookmaker")
 
 _XHTML = "application/xhtml+xml"
-def _moment(stamp: str) -> datetime:
+def parse_stamp(stamp: str) -> datetime:
     """A "%Y-%m-%dT%H:%M:%SZ" stamp as the naive datetime strptime would read,
     without loading _strptime and calendar (milliseconds of every rebuild)."""
     if len(stamp) != 20 or not stamp.endswith("Z"):
@@ -48,24 +48,42 @@ def _moment(stamp: str) -> datetime:
 _FOLDER = "EPUB/"            # where ebooklib puts the publication
 _MEMBER = struct.Struct("<IQ")  # a cached member: crc, size, then its deflated bytes
 _ZIP32 = 1 << 32  # what a member's sizes stay under (the archive is not ZIP64)
-_VIEW_VERSION = "json 1"  # of a chapter view's head (see `_head`)
+_VIEW_VERSION = "json 2"  # of a chapter view's head (see `_head`)
 
-# EPUB Accessibility 1.1 metadata: what is true of every book this writer makes.
-ACCESSIBILITY: list[tuple[str, str]] = [
-    ("schema:accessMode", "textual"),
-    ("schema:accessModeSufficient", "textual"),
-    ("schema:accessibilityFeature", "tableOfContents"),
-    ("schema:accessibilityFeature", "readingOrder"),
-    ("schema:accessibilityFeature", "structuralNavigation"),
-    ("schema:accessibilityFeature", "displayTransformability"),
-    ("schema:accessibilityFeature", "alternativeText"),
-    ("schema:accessibilityHazard", "none"),
-    ("schema:accessibilitySummary",
-     "This publication conforms to WCAG 2.1 Level AA. Its text can be read aloud and restyled, "
-     "its headings nest without gaps, the reading order follows the sources, notes link to "
-     "their calls and back, and the cover image has a text alternative."),
-    ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
-]
+
+def accessibility(views: list[Any], *, parts: bool) -> list[tuple[str, str]]:
+    """EPUB Accessibility 1.1 metadata, saying only what is true of this book:
+    from its chapters' views, whether it has notes, sections and images, and
+    whether every image has a text alternative (the cover always has one)."""
+    alts = [alt for view in views for alt in view.images]
+    bare = sum(1 for alt in alts if not alt.strip())
+    meta = [("schema:accessMode", "textual")]
+    if alts:
+        meta.append(("schema:accessMode", "visual"))
+    meta.append(("schema:accessModeSufficient", "textual,visual" if bare else "textual"))
+    for feature in ("tableOfContents", "readingOrder", "structuralNavigation",
+                    "displayTransformability") + (() if bare else ("alternativeText",)):
+        meta.append(("schema:accessibilityFeature", feature))
+    meta.append(("schema:accessibilityHazard", "none"))
+    contents = ("parts, " if parts else "") + "articles" + \
+        (" and their sections" if any(view.sections for view in views) else "")
+    summary = ["Its text can be read aloud and restyled, in the order of its sources.",
+               f"Its headings nest without gaps; its table of contents lists its {contents}."]
+    if any(view.notes for view in views):
+        summary.append("Notes link to their calls and back.")
+    if bare:
+        summary.append(f"{bare} of its {len(alts)} images have no text alternative; "
+                       "the cover has one.")
+    elif alts:
+        summary.append("Every image, the cover included, has a text alternative.")
+    else:
+        summary.append("Its one image, the cover, has a text alternative.")
+    if not bare:  # an image without one fails WCAG 1.1.1
+        summary.insert(0, "This publication conforms to EPUB Accessibility 1.1, WCAG 2.1 Level AA.")
+    meta.append(("schema:accessibilitySummary", " ".join(summary)))
+    if not bare:
+        meta.append(("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"))
+    return meta
 
 
 def _ncx(entries: list[TocEntry]) -> list[object]:
@@ -81,7 +99,7 @@ def _ncx(entries: list[TocEntry]) -> list[object]:
     return out
 
 
-def _metadata(eb: Any, book: Book) -> None:
+def _metadata(eb: Any, book: Book, a11y: list[tuple[str, str]]) -> None:
     from ...people import contributors, person_key
 
     md = book.metadata
@@ -99,15 +117,15 @@ def _metadata(eb: Any, book: Book) -> None:
     # Everyone else once, one person to a dc:contributor, with every role they had in
     # the book: the articles' authors, transcribers, markup editors, proofreaders, …
     others = 0
-    for person in contributors(book):
-        creator = next((creators[k] for k in person.keys if k in creators), None)
+    for contributor in contributors(book):
+        creator = next((creators[k] for k in contributor.keys if k in creators), None)
         if creator is not None:
             uid, had = creator
-            roles = [r for r in person.roles if r not in had]
+            roles = [r for r in contributor.roles if r not in had]
         else:
             others += 1
-            uid, roles = f"ctb{others}", list(person.roles)
-            eb.add_metadata("DC", "contributor", person.name, {"id": uid})
+            uid, roles = f"ctb{others}", list(contributor.roles)
+            eb.add_metadata("DC", "contributor", contributor.name, {"id": uid})
         for role in roles:
             eb.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role",
                                                  "scheme": "marc:relators"})
@@ -136,7 +154,7 @@ def _metadata(eb: Any, book: Book) -> None:
         if source and source not in seen:
             seen.add(source)
             eb.add_metadata("DC", "source", source)
-    for prop, value in ACCESSIBILITY:
+    for prop, value in a11y:
         eb.add_metadata(None, "meta", value, {"property": prop})
 
 
@@ -171,7 +189,7 @@ def _package(eb: Any, modified: str, language: str) -> dict[str, bytes]:
             self._write_opf()
             self._write_items()
 
-    writer = Writer(io.BytesIO(), eb, {"mtime": _moment(modified),
+    writer = Writer(io.BytesIO(), eb, {"mtime": parse_stamp(modified),
                                        "epub3_pages": False, "epub2_guide": False,
                                        "epub3_landmark": False, "raise_exceptions": True})
     writer.process()
@@ -240,7 +258,8 @@ def _unhead(data: bytes) -> tuple[str, list[Any], list[Any], str]:
     """The title, notes, sections and authors of `_head`; ValueError if damaged."""
     from markupsafe import Markup
 
-    from ...render.views import NoteView, SectionView
+    from ...render.blocks import SectionView
+    from ...render.views import NoteView
 
     title, notes, sections, authors = json.loads(data.decode("utf-8", "surrogatepass"))
     if type(title) is not str or type(authors) is not str:
@@ -312,6 +331,8 @@ class _Epub:
     """One EPUB being made: its items in manifest order, and their members."""
 
     def __init__(self, book: Book, options: WriteOptions) -> None:
+        from ...render.views import chapter_level
+
         self.book = book
         self.options = options
         self.store = options.articles
@@ -324,6 +345,7 @@ class _Epub:
         self.cache = cache
         self.members = _Members(cache)
         self.salt = key_of(options.salt, options.fingerprint())
+        self.level = chapter_level(book, own_document=True)  # of a chapter's title
         self.items: list[tuple[str, str, str, list[str]]] = []  # uid, file, media type, properties
         self.content: list[Member] = []
         self.rendered: list[str] = []  # chapters rendered in this build (their ids)
@@ -351,8 +373,8 @@ class _Epub:
         if store is None or cache is None or store.has_figures(ch):
             # images are files of their own: a chapter with figures is made every time
             full = store.full(ch) if store is not None else ch
-            view = chapter_view(full, notes="link", hbase=1, file=file, notes_file=notes_file,
-                                images=image)
+            view = chapter_view(full, notes="link", hbase=self.level, file=file,
+                                notes_file=notes_file, images=image)
             self.rendered.append(ch.id)
             self.facts.append(None)
             if store is not None:
@@ -371,7 +393,7 @@ class _Epub:
                                    file=file), key
             except (ValueError, TypeError):  # whole, but not a head: made again below
                 pass
-        view = chapter_view(store.full(ch), notes="link", hbase=1, file=file,
+        view = chapter_view(store.full(ch), notes="link", hbase=self.level, file=file,
                             notes_file=notes_file, images=image)
         self.rendered.append(ch.id)
         view.chapter = ch
@@ -396,8 +418,8 @@ class _Epub:
                 return
             except UnicodeDecodeError:  # whole, but not a body: made again below
                 pass
-        made = chapter_view(self.store.full(view.chapter), notes="link", hbase=1, file=view.file,
-                            notes_file=self.notes_file)
+        made = chapter_view(self.store.full(view.chapter), notes="link", hbase=self.level,
+                            file=view.file, notes_file=self.notes_file)
         self.rendered.append(view.id)
         view.body = made.body
         if self.cache and key:
@@ -408,7 +430,8 @@ class _Epub:
     def write(self, out: BinaryIO) -> None:
         from markupsafe import Markup
 
-        from ...render.views import book_context, front_view, make_environment, toc_tree
+        from ...render.context import book_context, front_view, toc_tree
+        from ...render.environment import make_environment
         from ...resources import LocalResources
         from ...theme import load_theme
 
@@ -492,7 +515,7 @@ class _Epub:
                         theme.family, book_notes, repr(landmarks))
 
         def html(title: str, partial: str, body_type: str, **extra: object) -> bytes:
-            content = env.get_template(partial).render(ctx, h=1, **extra)
+            content = env.get_template(partial).render(ctx, **{"h": 1, **extra})
             return doc.render(ctx, title=title, content=Markup(content), body_type=body_type,
                               stylesheets=["css/book.css"]).encode("utf-8")
 
@@ -542,7 +565,7 @@ class _Epub:
 
             def chapter_html(view: Any = view, key: str | None = key) -> bytes:
                 self.body(view, key)
-                return html(view.title, "_chapter.j2", "bodymatter", ch=view)
+                return html(view.title, "_chapter.j2", "bodymatter", ch=view, h=self.level)
 
             name = f"{_FOLDER}{view.file}"
             if key is None:
@@ -557,8 +580,8 @@ class _Epub:
         page("credits", "credits.xhtml", "Sources and Credits", "_credits.j2", "backmatter")
         page("colophon", "colophon.xhtml", "Colophon", "_colophon.j2", "backmatter")
 
-        package = self.package(toc, spine)
-        date_time = _moment(md.modified).timetuple()[:6]
+        package = self.package(toc, spine, accessibility(views, parts=bool(book.parts)))
+        date_time = parse_stamp(md.modified).timetuple()[:6]
         write_zip(out, [stored("mimetype", b"application/epub+zip"), *package[:2],
                         *self.content, package[2]], date_time)  # type: ignore[arg-type]
         if self.cache is not None:
@@ -567,21 +590,22 @@ class _Epub:
             log.info("epub: rendered %d of %d chapters: %s", len(self.rendered),
                      len(book.chapters), " ".join(self.rendered))
 
-    def package(self, toc: list[Any], spine: list[str]) -> list[Member]:
+    def package(self, toc: list[Any], spine: list[str],
+                a11y: list[tuple[str, str]]) -> list[Member]:
         """The members container.xml, content.opf and toc.ncx, made by ebooklib
         when what they list changed."""
         book, md = self.book, self.book.metadata
         names = ["META-INF/container.xml", f"{_FOLDER}content.opf", f"{_FOLDER}toc.ncx"]
         key = key_of("package", self.salt, _ebooklib_stamp(), repr(md),
                      repr([ch.article.attribution for ch in book.chapters]),
-                     repr(self.items), repr(spine), repr(toc))
+                     repr(self.items), repr(spine), repr(toc), repr(a11y))
         found = [self.members.find(n, key_of(key, n)) for n in names]
         if all(found):
             return found  # type: ignore[return-value]
         from ebooklib import epub
 
         eb = epub.EpubBook()
-        _metadata(eb, book)
+        _metadata(eb, book, a11y)
         eb.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # EPUB 2
         by_uid = {}
         for uid, file_name, media_type, properties in self.items:
@@ -594,4 +618,5 @@ class _Epub:
         eb.toc = _ncx(toc)
         eb.spine = [by_uid[uid] for uid in spine]
         files = _package(eb, md.modified, md.language)
-        return [self.members.by_key(n, key_of(key, n), lambda n=n: files[n]) for n in names]
+        return [self.members.by_key(n, key_of(key, n), lambda n=n: files[n])  # type: ignore[misc]
+                for n in names]

@@ -29,7 +29,7 @@ from ...files import source_date_epoch
 from .objects import REFERENCE, ObjectWriter, Row
 from .parts import Segment
 
-__all__ = ["Placed", "OutlineNode", "Assembler", "CopyCache", "page_labels"]
+__all__ = ["Placed", "OutlineNode", "Assembler", "CopyCache", "Fonts", "page_labels"]
 
 _DIGITS = "0123456789"
 _ObjGen = tuple[int, int]
@@ -52,7 +52,7 @@ class OutlineNode:
     children: list["OutlineNode"]
 
 
-class _Fonts:
+class Fonts:
     """One merged, subset font per font file, for every part of the book. Each
     part's font dictionary points to the merged one's number; the merged fonts
     are written last, once every part's glyphs are known."""
@@ -296,7 +296,7 @@ _TEXT = re.compile(rb"BT\n1 0 0 -1 ([-\d.]+) ([-\d.]+) Tm\n/(\S+) ([\d.]+) Tf\n"
 _GLYPHS = re.compile(rb"<([0-9a-fA-F]*)>")
 
 
-def _renumber_folio(page: pikepdf.Page, number: int, fonts: _Fonts, digests: dict[_ObjGen, str],
+def _renumber_folio(page: pikepdf.Page, number: int, fonts: Fonts, digests: dict[_ObjGen, str],
                     bottom: float) -> bytes | None:
     """The page's content with its folio (the last text shown below `bottom`,
     in points from the page's foot) set to `number`, keeping its alignment; or
@@ -469,7 +469,7 @@ class Assembler:
                  copies: CopyCache | None = None) -> None:
         self.file = open(target, "wb")
         self.out = ObjectWriter(self.file, "1.7")
-        self.fonts = _Fonts(self.out, epoch)
+        self.fonts = Fonts(self.out, epoch)
         self.epoch = epoch
         self.bottom = bottom_margin
         self.copies = copies or CopyCache(None)
@@ -620,9 +620,9 @@ class Assembler:
         catalog_entries: dict[str, bytes] = {}
         info = identifier = None
         if document:  # the document: metadata, language, viewer preferences, output intents
-            for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents", "/Metadata"):
-                if key in root:
-                    catalog_entries[key] = copier.value(root[key])
+            for entry in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents", "/Metadata"):
+                if entry in root:
+                    catalog_entries[entry] = copier.value(root[entry])
             if "/Info" in src.trailer:
                 info = copier.ref(src.trailer.Info.objgen)
             ident = src.trailer.get("/ID")
@@ -656,7 +656,7 @@ class Assembler:
             out.add(self.document, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ] >>" % (
                 tree, b" ".join(kids)))
             out.add(parent_tree, b"<< /Nums [ %s ] >>" % b" ".join(sorted(
-                self.parent_nums, key=lambda entry: int(entry.split(b" ", 1)[0]))))
+                self.parent_nums, key=lambda entry: int(bytes(entry).split(b" ", 1)[0]))))
             role_map = (b" /RoleMap << %s >>" % b" ".join(b"%s %s" % kv for kv in sorted(self.role_map.items()))
                         if self.role_map else b"")
             out.add(tree, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R"
@@ -676,7 +676,7 @@ class Assembler:
     def _outline(self, nodes: Sequence[OutlineNode]) -> int:
         root = self.out.new()
         first, last, count = self._outline_level(root, nodes)
-        if first is None:
+        if first is None or last is None:
             self.out.add(root, b"<< /Type /Outlines /Count 0 >>")
         else:
             self.out.add(root, b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>"
@@ -695,7 +695,7 @@ class Assembler:
                 entries.append(b"/Prev %d 0 R" % numbers[i - 1])
             if i + 1 < len(numbers):
                 entries.append(b"/Next %d 0 R" % numbers[i + 1])
-            if first is not None:
+            if first is not None and last is not None:
                 entries.append(b"/First %d 0 R /Last %d 0 R /Count %d" % (first, last, count))
             self.out.add(number, b"<< %s >>" % b" ".join(entries))
             total += 1 + count

@@ -32,9 +32,9 @@ from concurrent.futures import (FIRST_COMPLETED, BrokenExecutor, Executor, Futur
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ... import __version__
+from ...version import __version__
 from ...model import Book
-from ...render.views import TocEntry
+from ...render.context import TocEntry
 from ...resources import LocalResources
 from ...theme import load_theme
 from .. import WriteOptions
@@ -97,16 +97,17 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
     # the workers end with this process, even one killed with -9 (see lifeline),
     # and show warnings as it does
-    ends = {"initializer": _init_worker, "initargs": (lifeline(), worker_log_level())}
+    initargs = (lifeline(), worker_log_level())
     if sys.platform == "win32":
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   **ends)
+                                   initializer=_init_worker, initargs=initargs)
     from multiprocessing import forkserver
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["bookmaker.writers.pdf.parts", "weasyprint"])
     forkserver.ensure_running()  # it loads WeasyPrint while this process renders the HTML
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, **ends)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                               initargs=initargs)
 
 
 def _init_worker(line: Any, log_level: int | None) -> None:
@@ -363,7 +364,8 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
         back_piece(0, 1)
         head_piece(0, 1)
         for i, view in enumerate(chapters):
-            queue.add(lambda view=view: job(template.render(ctx, segment="body", chapters=[view])),
+            queue.add(lambda view=view: job(template.render(  # type: ignore[misc]
+                ctx, segment="body", chapters=[view])),
                       chapter_done(i))
         queue.run()
         note("contents laid out")

@@ -29,9 +29,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ...cache.blobs import clear_in_the_way
 from ...errors import WriterError
-from ...files import sha256_file
+from ...files import clear_in_the_way, sha256_file
 from ...cache.ledger import mark
 from .. import atomic_path
 
@@ -276,20 +275,20 @@ def render_segment(job: SegmentJob, cache_root: str, fresh: bool = False) -> Seg
         # WeasyPrint's subsets keep the whole font's glyph ids, so the parts'
         # subsets merge into one when the book is put together: each part
         # records which font file (by digest) each of its fonts comes from.
-        fonts: dict[str, dict[int, str]] = {}
+        glyphs: dict[str, dict[int, str]] = {}
         tags: dict[str, str] = {}
         for font in document.fonts.values():
             whole = get_hb_object_data(font.hb_face)  # the font file, not the subset
             digest = hashlib.sha256(whole).hexdigest()
             cache.keep_font(digest, whole)
-            fonts.setdefault(digest, {}).update(
+            glyphs.setdefault(digest, {}).update(
                 {int(g): str(t) for g, t in font.to_unicode.items()})
             tags[font.name.decode().lstrip("/")] = digest
     pdf_path, meta_path = cache.paths(key)
     stored = zlib.compress(data, 1)
     _atomic_write(pdf_path, stored)
     segment = Segment(path=str(pdf_path), pages=len(document.pages), anchors=anchors,
-                      digest=hashlib.sha256(stored).hexdigest(), fonts=fonts, font_names=tags)
+                      digest=hashlib.sha256(stored).hexdigest(), fonts=glyphs, font_names=tags)
     meta = json.dumps({k: v for k, v in asdict(segment).items() if k != "path"},
                       sort_keys=True).encode("utf-8")
     _atomic_write(meta_path, hashlib.sha256(meta).hexdigest().encode() + b"\n" + meta)

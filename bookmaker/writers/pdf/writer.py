@@ -25,7 +25,11 @@ from urllib.parse import unquote, urlsplit
 from ...errors import WriterError
 from ...files import source_date_epoch
 from ...model import Book
-from ...render.views import book_context, chapter_views, front_view, make_environment, toc_tree
+from ...render.context import front_view, toc_tree
+from ...render.environment import make_environment
+from ...render.views import chapter_level, chapter_views
+from .context import print_context
+from .footnotes import split_long
 from ...resources import MAX_DATA_URL, LocalResources
 from ...theme import Theme, load_theme
 from .. import WriteOptions
@@ -259,14 +263,15 @@ class PdfWriter:
             found = res.find(src, chapter)  # type: ignore[arg-type]
             return found.as_uri() if isinstance(found, Path) else found
 
-        hbase = 3 if book.parts else 2
-        views = chapter_views(book, notes="footnote", hbase=hbase, images=image)
+        hbase = chapter_level(book, own_document=False)
+        views = chapter_views(book, notes="footnote", hbase=hbase, images=image,
+                              note_pieces=split_long)
         fronts = [front_view(fm, hbase=2) for fm in book.front_matter]
         toc = toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")])
         toc_pieces = pieces(toc, TOC_PIECE_ROWS, lambda e: sum(1 for _ in e.walk())) or [[]]
         credit_pieces = pieces(views, CREDITS_PIECE, lambda v: 1) or [[]]
         imprint_pieces = pieces(views, IMPRINT_PIECE, lambda v: 1) or [[]]
-        ctx = book_context(book, theme, views, toc, fronts, inline_css=[], print=True,
+        ctx = print_context(book, theme, views, toc, fronts, inline_css=[], print=True,
                            html_class="print-edition", notes_here=False,
                            toc_pieces=toc_pieces, credit_pieces=credit_pieces,
                            imprint_pieces=imprint_pieces,

@@ -1,0 +1,43 @@
+"""The print book's own template names, added to the writer-neutral book context.
+
+A print book is laid out in segments (see `book`): the front matter before the
+contents ("front-head"), the contents onwards ("front-toc"), the chapters
+("body") and the back matter ("back"); long lists (the imprint's sources, the
+contents, the credits) in pieces. The shared templates read these names only
+when they are defined, so the EPUB and HTML editions never see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ...model import Book
+from ...render.context import TocEntry, book_context
+from ...render.views import ChapterView
+from ...theme import Theme
+
+__all__ = ["print_context", "PRINT_DEFAULTS"]
+
+# One layout of the whole book (no segment), every list whole.
+PRINT_DEFAULTS: dict[str, Any] = {
+    "segment": None,          # "front-head", "front-toc", "body", "back", or None: all of it
+    "toc_targets": (),        # anchors a contents piece laid out apart carries itself
+    "toc_continued": False,
+    "toc_breaks": (),         # where the single layout breaks the contents
+    "credit_chapters": None,  # the chapters this piece of the credits lists (None: all)
+    "credits_continued": False,
+    "credit_breaks": (),
+    "imprint_chapters": None,
+    "imprint_continued": False,
+    "imprint_breaks": (),
+    "front_rest": True,       # the front matter after the imprint (dedication, epigraph)
+    "colophon": True,         # this piece ends the book: the colophon follows
+}
+
+
+def print_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
+                  toc: Sequence[TocEntry], front: Sequence[ChapterView] = (),
+                  **extra: object) -> dict[str, object]:
+    """`book_context` with the print layout's names, whole-book defaults first."""
+    return book_context(book, theme, chapters, toc, front, **{**PRINT_DEFAULTS, **extra})

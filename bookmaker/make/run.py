@@ -40,19 +40,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..assembly import assemble
+from ..addresses import address_of, check_url
 from ..errors import (BookmakerError, LicenceError, SourceError, SpecError, TemplateError,
-                     WriterError, EXIT_INTERNAL)
+                     UsageError, WriterError, EXIT_INTERNAL)
 from ..files import clear_in_the_way, sha256_file, temp_beside
 from ..licences import check_book_licences, licence_problems
 from ..model import Article, Book, FrontMatter, Metadata, Person
 from .spec import (ArticleEntry, BookSpec, _load_spec, check_source_date_epoch, find_specs,
                    load_spec, slugify)
+from .scheduler import build_environment, chapters_executor, environment
 from .store import ArticleStore
 from ..cache.blobs import key_of
 from ..cache.ledger import LEDGERS, recording, sweep, write_ledger
 from ..lifeline import hold, lifeline
 from ..logs import log_to_stderr, worker_log_level
-from ..writers import WriteOptions, atomic_path, get_writer, output_error
+from ..writers import (Runtime, WriteOptions, atomic_path, get_writer, output_error,
+                       typed_options)
 
 if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts without it
     from concurrent.futures import Executor, Future
@@ -152,7 +155,7 @@ def _apply(article: Article, entry: ArticleEntry, origin: str) -> Article:
         changes["authors"] = entry.authors
     if entry.date:
         changes["date"] = entry.date
-    credit: dict[str, Any] = {"origin": origin}
+    credit: dict[str, Any] = {"origin": origin, "url": entry.url}
     if entry.licence:
         credit.update(licence=entry.licence, licence_reason=entry.licence_reason)
     changes["attribution"] = replace(article.attribution, **credit)
@@ -212,8 +215,8 @@ def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = N
                             book_licence=spec.metadata.licence,
                             commercial=spec.metadata.commercial)
     except LicenceError as exc:
-        entry = next((e for n, e in zip(names, spec.articles) if n == exc.path), None)
-        key = f"{entry.key}.licence" if entry is not None and entry.licence else "articles"
+        culprit = next((e for n, e in zip(names, spec.articles) if n == exc.path), None)
+        key = f"{culprit.key}.licence" if culprit is not None and culprit.licence else "articles"
         raise LicenceError(exc.message, path=spec.path, key=key) from None
     parts: list[tuple[str, int]] = []
     for index, title in enumerate(spec.parts):
@@ -231,13 +234,14 @@ def load_book(spec: BookSpec, *, progress: Callable[[int, int], None] | None = N
     return replace(book, warnings=tuple(reader_warnings) + book.warnings)
 
 
-def write_options(spec: BookSpec, fmt: str, cache_dir: Path | None = None) -> WriteOptions:
-    """The options a spec gives the writer of one format."""
-    extra = dict(spec.format_options.get(fmt, {}))
-    notes = str(extra.pop("notes", spec.notes))
-    trim = str(extra.pop("trim", "A5")) if fmt == "pdf" else "A5"
-    return WriteOptions(theme=spec.theme, base_dir=spec.root, templates=spec.templates,
-                        notes=notes, trim=trim, extra=extra, cache_dir=cache_dir)
+def write_options(spec: BookSpec, fmt: str) -> WriteOptions:
+    """The options a spec gives the writer of one format, typed and checked
+    as the spec was loaded."""
+    found = spec.writer_options.get(fmt)
+    if found is None:  # a spec made by hand, not by load_spec
+        found = typed_options(get_writer(fmt), WriteOptions(
+            theme=spec.theme, templates=spec.templates, base_dir=spec.root))
+    return found
 
 
 # --- hashing with a stat cache -------------------------------------------------------
@@ -626,7 +630,8 @@ _ERRORS: dict[str, type[BookmakerError]] = {
                             TemplateError, _InternalError)}
 
 
-def _write_temporary(target: Target, book: Book, options: WriteOptions) -> Path:
+def _write_temporary(target: Target, book: Book, options: WriteOptions,
+                     runtime: Runtime | None = None) -> Path:
     """The book written whole to a temporary beside its output and synced to
     disk; the caller renames it into place (`_place`). Nothing is left behind
     on failure."""
@@ -639,7 +644,7 @@ def _write_temporary(target: Target, book: Book, options: WriteOptions) -> Path:
         raise WriterError(f"cannot write here: {exc.strerror or exc}", path=target.output) from None
     tmp = Path(name)
     try:
-        writer.write(book, tmp, options)
+        writer.write(book, tmp, options, runtime or Runtime())
         if tmp.stat().st_size == 0:
             raise WriterError("the writer produced an empty file; nothing was replaced",
                               path=target.output)
@@ -681,7 +686,9 @@ def _write_atomically(target: Target, book: Book, options: WriteOptions) -> None
 
 
 def _run_target(target: Target, sink: Sink | None = None,
-                spec: BookSpec | None = None, digests: dict[str, str] | None = None) -> _Result:
+                spec: BookSpec | None = None, digests: dict[str, str] | None = None,
+                scheduler: str | None = None,
+                environ: dict[str, str | None] | None = None) -> _Result:
     """Build one target; never raises (errors travel back as data, across processes)."""
     if sink is None and _WORKER_SINK is not None:
         queue = _WORKER_SINK
@@ -689,15 +696,16 @@ def _run_target(target: Target, sink: Sink | None = None,
         def sink(t: Target, stage: str, done: int, total: int) -> None:
             queue.put((t, stage, done, total))
     emit = sink or (lambda *_: None)
-    with recording() as used:
-        result = _build_target(target, emit, spec, digests)
+    # on a Dask worker: the build's SOURCE_DATE_EPOCH, not the worker's
+    with recording() as used, environment(environ):
+        result = _build_target(target, emit, spec, digests, scheduler)
     if result.error is None and target.cache is not None:
         write_ledger(target.cache, ledger_name(target.output), target.spec_path, used)
     return result._replace(made=used.made)
 
 
 def _build_target(target: Target, emit: Sink, spec: BookSpec | None,
-                  digests: dict[str, str] | None) -> _Result:
+                  digests: dict[str, str] | None, scheduler: str | None = None) -> _Result:
     started = time.perf_counter()
     try:
         emit(target, "reading", 0, 0)
@@ -707,15 +715,16 @@ def _build_target(target: Target, emit: Sink, spec: BookSpec | None,
         store = ArticleStore(target.cache and target.cache / "parsed", target.code, digests,
                              pack=key_of("target", target.output), fresh=target.fresh)
         book = load_book(spec, progress=lambda d, n: emit(target, "reading", d, n), store=store)
-        options = replace(write_options(spec, target.format, target.cache), salt=target.salt,
-                          fresh=target.fresh)
+        options = write_options(spec, target.format)
+        runtime = Runtime(cache_dir=target.cache, salt=target.salt, fresh=target.fresh)
         if getattr(get_writer(target.format), "takes_shells", False):
             # the writer asks the store for the text of the chapters it makes again
-            options = replace(options, articles=store)
+            runtime = replace(runtime, articles=store)
         else:
             book = store.complete(book)
         emit(target, f"writing {target.format}", 0, 0)
-        tmp = _write_temporary(target, book, options)
+        with chapters_executor(scheduler) as executor:
+            tmp = _write_temporary(target, book, options, replace(runtime, executor=executor))
         try:
             store.close()
         except BaseException:
@@ -754,7 +763,7 @@ def _drain(queue: Any, reporter: Reporter) -> None:
 def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: Reporter,
              done: Callable[[Step, _Result], None],
              specs: dict[str, BookSpec] | None = None,
-             digests: dict[str, str] | None = None) -> None:
+             digests: dict[str, str] | None = None, scheduler: str | None = None) -> None:
     if executor is None and (jobs <= 1 or len(todo) <= 1):
         for step in todo:  # in this process: the specs planned are the specs built
             spec = (specs or {}).get(str(step.target.spec_path))
@@ -778,7 +787,8 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
     sink = reporter.stage if isinstance(executor, ThreadPoolExecutor) else None
     try:
         pending: dict[Future[_Result], Step] = {
-            executor.submit(_run_target, step.target, sink, None, digests): step
+            executor.submit(_run_target, step.target, sink, None, digests, scheduler,
+                            build_environment() if scheduler else None): step
             for step in todo}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -887,12 +897,15 @@ class _Callback(Reporter):
 def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Path | None = None,
           force: bool = False, dry_run: bool = False, jobs: int = 1,
           executor: Executor | None = None, reporter: Reporter | None = None,
-          report: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+          report: Callable[[Outcome], None] | None = None,
+          scheduler: str | None = None) -> list[Outcome]:
     """Build what is out of date; return one outcome per target, in plan order.
 
     `books` are slugs, spec names or spec paths (default: every content/*.toml).
     `jobs` > 1 builds targets in a process pool; `executor` replaces it with any
-    concurrent.futures executor. A failed target does not stop the others: its
+    concurrent.futures executor; `scheduler`, the address of a running Dask
+    scheduler, is given the targets and the PDFs' chapters (see
+    `bookmaker.make.scheduler`). A failed target does not stop the others: its
     outcome carries the error, and its previous output stays in place.
     A dry run reads, hashes and reports, and writes nothing.
     """
@@ -969,12 +982,21 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
             tell.finished(outcome)
 
         todo = sorted((s for s in steps if s.reason), key=_cost)
+        client = None
         try:
-            _execute(todo, jobs, executor, tell, done, specs, hasher.seen)
+            if scheduler and todo:
+                from .scheduler import connect, executor_of
+
+                client = connect(scheduler)
+                executor = executor_of(client)
+            _execute(todo, jobs, executor, tell, done, specs, hasher.seen,
+                     scheduler if client is not None else None)
             rewrote = _write_sums(dist, hasher)
             if made[0] and cached:
                 _sweep(project, state, made[0], started, specs)
         finally:
+            if client is not None:
+                client.close()
             if cached and (todo or hasher.changed):  # once: the sums' hashes with the targets'
                 _save_state(project, state)
         if rewrote and not todo:
@@ -1048,8 +1070,12 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
               authors: Sequence[str] = (), formats: Sequence[str] = ("epub", "pdf"),
               out: str | Path = "dist", language: str = "en",
               warn: Callable[[str], None] | None = None,
-              licence_reason: str | None = None) -> list[Path]:
+              licence_reason: str | None = None,
+              urls: Sequence[tuple[str, str]] = ()) -> list[Path]:
     """Build a one-off book from article files, in the order given, without a spec.
+
+    `urls`: (folder, address) pairs, as a spec's [urls], folders relative to
+    the current folder (the command's `--url FOLDER=ADDRESS`).
 
     Writes `<out>/<slug of title>.<suffix>` for each format; returns the paths.
     The articles' licences must allow one book, unless `licence_reason` says
@@ -1059,7 +1085,11 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
 
     chosen = [get_writer(f) for f in formats]  # fail early on an unknown writer
     check_source_date_epoch()
+    folders = _url_folders(urls)
     read = [read_article(a) for a in articles]
+    if folders:
+        read = [replace(a, attribution=replace(a.attribution, url=address_of(
+            Path(p).resolve(), folders))) for a, p in zip(read, articles)]
     entries = [(a.attribution.origin or a.title, a.attribution.licence) for a in read]
     # The reason goes to the articles that need it (no licence recognised, or one the
     # rules refuse), and is printed for them only.
@@ -1084,9 +1114,25 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
     for writer in chosen:
         target = Path(out) / f"{slugify(title)}{writer.suffix}"
         tmp_target = Target(Path(), slugify(title), writer.name, target)
-        _write_atomically(tmp_target, book, WriteOptions(base_dir=base))
+        _write_atomically(tmp_target, book,
+                          typed_options(writer, WriteOptions(base_dir=base)))
         written.append(target)
     return written
+
+
+def _url_folders(urls: Sequence[tuple[str, str]]) -> list[tuple[Path, str]]:
+    """`--url` pairs checked: an existing folder, an absolute http(s) address."""
+    out: list[tuple[Path, str]] = []
+    for folder, address in urls:
+        def fail(message: str, pair: str = f"{folder}={address}") -> UsageError:
+            return UsageError(f"{pair}: {message}", key="--url")
+
+        url = check_url(address, fail)
+        path = Path(folder).resolve()
+        if not path.is_dir():
+            raise UsageError(f"{folder}={address}: no such folder: {folder}", key="--url")
+        out.append((path, url))
+    return out
 
 
 # --- clean -----------------------------------------------------------------------------

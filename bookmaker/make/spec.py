@@ -13,15 +13,20 @@ import os
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import LicenceError, SpecError, UsageError
 from ..languages import is_language_tag
 from ..licences import KNOWN_LICENCES, licence_by_id, licence_problems
 from ..model import Licence, Metadata, Person
+from ..addresses import address_of, check_url
 from ..tomlfile import MAX_NESTING, load_toml
+
+if TYPE_CHECKING:
+    from ..writers.options import WriteOptions
 
 __all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FRONT_KINDS",
            "is_language_tag", "check_source_date_epoch", "FIRST_DATE", "LAST_DATE", "load_toml",
@@ -31,13 +36,13 @@ _BOOK_KEYS = {"title", "subtitle", "authors", "editors", "translators", "languag
               "identifier", "publisher", "date", "series", "description", "subjects",
               "licence", "slug"}
 _OPTION_KEYS = {"formats", "theme", "templates", "notes"}
-# Options of the built-in writers; a plug-in writer's table is passed on unchecked.
-_WRITER_KEYS = {"pdf": {"trim", "variant", "bleed", "marks", "layout", "notes"}, "epub": {"notes"},
-                "html": {"notes"}}
+# Keys of [options] that are also a writer's own option, for the writers that
+# have it (a writer's own table may set it again).
+_SHARED_KEYS = ("notes",)
 _ARTICLE_KEYS = {"path", "title", "subtitle", "author", "authors", "date", "licence",
-                 "licence_reason"}
+                 "licence_reason", "url"}
 _PART_KEYS = {"title", "articles"}
-_TOP_KEYS = {"book", "options", "articles", "parts", "front"}
+_TOP_KEYS = {"book", "options", "articles", "parts", "front", "urls"}
 _NOTES = ("chapter", "book")
 FRONT_KINDS = ("dedication", "epigraph", "preface")  # in the order they are printed
 _DEFAULT_FORMATS = ("epub", "pdf")
@@ -79,6 +84,7 @@ class ArticleEntry:
     licence_reason: str | None = None
     part: int | None = None
     key: str = ""  # where in the spec it comes from, e.g. "articles[2]"
+    url: str | None = None  # its public address: its own `url`, else from the spec's [urls]
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,11 @@ class BookSpec:
     theme: str = "default"                      # a built-in theme's name or a theme folder
     templates: Path | None = None
     notes: str = "chapter"
-    format_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    format_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # the tables as written
+    # each writer's options, typed and checked by its `options_type`: what the
+    # writer is given (for every format, and every writer with a table)
+    writer_options: dict[str, WriteOptions] = field(default_factory=dict)
+    urls: tuple[tuple[Path, str], ...] = ()    # [urls]: (folder, the address it mirrors)
 
     @property
     def root(self) -> Path:
@@ -335,11 +345,18 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
         title = r.text(item, "title", key + ".")
         subtitle = r.text(item, "subtitle", key + ".")
         date = r.date(item, "date", key + ".")
+        url = None
+        if "url" in item:
+            url = check_url(item["url"], partial(r.fail, key + ".url"))
+            if len(matches) > 1:
+                raise r.fail(key + ".url", f"found an address for the pattern {pattern!r}, "
+                             f"which matches {len(matches)} files; give a folder's address "
+                             "in [urls] instead")
         for path in matches:
             seen[path] = key
             out.append(ArticleEntry(path=path, title=title, subtitle=subtitle, authors=authors,
                                     date=date, licence=licence, licence_reason=reason,
-                                    part=part, key=key))
+                                    part=part, key=key, url=url))
     return out
 
 
@@ -355,6 +372,25 @@ def _check_overrides(r: _Reader, metadata: Metadata, articles: list[ArticleEntry
             raise LicenceError(f"the article {found[0][1]} (a licence set by an override "
                                "meets the rules a stated one does)", path=r.path,
                                key=entry.key + ".licence")
+
+
+def _urls(r: _Reader, value: Any) -> tuple[tuple[Path, str], ...]:
+    """[urls]: folders, relative to the spec's folder as articles' paths are,
+    each with the public address it mirrors."""
+    table = r.table(value, "urls", '[urls] "mia" = "https://www.marxists.org/archive/"')
+    out: list[tuple[Path, str]] = []
+    for folder, address in table.items():
+        key = f"urls.{folder}" if re.fullmatch(r"[A-Za-z0-9_-]+", folder) else f"urls.{folder!r}"
+        url = check_url(address, partial(r.fail, key))
+        if os.path.isabs(folder) or not folder.strip():
+            raise r.fail(key, f"found the folder {folder!r}; a folder is relative to the "
+                         f"spec's folder ({r.path.parent})")
+        path = (r.path.parent / folder).resolve()
+        if not path.is_dir():
+            raise r.fail(key, f"no such folder: {folder} (folders are relative to "
+                         f"{r.path.parent})")
+        out.append((path, url))
+    return tuple(out)
 
 
 def _theme(r: _Reader, value: str | None) -> str:
@@ -374,34 +410,44 @@ def _theme(r: _Reader, value: str | None) -> str:
                  f"({', '.join(built_in)}) or a folder holding a theme.toml, relative to the spec")
 
 
-def _pdf_options(r: _Reader, table: dict[str, Any]) -> None:
-    """The PDF writer checks its own options; errors are reported against the spec."""
-    from ..errors import WriterError
-    from ..writers.pdf.writer import check_options  # no WeasyPrint import unless a variant needs it
+def _writer_options(r: _Reader, options: dict[str, Any], known: list[str],
+                    formats: tuple[str, ...], common: WriteOptions
+                    ) -> tuple[dict[str, dict[str, Any]], dict[str, WriteOptions]]:
+    """The tables of `[options.NAME]` as written, and each writer's options
+    typed: checked once, by the writer's own options type."""
+    from ..writers import options_type
+    from ..writers.options import PluginOptions, own_keys
 
-    try:
-        check_options({k: v for k, v in table.items() if k != "notes"})
-    except WriterError as exc:
-        raise r.fail(exc.key or "options.pdf", f"found {_show(table.get((exc.key or '').rsplit('.', 1)[-1]))}: "
-                     f"{exc.message}") from None
-
-
-def _writer_options(r: _Reader, options: dict[str, Any],
-                    known: list[str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
+    tables: dict[str, dict[str, Any]] = {}
+    typed: dict[str, WriteOptions] = {}
     for name in known:
-        if name not in options:
+        if name not in options and name not in formats:
             continue
-        table = r.table(options[name], f"options.{name}", f"[options.{name}]")
-        if name in _WRITER_KEYS:
-            r.check_keys(table, _WRITER_KEYS[name], f"options.{name}.")
-        if "notes" in table and table["notes"] not in _NOTES:
-            raise r.fail(f"options.{name}.notes",
-                         f"found {_show(table['notes'])}; allowed: {', '.join(_NOTES)}")
-        if name == "pdf":
-            _pdf_options(r, table)
-        out[name] = dict(table)
-    return out
+        where = f"options.{name}"
+        table = r.table(options.get(name, {}), where, f"[{where}]")
+        kind = options_type(name)
+        if not issubclass(kind, PluginOptions):  # a plug-in's own table: unchecked
+            own = own_keys(kind)
+            for key in _SHARED_KEYS:
+                if key in table and key not in own:
+                    users = [n for n in known if n != name and key in own_keys(options_type(n))]
+                    raise r.fail(f"{where}.{key}", f"the {name} writer has no {key!r} option: "
+                                 f"{key} only apply to {', '.join(users) or 'no writer'}"
+                                 f" (set it in [options] or [options.{users[0] if users else name}])")
+            r.check_keys(table, own, where + ".")
+            given = {k: options[k] for k in _SHARED_KEYS if k in options and k in own}
+        else:
+            given = {}
+        try:
+            typed[name] = kind.from_table({**given, **table}, writer=name, common=common)
+        except SpecError as exc:
+            key = exc.key or where
+            found = table.get(key.rsplit(".", 1)[-1]) if key != where else None
+            raise r.fail(key, f"found {_show(found)}: {exc.message}" if found is not None
+                         else exc.message) from None
+        if name in options:
+            tables[name] = dict(table)
+    return tables, typed
 
 
 def _parse(path: Path, cache: Path | None = None, fresh: bool = False) -> dict[str, Any]:
@@ -616,16 +662,23 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
     notes = options.get("notes", "chapter")
     if notes not in _NOTES:
         raise r.fail("options.notes", f"found {_show(notes)}; allowed: {', '.join(_NOTES)}")
+    urls = _urls(r, data.get("urls", {}))
+    if urls:
+        articles = [replace(a, url=a.url or address_of(a.path, urls)) for a in articles]
     templates = r.text(options, "templates", "options.")
     templates_path = (path.parent / templates).resolve() if templates else None
     if templates_path is not None and not templates_path.is_dir():
         raise r.fail("options.templates", f"found {templates!r}: no such folder (paths are "
                      f"relative to {path.parent})")
+    from ..writers.options import WriteOptions
+
+    theme = _theme(r, r.text(options, "theme", "options."))
+    common = WriteOptions(theme=theme, templates=templates_path, base_dir=path.parent)
+    tables, typed = _writer_options(r, options, known, tuple(formats), common)
     return BookSpec(path=path, slug=slug, metadata=metadata, articles=tuple(articles),
                     parts=tuple(parts), front=tuple(front), formats=tuple(formats),
-                    theme=_theme(r, r.text(options, "theme", "options.")),
-                    templates=templates_path, notes=notes,
-                    format_options=_writer_options(r, options, known))
+                    theme=theme, templates=templates_path, notes=notes,
+                    format_options=tables, writer_options=typed, urls=urls)
 
 
 def find_specs(project: str | Path) -> list[Path]:

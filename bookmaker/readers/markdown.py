@@ -40,6 +40,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..addresses import is_relative
 from ..errors import SourceError
 from ..licences import licence_by_id, recognise_licence
 from ..model import (Article, Attribution, Block, Cell, Definition, DefinitionList, Emphasis,
@@ -184,9 +185,10 @@ def _inlines(tokens: Sequence[Token], warnings: list[str]) -> tuple[Inline, ...]
                 out.append(Emphasis(children))
             elif opener == "strong_open":
                 out.append(Strong(children))
-            elif _KEPT_LINK.match(href):
+            elif _KEPT_LINK.match(href) or is_relative(href):
+                # a relative link is resolved against the article's address when rendered
                 out.append(Link(href, children))
-            else:  # not an address a book can carry: a file beside this one, data:
+            else:  # not an address a book can carry: data:, javascript:
                 for child in children:
                     add(child)
         else:  # anything else: its text, never markup

@@ -16,10 +16,12 @@ from html import escape as html_escape
 
 from markupsafe import escape
 
+from ..addresses import resolve_link
 from ..model import (Block, Cell, Chapter, Dateline, DefinitionList, Emphasis, Figure, Heading,
                      Inline, LineBreak, Link, ListBlock, Note, NoteRef, Paragraph, Preformatted,
                      Quote, Separator, Signature, SmallCaps, Speech, Strong, Table, Text,
                      blocks_text, plain_text)
+from ..note_refs import NOTE_LINK
 from ..typography import smarten, tie
 
 __all__ = ["BlockRenderer", "SectionView", "ImageResolver", "NotePieces", "whole_note"]
@@ -59,6 +61,7 @@ class BlockRenderer:
                  note_pieces: NotePieces = whole_note) -> None:
         self.cid = chapter.id
         self.chapter = chapter
+        self.base = chapter.article.attribution.url  # what relative links are resolved against
         self.notes_file = notes_file
         self.images = images
         self.notes = {n.id: n for n in chapter.article.notes}
@@ -112,16 +115,32 @@ class BlockRenderer:
         if isinstance(node, LineBreak):
             return "<br/>"
         if isinstance(node, Link):
-            if not _LINKABLE.match(node.href):  # a file's path or data: URL: nothing to follow
-                return self.inlines(node.children)
+            href: str | None = node.href
+            if node.href.startswith(NOTE_LINK):  # "see note 16": a link to that note
+                return self.note_link(node)
+            if not _LINKABLE.match(node.href):
+                # relative to its page: followed when the article's address is known,
+                # else (or a data: URL, a file's path) nothing to follow
+                href = resolve_link(node.href, self.base)
+                if href is None:
+                    return self.inlines(node.children)
+            assert href is not None
             # External links are marked: print shows their address after the text.
-            external = node.href.startswith(("http://", "https://"))
-            bare = plain_text(node.children).strip() in (node.href, node.href.split("://", 1)[-1])
+            external = href.startswith(("http://", "https://"))
+            bare = plain_text(node.children).strip() in (href, href.split("://", 1)[-1])
             cls = f' class="external{" bare" if bare else ""}"' if external else ""
-            return f'<a href="{escape(node.href)}"{cls}>{self.inlines(node.children)}</a>'
+            return f'<a href="{escape(href)}"{cls}>{self.inlines(node.children)}</a>'
         if isinstance(node, NoteRef):
             return self.noteref(node)
         raise TypeError(f"not an inline: {node!r}")
+
+    def note_link(self, node: Link) -> str:
+        """A note's number in a note's text ("see note 16"), linked to that note."""
+        note = self.notes.get(node.href[len(NOTE_LINK):])
+        if note is None:
+            return self.inlines(node.children)
+        return (f'<a class="note-xref" href="{self.notes_file}#{self.note_id(note)}">'
+                f"{self.inlines(node.children)}</a>")
 
     def noteref(self, ref: NoteRef) -> str:
         note = self.notes.get(ref.note_id)

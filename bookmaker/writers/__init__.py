@@ -1,7 +1,8 @@
 """Writers: plug-ins that turn a `Book` into a file.
 
-A writer has a `name`, a file `suffix` and one call, `write(book, target,
-options)`. The registry holds the built-in writers and any writer an installed
+A writer has a `name`, a file `suffix`, the type of its options
+(`options_type`, see `bookmaker.writers.options`) and one call,
+`write(book, target, options, runtime)`. The registry holds the built-in writers and any writer an installed
 package declares under the entry-point group `bookmaker.writers`.
 """
 
@@ -10,66 +11,76 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import fields
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 from ..errors import WriterError
 from ..files import temp_beside
 from ..model import Book
+from .options import PluginOptions, Runtime, WriteOptions
 
-__all__ = ["Writer", "WriteOptions", "writers", "builtin_writers", "get_writer", "write_book",
-           "atomic_path", "output_error"]
+__all__ = ["Writer", "WriteOptions", "Runtime", "writers", "builtin_writers", "get_writer",
+           "options_type", "typed_options", "write_book", "atomic_path", "output_error"]
 
 _BUILTIN = {
     "epub": "bookmaker.writers.epub.writer:EpubWriter",
     "pdf": "bookmaker.writers.pdf.writer:PdfWriter",
     "html": "bookmaker.writers.html:HtmlWriter",
 }
-
-
-@dataclass(frozen=True)
-class WriteOptions:
-    """Everything a writer may be told besides the book itself."""
-
-    theme: str = "default"
-    base_dir: Path | None = None        # the book's own folder: local files may load from here
-    templates: Path | None = None       # the book's own templates, tried before the theme's
-    notes: str = "chapter"              # "chapter": notes end each chapter; "book": one list at the end
-    trim: str = "A5"                    # PDF trim size
-    extra: Mapping[str, Any] = field(default_factory=dict)  # per-writer options ([options.pdf], …)
-    jobs: int = 0                       # worker processes for writers that use them; 0: one per core
-    cache_dir: Path | None = None       # where writers may keep work between builds
-    executor: Any = None                # a concurrent.futures Executor for a writer's tasks
-                                        # (e.g. a Dask client's get_executor()); default: processes
-    salt: str = ""                      # a digest of all but the book the output depends on
-                                        # (theme, templates, bookmaker, options): keys caches
-    articles: Any = None                # the build's ArticleStore, to a writer that
-                                        # `takes_shells`: chapters come without their text
-    fresh: bool = False                 # read nothing from the cache (build --force);
-                                        # what is made is kept in it as usual
-
-    def fingerprint(self) -> str:
-        """What changes the output (jobs and the cache never do)."""
-        return repr((self.theme, str(self.templates), self.notes, self.trim,
-                     sorted(self.extra.items())))
+# The built-in writers' options, in modules light enough for checking a spec
+# without importing the writers; each writer names the same as `options_type`.
+_BUILTIN_OPTIONS = {
+    "epub": "bookmaker.writers.epub.options:EpubOptions",
+    "pdf": "bookmaker.writers.pdf.options:PdfOptions",
+    "html": "bookmaker.writers.options:WriteOptions",
+}
 
 
 @runtime_checkable
 class Writer(Protocol):
+    """A writer: `options_type` is the frozen dataclass of its options (a
+    `WriteOptions`), which `write` is given as it is, with the run's plumbing
+    apart in `runtime`."""
+
     name: str
     suffix: str
+    options_type: type[WriteOptions]
 
-    def write(self, book: Book, target: Path, options: WriteOptions) -> None:
+    def write(self, book: Book, target: Path, options: WriteOptions, runtime: Runtime) -> None:
         """Write `book` to the file `target` (the caller makes it atomic)."""
+
+
+class _Plain:
+    """A writer that declares no options type (a plug-in written before
+    writers did): its table reaches it unchecked in `options.extra`, and it is
+    called `write(book, target, options)`."""
+
+    options_type: type[WriteOptions] = PluginOptions
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.suffix = inner.suffix
+
+    def write(self, book: Book, target: Path, options: WriteOptions, runtime: Runtime) -> None:
+        self.inner.write(book, target, options)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "inner":  # not set yet (an object being copied)
+            raise AttributeError(name)
+        return getattr(self.inner, name)
 
 
 def _load(spec: str) -> Writer:
     module, _, attr = spec.partition(":")
     obj = getattr(import_module(module), attr)
-    writer: Writer = obj() if isinstance(obj, type) else obj
-    return writer
+    writer = obj() if isinstance(obj, type) else obj
+    if not hasattr(writer, "options_type") and all(
+            hasattr(writer, a) for a in ("name", "suffix", "write")):
+        return _Plain(writer)
+    return cast(Writer, writer)  # checked by get_writer
 
 
 def _declared() -> dict[str, str]:
@@ -106,7 +117,20 @@ def get_writer(name: str) -> Writer:
     if not isinstance(writer, Writer):
         raise WriterError(f"{where} is not a writer (needs name, suffix and write())",
                           key="bookmaker.writers")
+    if not (isinstance(writer.options_type, type) and issubclass(writer.options_type, WriteOptions)):
+        raise WriterError(f"{where}: options_type must be a WriteOptions dataclass",
+                          key="bookmaker.writers")
     return writer
+
+
+def options_type(name: str) -> type[WriteOptions]:
+    """The options type of the writer of that name (a built-in writer's
+    without importing the writer itself)."""
+    if name in _BUILTIN_OPTIONS:  # an installed package may not replace it (`_declared`)
+        module, _, attr = _BUILTIN_OPTIONS[name].partition(":")
+        found: type[WriteOptions] = getattr(import_module(module), attr)
+        return found
+    return get_writer(name).options_type
 
 
 class atomic_path:
@@ -141,20 +165,43 @@ class atomic_path:
 
 
 def write_book(book: Book, target: str | os.PathLike[str], writer: str | Writer = "epub",
-               options: WriteOptions | None = None) -> Path:
-    """Write a book with the named writer, atomically; returns the path written."""
+               options: WriteOptions | Mapping[str, Any] | None = None,
+               runtime: Runtime | None = None) -> Path:
+    """Write a book with the named writer, atomically; returns the path written.
+
+    `options`: the writer's own (`get_writer("pdf").options_type(trim="A4")`),
+    the common `WriteOptions` (the writer's own options at their defaults), or
+    a table as a spec's `[options.NAME]` would hold it. `runtime`: how it may
+    work (processes, an executor such as a Dask client's, a cache folder).
+    """
     w = get_writer(writer) if isinstance(writer, str) else writer
+    typed = typed_options(w, options)
     path = Path(target)
     ctx = atomic_path(path)
     try:
         with ctx as tmp:
-            w.write(book, tmp, options or WriteOptions())
+            w.write(book, tmp, typed, runtime or Runtime())
     except Exception as exc:
         mapped = output_error(exc, getattr(ctx, "tmp", path), path)
         if mapped is None:
             raise
         raise mapped from None
     return path
+
+
+def typed_options(writer: Writer, options: WriteOptions | Mapping[str, Any] | None) -> WriteOptions:
+    """`options` as the writer's own type (see `write_book`)."""
+    kind = writer.options_type
+    if options is None:
+        return kind()
+    if isinstance(options, Mapping):
+        return kind.from_table(options, writer=writer.name)
+    if isinstance(options, kind):
+        return options
+    if type(options) is WriteOptions:  # the common options: the writer's own at their defaults
+        return kind(**{f.name: getattr(options, f.name) for f in fields(WriteOptions)})
+    raise WriterError(f"the {writer.name} writer takes {kind.__name__}, not "
+                      f"{type(options).__name__}", key=f"options.{writer.name}")
 
 
 # What a full or failing disk says: the output could not be written (exit 6),

@@ -13,7 +13,7 @@ from ..render.context import book_context, front_view, toc_tree
 from ..render.environment import make_environment
 from ..render.views import chapter_level, chapter_views
 from ..theme import load_theme
-from . import WriteOptions
+from .options import Runtime, WriteOptions
 
 __all__ = ["HtmlWriter"]
 
@@ -23,11 +23,14 @@ _FONT_FACE = re.compile(r"@font-face\s*{[^}]*}\s*")
 class HtmlWriter:
     name = "html"
     suffix = ".html"
+    options_type = WriteOptions  # the common options only: notes follow the text as links
 
-    def write(self, book: Book, target: Path, options: WriteOptions) -> None:
+    def write(self, book: Book, target: Path, options: WriteOptions,
+              runtime: Runtime | None = None) -> None:
         Path(target).write_text(self.render(book, options), encoding="utf-8")
 
-    def render(self, book: Book, options: WriteOptions) -> str:
+    def render(self, book: Book, options: WriteOptions | None = None) -> str:
+        options = options or WriteOptions()
         theme = load_theme(options.theme)
         env = make_environment(theme, [options.templates] if options.templates else [])
         # One light file: the theme's web fonts are left to the EPUB and PDF.

@@ -85,6 +85,12 @@ def project(tmp_path: Path) -> Path:
 
 # --- make semantics ---------------------------------------------------------------------------
 
+def test_an_option_the_writer_does_not_use_is_not_in_its_fingerprint(project: Path) -> None:
+    # [options] notes is the EPUB's: the HTML's options are what they were
+    edit(project / "content" / "small.toml", 'theme = "../theme"', 'theme = "../theme"\nnotes = "book"')
+    assert reasons(project)["small-book.html"] == "content/small.toml changed"
+
+
 def test_second_build_does_nothing(project: Path) -> None:
     before = (project / "dist" / "small-book.html").stat().st_mtime_ns
     outcomes = build(project)
@@ -129,8 +135,9 @@ def _template(p: Path) -> None:
 
 
 def _writer_options(p: Path) -> None:
-    with open(p / "content" / "small.toml", "a", encoding="utf-8") as fh:
-        fh.write('\n[options.html]\nnotes = "book"\n')
+    # the same theme files from another folder: only the writer's options differ
+    shutil.copytree(p / "theme", p / "theme2")
+    edit(p / "content" / "small.toml", 'theme = "../theme"', 'theme = "../theme2"')
 
 
 @pytest.mark.parametrize("change, reason", [
@@ -381,7 +388,7 @@ def test_a_failed_write_keeps_the_previous_file(project: Path, monkeypatch: pyte
     out = project / "dist" / "small-book.html"
     old = out.read_bytes()
 
-    def half(self: HtmlWriter, book: object, target: Path, options: object) -> None:
+    def half(self: HtmlWriter, book: object, target: Path, options: object, runtime: object) -> None:
         Path(target).write_text("<html><body>half a bo")
         raise RuntimeError("disk on fire")
 
@@ -399,7 +406,7 @@ def test_an_empty_output_is_refused(project: Path, monkeypatch: pytest.MonkeyPat
     from bookmaker.writers.html import HtmlWriter
     out = project / "dist" / "small-book.html"
     old = out.read_bytes()
-    monkeypatch.setattr(HtmlWriter, "write", lambda self, book, target, options: None)
+    monkeypatch.setattr(HtmlWriter, "write", lambda self, book, target, options, runtime: None)
     [outcome] = build(project, force=True)
     assert outcome.status == "failed" and isinstance(outcome.error, WriterError)
     assert outcome.exit_code == 6 and out.read_bytes() == old

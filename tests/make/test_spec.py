@@ -97,7 +97,7 @@ variant = "pdf/a-3b"
 bleed = "3mm"
 marks = "crop cross"
 
-[options.html]
+[options.epub]
 notes = "chapter"
 
 [[articles]]
@@ -125,6 +125,16 @@ path = "sample/*.txt"
     assert s.front == (("preface", (content / "preface.md").resolve()),)
     assert s.format_options["pdf"] == {"trim": "140x216mm", "variant": "pdf/a-3b", "bleed": "3mm",
                                        "marks": "crop cross"}
+    # each writer's options, typed by the writer and checked once; the table of
+    # a writer not among the formats is checked all the same
+    pdf, epub, html = (s.writer_options[n] for n in ("pdf", "epub", "html"))
+    assert (pdf.trim, pdf.variant, pdf.bleed, pdf.marks, pdf.layout) == (
+        "140x216mm", "pdf/a-3b", "3mm", "crop cross", "auto")
+    assert epub.notes == "chapter"  # [options.epub] over [options]
+    assert type(html).__name__ == "WriteOptions" and not hasattr(html, "notes")
+    for options in (pdf, epub, html):
+        assert (options.theme, options.templates, options.base_dir) == (
+            str(theme.resolve()), (content / "templates").resolve(), content.resolve())
     # the glob skips the file listed before it
     assert [a.path.name for a in s.articles] == ["impossible.txt", "offensive.txt"]
     first = s.articles[0]
@@ -178,7 +188,7 @@ def test_missing_spec_file(tmp_path: Path) -> None:
     (GOOD_BOOK + GOOD_ARTICLES + '[options]\nformat = ["epub"]\n', "options.format",
      ["did you mean 'formats'"]),
     (GOOD_BOOK + GOOD_ARTICLES + '[options.pdf]\ntrim = "A5"\ncolour = "red"\n',
-     "options.pdf.colour", ["allowed: bleed, layout, marks, notes, trim, variant"]),
+     "options.pdf.colour", ["allowed: bleed, layout, marks, trim, variant"]),
     (GOOD_BOOK + '[[parts]]\ntitle = "P"\narticles = ["sample/offensive.txt"]\nname = "x"\n',
      "parts[0].name", ["allowed: articles, title"]),
     (GOOD_BOOK + GOOD_ARTICLES + '[front]\nforeword = "preface.md"\n', "front.foreword",
@@ -301,6 +311,23 @@ def test_a_part_without_title_or_articles(content: Path) -> None:
 def test_bad_notes_value(content: Path, where: str, key: str) -> None:
     fails(spec(content, GOOD_BOOK + GOOD_ARTICLES + f'{where} = "margin"\n'), key,
           "found 'margin'", "allowed: chapter, book")
+
+
+@pytest.mark.parametrize("writer", ["pdf", "html"])
+def test_notes_are_refused_where_they_change_nothing(content: Path, writer: str) -> None:
+    # the PDF prints notes as footnotes and the HTML links them: only the EPUB places them
+    fails(spec(content, GOOD_BOOK + GOOD_ARTICLES + f'[options.{writer}]\nnotes = "book"\n'),
+          f"options.{writer}.notes", f"the {writer} writer has no 'notes' option",
+          "notes only apply to epub", "[options.epub]")
+
+
+def test_notes_of_the_options_reach_only_the_epub(content: Path) -> None:
+    s = load_spec(spec(content, GOOD_BOOK + GOOD_ARTICLES + '[options]\nnotes = "book"\n'
+                       'formats = ["epub", "pdf", "html"]\n'))
+    assert s.writer_options["epub"].notes == "book"
+    assert not hasattr(s.writer_options["pdf"], "notes")
+    assert "notes" not in s.writer_options["pdf"].fingerprint()
+    assert "notes" not in s.writer_options["html"].fingerprint()
 
 
 def test_unknown_format_names_the_known_writers(content: Path) -> None:

@@ -105,7 +105,7 @@ def test_inline_formatting_and_links() -> None:
     assert Emphasis((Text("em"),)) in content and Emphasis((Text("i"),)) in content
     assert Strong((Text("st"),)) in content and SmallCaps((Text("sc"),)) in content
     assert Link("http://example.org/x", (Text("ext"),)) in content
-    assert Link("https://www.marxists.org/archive/y.htm", (Text("int"),)) in content
+    assert Link("../y.htm", (Text("int"),)) in content  # as written: the book resolves it
     assert plain_text(content).endswith("toc")
 
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from bookmaker import Metadata, Person, assemble, read_article, write_book
 from bookmaker.model import Article, Note, NoteRef, Paragraph, Text
-from bookmaker.writers import WriteOptions
+from bookmaker.writers.epub.options import EpubOptions
 
 from helpers import NS, ROOT, epub_docs, epubcheck_many, epubcheck_messages
 
@@ -169,7 +169,7 @@ def test_note_called_twice_links_back_to_both_calls(tmp_path: Path) -> None:
 
 
 def test_book_end_notes_option(tmp_path: Path) -> None:
-    out = write_book(sample_book(), tmp_path / "b.epub", "epub", WriteOptions(notes="book"))
+    out = write_book(sample_book(), tmp_path / "b.epub", "epub", EpubOptions(notes="book"))
     assert epubcheck_messages(out) == []
     docs = epub_docs(out)
     notes = docs["EPUB/endnotes.xhtml"]

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bookmaker import Metadata, Person, WriterError, assemble, read_article, write_book
+from bookmaker import Metadata, Person, SpecError, WriterError, assemble, read_article, write_book
 from bookmaker.model import Article, Figure, Paragraph, Text
 from bookmaker.writers import WriteOptions
+from bookmaker.writers.pdf.options import PdfOptions
 
 from helpers import ROOT, pdf_pages
 from stress import stress_article
@@ -47,14 +48,14 @@ def tiny_book(**article: object):
                                        ("royal", (156, 234)), ("140x216mm", (140, 216)),
                                        ("5.5x8.5in", (139.7, 215.9))])
 def test_trim_sizes(trim: str, size: tuple[float, float], tmp_path: Path) -> None:
-    out = write_book(tiny_book(), tmp_path / "t.pdf", "pdf", WriteOptions(trim=trim))
+    out = write_book(tiny_book(), tmp_path / "t.pdf", "pdf", PdfOptions(trim=trim))
     box = PdfReader(str(out)).pages[0].mediabox
     assert (round(float(box.width) / MM, 1), round(float(box.height) / MM, 1)) == size
 
 
 def test_unknown_trim_is_refused(tmp_path: Path) -> None:
     with pytest.raises(WriterError, match="unknown trim size 'B7'"):
-        write_book(tiny_book(), tmp_path / "t.pdf", "pdf", WriteOptions(trim="B7"))
+        write_book(tiny_book(), tmp_path / "t.pdf", "pdf", PdfOptions(trim="B7"))
     assert not (tmp_path / "t.pdf").exists()
 
 
@@ -193,13 +194,13 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 @pytest.mark.parametrize("layout", ["single", "parallel"])
 def test_variants_on_request(variant: str, check, layout: str, tmp_path: Path) -> None:
     out = write_book(tiny_book(), tmp_path / "v.pdf", "pdf",
-                     WriteOptions(extra={"variant": variant, "layout": layout}))
+                     PdfOptions(variant=variant, layout=layout))
     assert check(PdfReader(str(out)))
 
 
 def test_bleed_and_crop_marks(tmp_path: Path) -> None:
     out = write_book(tiny_book(), tmp_path / "b.pdf", "pdf",
-                     WriteOptions(extra={"bleed": "3mm", "marks": "crop"}))
+                     PdfOptions(bleed="3mm", marks="crop"))
     page = PdfReader(str(out)).pages[0]
     trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
     assert round(float(trim.width) / MM) == 148
@@ -208,9 +209,27 @@ def test_bleed_and_crop_marks(tmp_path: Path) -> None:
 
 
 def test_unknown_pdf_option_names_the_key(tmp_path: Path) -> None:
-    with pytest.raises(WriterError, match="unknown PDF option") as info:
-        write_book(tiny_book(), tmp_path / "b.pdf", "pdf", WriteOptions(extra={"colour": "red"}))
-    assert info.value.key == "options.pdf"
+    # a table, as a spec's [options.pdf] holds it, is checked by the writer's options type
+    with pytest.raises(SpecError, match="unknown key 'colour'; allowed: bleed, layout") as info:
+        write_book(tiny_book(), tmp_path / "b.pdf", "pdf", {"colour": "red"})
+    assert info.value.key == "options.pdf.colour"
+    with pytest.raises(SpecError, match="unknown trim size 'B7'") as info:
+        write_book(tiny_book(), tmp_path / "b.pdf", "pdf", {"trim": "B7"})
+    assert info.value.key == "options.pdf.trim"
+    assert not (tmp_path / "b.pdf").exists()
+
+
+def test_a_table_and_typed_options_make_the_same_book(tmp_path: Path) -> None:
+    typed = write_book(tiny_book(), tmp_path / "a.pdf", "pdf", PdfOptions(trim="A4", variant="none"))
+    table = write_book(tiny_book(), tmp_path / "b.pdf", "pdf", {"trim": "A4", "variant": "none"})
+    assert typed.read_bytes() == table.read_bytes()
+
+
+def test_other_writers_options_are_refused(tmp_path: Path) -> None:
+    from bookmaker.writers.epub.options import EpubOptions
+
+    with pytest.raises(WriterError, match="takes PdfOptions, not EpubOptions"):
+        write_book(tiny_book(), tmp_path / "b.pdf", "pdf", EpubOptions(notes="book"))
 
 
 def test_outside_urls_are_refused_and_the_book_still_builds(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -11,7 +11,8 @@ from pypdf import PdfReader
 
 from bookmaker import Metadata, Person, assemble, read_article, write_book
 from bookmaker.model import FrontMatter, Paragraph, Text
-from bookmaker.writers import WriteOptions
+from bookmaker.writers import Runtime
+from bookmaker.writers.pdf.options import PdfOptions
 from bookmaker.writers.pdf import writer as pdf
 
 from helpers import ROOT
@@ -55,9 +56,9 @@ def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
             mp.setattr(pdf, "IMPRINT_PIECE", 2)
             book = small_book(title="Four Articles (1 0 R) \\ [2 0 R]",
                               preface_title="Preface (3 0 R) <<")
-        single = write_book(book, tmp / "single.pdf", "pdf", WriteOptions(extra={"layout": "single"}))
+        single = write_book(book, tmp / "single.pdf", "pdf", PdfOptions(layout="single"))
         parallel = write_book(book, tmp / "parallel.pdf", "pdf",
-                              WriteOptions(extra={"layout": "parallel"}, jobs=2))
+                              PdfOptions(layout="parallel"), Runtime(jobs=2))
     return single, parallel
 
 
@@ -122,15 +123,16 @@ def test_tags_and_links_survive(pair: tuple[Path, Path]) -> None:
 
 def test_cached_parts_are_reused_and_bad_ones_rebuilt(tmp_path: Path) -> None:
     book = small_book()
-    options = WriteOptions(extra={"layout": "parallel"}, jobs=2, cache_dir=tmp_path / "cache")
-    first = write_book(book, tmp_path / "a.pdf", "pdf", options).read_bytes()
+    options = PdfOptions(layout="parallel")
+    runtime = Runtime(jobs=2, cache_dir=tmp_path / "cache")
+    first = write_book(book, tmp_path / "a.pdf", "pdf", options, runtime).read_bytes()
     parts = sorted((tmp_path / "cache" / "pdf").glob("*.pdf.z"))
     assert len(parts) == 7  # four chapters, the back matter, the front matter (two parts)
     stamps = {p: p.stat().st_mtime_ns for p in parts}
-    assert write_book(book, tmp_path / "b.pdf", "pdf", options).read_bytes() == first
+    assert write_book(book, tmp_path / "b.pdf", "pdf", options, runtime).read_bytes() == first
     assert {p: p.stat().st_mtime_ns for p in parts} == stamps  # nothing laid out again
     parts[0].write_bytes(parts[0].read_bytes()[:500])            # a damaged entry
-    assert write_book(book, tmp_path / "c.pdf", "pdf", options).read_bytes() == first
+    assert write_book(book, tmp_path / "c.pdf", "pdf", options, runtime).read_bytes() == first
 
 
 def edited(book, index: int, words: str):
@@ -146,21 +148,22 @@ def edited(book, index: int, words: str):
 
 def test_a_rebuild_copies_unchanged_parts_from_the_cache(tmp_path: Path) -> None:
     book = small_book()
-    options = WriteOptions(extra={"layout": "parallel"}, jobs=2, cache_dir=tmp_path / "cache")
+    options = PdfOptions(layout="parallel")
+    runtime = Runtime(jobs=2, cache_dir=tmp_path / "cache")
     def copies() -> set[Path]:
         return {p for p in (tmp_path / "cache" / "pdf" / "copies").rglob("*") if p.is_file()}
 
-    write_book(book, tmp_path / "a.pdf", "pdf", options)
+    write_book(book, tmp_path / "a.pdf", "pdf", options, runtime)
     kept = copies()
     assert len(kept) == 7
     # An edit that keeps the chapter's pages and about its objects: every
     # other part keeps its numbers, so only the edited one is copied anew.
     changed = edited(book, 1, " A few words more.")
-    rebuilt = write_book(changed, tmp_path / "b.pdf", "pdf", options).read_bytes()
+    rebuilt = write_book(changed, tmp_path / "b.pdf", "pdf", options, runtime).read_bytes()
     assert len(copies() - kept) == 1
     assert len(copies()) == 7  # the edited chapter's old copy is gone
     cold = write_book(changed, tmp_path / "c.pdf", "pdf",
-                      WriteOptions(extra={"layout": "parallel"}, jobs=2)).read_bytes()
+                      PdfOptions(layout="parallel"), Runtime(jobs=2)).read_bytes()
     assert rebuilt == cold  # the same bytes as a build from nothing
     with pikepdf.open(tmp_path / "b.pdf") as pdf:
         assert pdf.check_pdf_syntax() == []  # unused numbers are well-formed free entries
@@ -169,26 +172,27 @@ def test_a_rebuild_copies_unchanged_parts_from_the_cache(tmp_path: Path) -> None
     # A damaged copy is made again, never used.
     for entry in copies():
         entry.write_bytes(entry.read_bytes()[:-10] + b"0123456789")
-    assert write_book(changed, tmp_path / "d.pdf", "pdf", options).read_bytes() == cold
+    assert write_book(changed, tmp_path / "d.pdf", "pdf", options, runtime).read_bytes() == cold
 
 
 def test_parallel_builds_are_reproducible(tmp_path: Path) -> None:
     book = small_book()
-    options = WriteOptions(extra={"layout": "parallel"}, jobs=2)
-    a = write_book(book, tmp_path / "a.pdf", "pdf", options).read_bytes()
-    b = write_book(book, tmp_path / "b.pdf", "pdf", options).read_bytes()
+    options = PdfOptions(layout="parallel")
+    runtime = Runtime(jobs=2)
+    a = write_book(book, tmp_path / "a.pdf", "pdf", options, runtime).read_bytes()
+    b = write_book(book, tmp_path / "b.pdf", "pdf", options, runtime).read_bytes()
     assert a == b
 
 
 def test_a_dask_cluster_can_lay_the_chapters_out(tmp_path: Path) -> None:
-    distributed = pytest.importorskip("distributed")
+    import distributed  # in the test extra: this runs wherever the suite does
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
-        options = WriteOptions(extra={"layout": "parallel"}, executor=client.get_executor())
-        out = write_book(small_book(), tmp_path / "dask.pdf", "pdf", options)
-    reference = write_book(small_book(), tmp_path / "ref.pdf", "pdf",
-                           WriteOptions(extra={"layout": "parallel"}, jobs=1))
+        out = write_book(small_book(), tmp_path / "dask.pdf", "pdf", PdfOptions(layout="parallel"),
+                         Runtime(executor=client.get_executor()))
+    reference = write_book(small_book(), tmp_path / "ref.pdf", "pdf", PdfOptions(layout="parallel"),
+                           Runtime(jobs=1))
     assert out.read_bytes() == reference.read_bytes()
 
 

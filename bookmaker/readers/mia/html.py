@@ -16,10 +16,11 @@ footnote anchors.
 Decisions:
 
 * **Links.** An external link (`http:`, `https:`, `mailto:`) is a `Link` to
-  that URL. A relative link to another MIA page is a `Link` to its absolute
-  address on https://www.marxists.org/ when the page's own path is known
-  (the reader's `name` contains the archive path, e.g. ".../archive/..."), and
-  plain text otherwise. In print a link is its text followed by the URL in
+  that URL. A relative link to another page is a `Link` to the href as the
+  page wrote it: the reader does not guess where the page was published. The
+  book gives an article its address (a spec's `[urls]` or `url`), and the
+  renderer resolves the link against it; without one the link is printed as
+  plain text. In print a link is its text followed by the URL in
   parentheses, unless the text already is the URL; on screen it is a link.
   Anchors inside the page become `NoteRef`s when they call a note, and plain
   text otherwise (#top, tables of contents).
@@ -57,7 +58,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from urllib.parse import urljoin
 from typing import cast
 
 import lxml.html
@@ -91,8 +91,6 @@ _EMPH = {"em", "i", "cite", "var", "dfn"}
 _STRONG = {"strong", "b"}
 _QUOTE_CLASSES = re.compile(r"(?i)^(?:quote\w*|indent\w*|wuoteb|fst quoteb|\w+ quoteb)$")
 _FURNITURE_CLASS = re.compile(r"(?i)link|toplink|footer|updat|^skip$|^next$")
-_MIA_ROOT = re.compile(r"(?:^|/)((?:archive|history|reference|subject|glossary|admin|"
-                       r"espanol|italiano|ebooks|encyclopedia)/.*)$")
 _LABEL = re.compile(r"\s*[\[(]?\s*(\d{1,3}[a-z]?\*?|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
                     r"\s*[\])]?\s*[.:)]?\s*")
 
@@ -106,7 +104,7 @@ def read(data: bytes, *, name: str = "<bytes>") -> Article:
     if body is None:
         body = root
     _strip_furniture(body)
-    page = _Page(name=name, base=_base_url(name))
+    page = _Page(name=name)
     page.find_notes(body)
     units: list[Unit] = []
     images = 0  # the images of the units that are not furniture
@@ -386,11 +384,6 @@ def _remove(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def _base_url(name: str) -> str | None:
-    match = _MIA_ROOT.search(name.replace("\\", "/"))
-    return f"https://www.marxists.org/{match.group(1)}" if match else None
-
-
 # --- notes ------------------------------------------------------------------------------
 
 def _anchor_ids(el: etree._Element) -> list[str]:
@@ -400,7 +393,6 @@ def _anchor_ids(el: etree._Element) -> list[str]:
 @dataclass
 class _Page:
     name: str
-    base: str | None
     images: int = 0
     calls: dict[int, tuple[str, str]] = field(default_factory=dict)  # id(a) -> (note, label)
     targets: dict[str, str] = field(default_factory=dict)  # anchor id -> note id
@@ -661,12 +653,9 @@ class _Page:
             return None
         if re.match(r"(?i)(?:https?|mailto|ftp):", href):
             return href.replace(" ", "%20")
-        if re.match(r"(?i)[a-z][a-z0-9+.-]*:", href) or self.base is None:
+        if re.match(r"(?i)[a-z][a-z0-9+.-]*:", href):
             return None
-        try:
-            return urljoin(self.base, href).replace(" ", "%20")
-        except ValueError:
-            return None
+        return href  # relative: resolved against the article's address when rendered
 
 
 @dataclass(frozen=True, slots=True)

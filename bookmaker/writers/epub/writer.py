@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from ...cache.blobs import BlobCache, key_of, private_folder
 from ...model import Book, Chapter
 from .archive import ENGINE, Member, deflate, stored, write_zip
-from .. import WriteOptions
+from ..options import Runtime
+from .options import EpubOptions
 
 if TYPE_CHECKING:
     from ...render.context import TocEntry
@@ -150,7 +151,8 @@ def _metadata(eb: Any, book: Book, a11y: list[tuple[str, str]]) -> None:
     seen: set[str] = set()
     for ch in book.chapters:
         att = ch.article.attribution
-        source = att.source or att.origin
+        # its public address, else the source it was printed from; never a local file's path
+        source = att.url or att.source
         if source and source not in seen:
             seen.add(source)
             eb.add_metadata("DC", "source", source)
@@ -313,38 +315,42 @@ class _Members:
 class EpubWriter:
     name = "epub"
     suffix = ".epub"
-    # Through the build, chapters come without their text (`options.articles`
+    options_type = EpubOptions
+    # Through the build, chapters come without their text (`runtime.articles`
     # gives it): unchanged chapters are taken from the cache.
     takes_shells = True
 
-    def write(self, book: Book, target: Path, options: WriteOptions) -> None:
+    def write(self, book: Book, target: Path, options: EpubOptions,
+              runtime: Runtime | None = None) -> None:
         with open(target, "wb") as fh:
-            _Epub(book, options).write(fh)
+            _Epub(book, options, runtime or Runtime()).write(fh)
 
-    def render(self, book: Book, options: WriteOptions) -> bytes:
+    def render(self, book: Book, options: EpubOptions | None = None,
+               runtime: Runtime | None = None) -> bytes:
         out = io.BytesIO()
-        _Epub(book, options).write(out)
+        _Epub(book, options or EpubOptions(), runtime or Runtime()).write(out)
         return out.getvalue()
 
 
 class _Epub:
     """One EPUB being made: its items in manifest order, and their members."""
 
-    def __init__(self, book: Book, options: WriteOptions) -> None:
+    def __init__(self, book: Book, options: EpubOptions, runtime: Runtime) -> None:
         from ...render.views import chapter_level
 
         self.book = book
         self.options = options
-        self.store = options.articles
+        self.fresh = runtime.fresh
+        self.store = runtime.articles
         cache = None
-        if self.store is not None and options.cache_dir is not None:
+        if self.store is not None and runtime.cache_dir is not None:
             # one pack per book: what its last build used, read at once
-            cache = BlobCache(Path(options.cache_dir) / "epub",
+            cache = BlobCache(Path(runtime.cache_dir) / "epub",
                               pack=key_of("book", book.metadata.identifier, options.fingerprint()),
-                              fresh=options.fresh)
+                              fresh=runtime.fresh)
         self.cache = cache
         self.members = _Members(cache)
-        self.salt = key_of(options.salt, options.fingerprint())
+        self.salt = key_of(runtime.salt, options.fingerprint())
         self.level = chapter_level(book, own_document=True)  # of a chapter's title
         self.items: list[tuple[str, str, str, list[str]]] = []  # uid, file, media type, properties
         self.content: list[Member] = []
@@ -439,7 +445,7 @@ class _Epub:
         theme = load_theme(options.theme)
         env = make_environment(theme, [options.templates] if options.templates else [])
         if self.cache is not None:
-            env.bytecode_cache = _bytecode_cache(self.options.fresh)
+            env.bytecode_cache = _bytecode_cache(self.fresh)
 
         css = theme.css("common.css") + "\n" + theme.css("epub.css")
         self.add_bytes("css", "css/book.css", css.encode("utf-8"), "text/css")

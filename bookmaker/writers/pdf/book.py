@@ -37,7 +37,8 @@ from ...model import Book
 from ...render.context import TocEntry
 from ...resources import LocalResources
 from ...theme import load_theme
-from .. import WriteOptions
+from ..options import Runtime
+from .options import PdfOptions
 from .assembler import Assembler, CopyCache, OutlineNode, Placed
 from .parts import Segment, SegmentCache, SegmentJob, render_segment
 
@@ -188,8 +189,8 @@ class _Queue:
                 done(self._made(segment))
 
 
-def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
-                   settings: dict[str, Any], target: Path, executor: Executor | None = None) -> None:
+def write_in_parts(writer: "PdfWriter", book: Book, options: PdfOptions, runtime: Runtime,
+                   target: Path) -> None:
     from .writer import _epoch, _margins, _points
 
     started = time.perf_counter()
@@ -197,7 +198,8 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
     def note(stage: str) -> None:
         log.info("pdf: %s (%.1f s)", stage, time.perf_counter() - started)
 
-    workers = options.jobs or os.cpu_count() or 1
+    executor: Executor | None = runtime.executor
+    workers = runtime.jobs or os.cpu_count() or 1
     own = executor is None and workers > 1 and len(book.chapters) > 1
     # Started first: the workers' server loads WeasyPrint while the HTML is made.
     pool: Executor | None = _pool(workers) if own else executor
@@ -211,7 +213,7 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
         raise
     resources.warn()
     template = env.get_template("book.html.j2")
-    theme_css, page_rules = writer._css(theme, options, settings)
+    theme_css, page_rules = writer._css(theme, options)
     epoch = _epoch(book.metadata.modified)
     engine = _engine()
 
@@ -219,7 +221,7 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
         return SegmentJob(html=html, theme=str(theme.path), theme_css=theme_css,
                           page_css=page_rules + opening,
                           base_dir=str(options.base_dir) if options.base_dir else None,
-                          variant=settings["variant"], identifier=book.metadata.identifier,
+                          variant=options.variant, identifier=book.metadata.identifier,
                           epoch=epoch, engine=engine)
 
     chapters = ctx["chapters"]
@@ -227,7 +229,7 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
     toc_pieces: list[list[TocEntry]] = ctx["toc_pieces"]
     credit_pieces: list[list[Any]] = ctx["credit_pieces"]
     imprint_pieces: list[list[Any]] = ctx["imprint_pieces"]
-    cache = SegmentCache(options.cache_dir / "pdf" if options.cache_dir else None, options.fresh)
+    cache = SegmentCache(runtime.cache_dir / "pdf" if runtime.cache_dir else None, runtime.fresh)
     queue = _Queue(pool, cache, workers + 1 if own else 1 << 20)
 
     head: list[Segment] = []
@@ -341,12 +343,12 @@ def write_in_parts(writer: "PdfWriter", book: Book, options: WriteOptions,
     top, bottom, _, _ = _margins(options.trim)
     # The parts as copied into this book, for its next build: a folder per
     # book and kind of PDF, which keeps just what the last build used.
-    book_key = hashlib.sha256(repr((book.metadata.identifier, settings["variant"],
+    book_key = hashlib.sha256(repr((book.metadata.identifier, options.variant,
                                     options.fingerprint())).encode("utf-8")).hexdigest()[:24]
-    copies = CopyCache(cache.root / "copies" / book_key if options.cache_dir else None,
-                       options.fresh)
+    copies = CopyCache(cache.root / "copies" / book_key if runtime.cache_dir else None,
+                       runtime.fresh)
     book_file = Assembler(target, epoch=epoch,
-                          bottom_margin=bottom * 72 / 25.4 + _points(settings["bleed"]),
+                          bottom_margin=bottom * 72 / 25.4 + _points(options.bleed),
                           copies=copies)
     failed: list[BaseException] = []
 

@@ -1,6 +1,6 @@
 """The print PDF through WeasyPrint, loading only the theme's and the book's own files.
 
-Options (`[options.pdf]` in a spec, `WriteOptions.trim` and `.extra`):
+Options (`[options.pdf]` in a spec; `PdfOptions`, checked in `options.py`):
 - trim: A5 (default), A4, letter, us-trade, royal, or WIDTHxHEIGHT in mm or in;
 - variant: "ua" (tagged PDF/UA-1, the default), "a" (PDF/A-3b), "x" (PDF/X-4),
   "none", or any WeasyPrint variant name such as "pdf/a-2b";
@@ -32,7 +32,9 @@ from .context import print_context
 from .footnotes import split_long
 from ...resources import MAX_DATA_URL, LocalResources
 from ...theme import Theme, load_theme
-from .. import WriteOptions
+from ..options import Runtime, own_keys
+from .options import LAYOUTS, TRIM_SIZES, VARIANTS, PdfOptions
+from .options import trim_size as _trim
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
@@ -42,16 +44,6 @@ __all__ = ["PdfWriter", "TRIM_SIZES", "VARIANTS", "LAYOUTS", "page_css", "check_
 
 log = logging.getLogger("bookmaker")
 
-# width, height in mm
-TRIM_SIZES: dict[str, tuple[float, float]] = {
-    "A5": (148, 210),
-    "A4": (210, 297),
-    "letter": (215.9, 279.4),
-    "us-trade": (152.4, 228.6),
-    "royal": (156, 234),
-}
-VARIANTS = {"ua": "pdf/ua-1", "a": "pdf/a-3b", "x": "pdf/x-4", "none": None}
-LAYOUTS = ("auto", "single", "parallel")
 PARALLEL_FROM = 4  # chapters: below this, one document is as fast
 # Long contents and credits are laid out in pieces that each start a page, so
 # that no process holds more than a few pages of them (see pdf_book); the
@@ -59,21 +51,6 @@ PARALLEL_FROM = 4  # chapters: below this, one document is as fast
 TOC_PIECE_ROWS = 150    # contents lines (articles, parts and sections) in a piece
 CREDITS_PIECE = 40      # articles in a piece of the credits
 IMPRINT_PIECE = 50      # articles in a piece of the imprint's list of sources
-_OPTIONS = {"variant", "bleed", "marks", "layout"}
-_CUSTOM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|in)?\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|in)?\s*$")
-_LENGTH = re.compile(r"^\s*\d+(\.\d+)?\s*(mm|pt|in|cm)\s*$")
-
-
-def _trim(name: str) -> tuple[float, float]:
-    for key, size in TRIM_SIZES.items():
-        if key.lower() == name.lower():
-            return size
-    m = _CUSTOM.match(name)
-    if m:
-        scale = 25.4 if (m.group(2) or m.group(4)) == "in" else 1.0
-        return float(m.group(1)) * scale, float(m.group(3)) * scale
-    raise WriterError(f"unknown trim size {name!r}; use one of {', '.join(TRIM_SIZES)} "
-                      "or WIDTHxHEIGHT in mm or in (e.g. 140x216mm)", key="options.pdf.trim")
 
 
 def _margins(trim: str) -> tuple[float, float, float, float]:
@@ -94,37 +71,15 @@ def page_css(trim: str, bleed: str | None = None, marks: str | None = None) -> s
 
 
 def check_options(table: Mapping[str, Any]) -> dict[str, Any]:
-    """Check the PDF options of `[options.pdf]` (trim included) and return them
-    settled. Raises WriterError naming the key; imports WeasyPrint only to look
-    up a variant name of its own."""
-    unknown = set(table) - _OPTIONS - {"trim"}
+    """The options of an `[options.pdf]` table (trim included), settled, as a
+    dict; raises WriterError naming the key. (The writer itself takes a
+    `PdfOptions`; this is for what reads a spec's PDF options on its own.)"""
+    unknown = set(table) - own_keys(PdfOptions)
     if unknown:
         raise WriterError(f"unknown PDF option(s) {', '.join(sorted(unknown))}; allowed: "
-                          + ", ".join(sorted(_OPTIONS | {"trim"})), key="options.pdf")
-    if "trim" in table:
-        _trim(str(table["trim"]))
-    variant = str(table.get("variant", "ua")).lower()
-    if variant in VARIANTS:
-        variant = VARIANTS[variant]
-    else:
-        from weasyprint.pdf import VARIANTS as WEASY_VARIANTS
-
-        if variant not in WEASY_VARIANTS:
-            raise WriterError(f"unknown PDF variant {variant!r}; use ua, a, x, none or one of "
-                              + ", ".join(WEASY_VARIANTS), key="options.pdf.variant")
-    bleed = table.get("bleed")
-    if bleed is not None and not _LENGTH.match(str(bleed)):
-        raise WriterError(f"bleed must be a length such as '3mm' (mm, pt, in or cm), not {bleed!r}",
-                          key="options.pdf.bleed")
-    marks = table.get("marks")
-    if marks is not None and set(str(marks).split()) - {"crop", "cross"}:
-        raise WriterError(f"marks must be 'crop', 'cross' or 'crop cross', not {marks!r}",
-                          key="options.pdf.marks")
-    layout = str(table.get("layout", "auto"))
-    if layout not in LAYOUTS:
-        raise WriterError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}",
-                          key="options.pdf.layout")
-    return {"variant": variant, "bleed": bleed, "marks": marks, "layout": layout}
+                          + ", ".join(sorted(own_keys(PdfOptions))), key="options.pdf")
+    o = PdfOptions(**table)
+    return {"variant": o.variant, "bleed": o.bleed, "marks": o.marks, "layout": o.layout}
 
 
 def variant_options(variant: str | None) -> dict[str, Any]:
@@ -132,10 +87,6 @@ def variant_options(variant: str | None) -> dict[str, Any]:
     it): tags for every variant, an sRGB output intent for PDF/X-4."""
     return {"pdf_variant": variant, "pdf_tags": variant is not None,
             "output_intent": "srgb" if variant == "pdf/x-4" else None}
-
-
-def _settings(options: WriteOptions) -> dict[str, Any]:
-    return check_options(options.extra)
 
 
 def _points(length: str | None) -> float:
@@ -206,24 +157,26 @@ def _page_labels(pdf_bytes: bytes, front_pages: int) -> bytes:
 class PdfWriter:
     name = "pdf"
     suffix = ".pdf"
+    options_type = PdfOptions
 
-    def write(self, book: Book, target: Path, options: WriteOptions) -> None:
-        settings = _settings(options)
-        layout = settings["layout"]
+    def write(self, book: Book, target: Path, options: PdfOptions,
+              runtime: Runtime | None = None) -> None:
+        runtime = runtime or Runtime()
+        layout = options.layout
         if layout == "auto":
             layout = "parallel" if len(book.chapters) >= PARALLEL_FROM else "single"
         if layout == "parallel":
             from .book import write_in_parts
 
-            write_in_parts(self, book, options, settings, Path(target), options.executor)
+            write_in_parts(self, book, options, runtime, Path(target))
         else:
-            Path(target).write_bytes(self._write_single(book, options, settings))
+            Path(target).write_bytes(self._write_single(book, options))
 
-    def _css(self, theme: Theme, options: WriteOptions, settings: dict[str, Any]) -> tuple[str, str]:
+    def _css(self, theme: Theme, options: PdfOptions) -> tuple[str, str]:
         return (theme.css("common.css") + theme.css("print.css"),
-                page_css(options.trim, settings["bleed"], settings["marks"]))
+                page_css(options.trim, options.bleed, options.marks))
 
-    def _write_single(self, book: Book, options: WriteOptions, settings: dict[str, Any]) -> bytes:
+    def _write_single(self, book: Book, options: PdfOptions) -> bytes:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
@@ -233,7 +186,7 @@ class PdfWriter:
         resources.warn()
         fetcher = _fetcher(theme, options.base_dir)
         base = options.base_dir or theme.path
-        theme_css, page_rules = self._css(theme, options, settings)
+        theme_css, page_rules = self._css(theme, options)
         fonts = FontConfiguration()  # @font-face rules load only through this
         css = [CSS(string=theme_css, base_url=theme.path.as_uri() + "/", url_fetcher=fetcher,
                    font_config=fonts),
@@ -244,16 +197,16 @@ class PdfWriter:
             front = next((i for i, page in enumerate(document.pages)
                           if "bodymatter" in page.anchors), 0)
             pdf = document.write_pdf(pdf_identifier=book.metadata.identifier.encode(),
-                                     **variant_options(settings["variant"]))
+                                     **variant_options(options.variant))
         return _page_labels(pdf, front)
 
-    def render_html(self, book: Book, options: WriteOptions,
+    def render_html(self, book: Book, options: PdfOptions,
                     resources: LocalResources | None = None) -> str:
         """The whole book as one HTML document, notes at their calls."""
         env, ctx = self.context(book, options, resources)
         return env.get_template("book.html.j2").render(ctx)
 
-    def context(self, book: Book, options: WriteOptions,
+    def context(self, book: Book, options: PdfOptions,
                 resources: LocalResources | None = None) -> tuple[Any, dict[str, Any]]:
         theme = load_theme(options.theme)
         env = make_environment(theme, [options.templates] if options.templates else [])

@@ -53,7 +53,7 @@ build: $(STAMP)
 	$(VENV)/bin/bookmaker build
 
 # mypy first (the package's types; its settings are in pyproject.toml), then
-# the suite, whose tests/test_house.py also checks the import contracts.
+# the suite, whose tests/core/test_house.py also checks the import contracts.
 test: $(STAMP) system $(ACE)
 	$(PY) -m mypy
 	$(PY) -m pytest

@@ -422,7 +422,7 @@ def report(stats: list[dict[str, Any]], checks: dict[str, Any] | None, seconds: 
         lines += [f"  * {r}: {c:.2%}" for c, r in below[:30]]
     disagree = [s for s in stats if s.get("disagreement")]
     kinds = Counter(p.split(":")[0] for s in disagree for p in s["disagreement"])
-    lines += ["", "## Agreement of the two readers (tests/test_agreement.py)", "",
+    lines += ["", "## Agreement of the two readers (tests/books/test_agreement.py)", "",
               f"* pages where the readers agree: {n - len(disagree)} of {n}",
               f"* pages where they disagree: {len(disagree)} "
               f"({', '.join(f'{k} {v}' for k, v in sorted(kinds.items())) or 'none'})"]

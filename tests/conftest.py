@@ -29,5 +29,37 @@ def _fixed_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _no_build_server(monkeypatch: pytest.MonkeyPatch) -> None:
     # A `bookmaker serve` of the developer's must not run the tests' commands
-    # (tests/test_server.py starts servers of its own).
+    # (tests/serve/test_server.py starts servers of its own).
     monkeypatch.setenv("BOOKMAKER_NO_SERVER", "1")
+
+
+_EPUBCHECK_VMS: list[int] = []  # the Java VMs that pytest-xdist's workers started
+
+
+def _epubcheck_vms() -> int:
+    import sys
+
+    loop = sys.modules.get("epubcheck_jvm")
+    return loop.starts() if loop is not None else 0
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    import sys
+
+    loop = sys.modules.get("epubcheck_jvm")
+    if loop is not None:
+        loop.close()
+    if hasattr(session.config, "workeroutput"):  # a pytest-xdist worker tells the controller
+        session.config.workeroutput["epubcheck_vms"] = _epubcheck_vms()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    _EPUBCHECK_VMS.append(getattr(node, "workeroutput", {}).get("epubcheck_vms", 0))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    # How many Java VMs EPUBCheck cost: one per test process when all is well.
+    vms = _epubcheck_vms() + sum(_EPUBCHECK_VMS)
+    if vms:
+        terminalreporter.write_line(f"EPUBCheck: {vms} Java VM start(s)")

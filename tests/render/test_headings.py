@@ -1,6 +1,6 @@
 """Headings nest: each chapter's headings are renumbered from its own top level,
 at the same levels in every edition; and the EPUB's accessibility metadata
-says only what is true of the book (tests/test_anthology_a11y.py audits whole
+says only what is true of the book (tests/books/test_anthology_a11y.py audits whole
 books with DAISY Ace)."""
 
 from __future__ import annotations

@@ -19,8 +19,7 @@ import pytest
 from bookmaker.make.run import CACHE_DIR, build, clean
 from bookmaker.errors import BookmakerError
 from bookmaker.cache.ledger import Recording, read_ledger, sweep, write_ledger
-from helpers import ROOT
-from test_cli import run
+from helpers import ROOT, run_cli as run
 
 build_module = importlib.import_module("bookmaker.make.run")  # the module, not bookmaker.build()
 

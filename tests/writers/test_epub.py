@@ -15,7 +15,7 @@ from bookmaker import Metadata, Person, assemble, read_article, write_book
 from bookmaker.model import Article, Note, NoteRef, Paragraph, Text
 from bookmaker.writers.epub.options import EpubOptions
 
-from helpers import NS, ROOT, epub_docs, epubcheck_messages, load_bench
+from helpers import NS, ROOT, epub_docs, epubcheck_many, epubcheck_messages
 
 SAMPLE = ROOT / "content" / "sample"
 CORPUS = ROOT.parent / "shared" / "corpus" / "mia-text"
@@ -240,8 +240,7 @@ ONE_ARTICLE_SOURCES = SEED_FILES + corpus_pages()
 
 @pytest.fixture(scope="module")
 def one_article_checks(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, tuple | None]:
-    """Each source as a one-article book, all through one EPUBCheck run (one Java
-    process, when a JDK is here to compile the batch runner)."""
+    """Each source as a one-article book, all through the run's one EPUBCheck VM."""
     folder = tmp_path_factory.mktemp("one")
     books = {}
     for i, source in enumerate(ONE_ARTICLE_SOURCES):
@@ -249,7 +248,7 @@ def one_article_checks(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, t
         book = assemble([article], Metadata(title=article.title,
                                             authors=article.authors or (Person("Unknown"),)))
         books[source] = write_book(book, folder / f"{i}.epub", "epub")
-    results = load_bench("corpus").epubcheck_many(list(books.values()), jobs=1)
+    results = epubcheck_many(list(books.values()))
     return {source: results.get(str(path)) for source, path in books.items()}
 
 

@@ -17,7 +17,7 @@ from bookmaker.model import (
     Signature, Speech, Text, blocks_text, plain_text,
 )
 from bookmaker.readers.mia.text import read
-from helpers import check_article
+from helpers import assert_golden, check_article
 from conftest import GOLDEN, ROOT, SEEDS, SHARED
 
 STEMS = ["offensive", "impossible"]
@@ -52,12 +52,8 @@ def blocks_of(article: Article, kind: type) -> list:
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_golden(stem: str, update_golden: bool) -> None:
-    got = article_to_dict(seed(stem))
-    golden = GOLDEN / f"{stem}.json"
-    if update_golden:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    assert got == json.loads(golden.read_text(encoding="utf-8"))
+    got = json.dumps(article_to_dict(seed(stem)), ensure_ascii=False, indent=2) + "\n"
+    assert_golden(GOLDEN / "readers" / "sample" / f"{stem}.json", got, update_golden)
 
 
 def test_inspect_keys_and_json() -> None:

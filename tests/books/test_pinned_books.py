@@ -7,7 +7,7 @@ A change that is not meant to alter any book (a refactoring, a move of code,
 a faster path) must leave this test green. A change that is meant to alter
 books updates the record, and its commit says why the books changed:
 
-    .venv/bin/python -m pytest tests/test_pinned_books.py --update-golden
+    .venv/bin/python -m pytest tests/books/test_pinned_books.py --update-golden
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pytest
 from bookmaker.errors import BookmakerError
 from bookmaker.readers.mia import html as mia_html, text as mia_text
 from conftest import SHARED
-from helpers import load_bench
+from helpers import epubcheck_many, load_bench
 
 CORPUS = SHARED / "corpus"
 pytestmark = pytest.mark.skipif(not (CORPUS / "mia" / "MANIFEST.tsv").is_file(),
@@ -90,6 +90,6 @@ def test_epubcheck_sample(bench, tmp_path: Path) -> None:
         out = tmp_path / f"{i}.epub"
         assert bench.make_epub(rel, str(out)) is None
         paths.append(out)
-    results = bench.epubcheck_many(paths, jobs=1)
+    results = epubcheck_many(paths)
     problems = {str(p): results.get(str(p)) for p in paths}
     assert all(r is not None and r[0] + r[1] == 0 for r in problems.values()), problems

@@ -6,11 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from bookmaker.cli import cli
-
-from helpers import ROOT, epub_docs, epubcheck_messages, pdf_pages
+from helpers import ROOT, epub_docs, epubcheck_messages, pdf_pages, run_cli as run
 
 SAMPLE = ROOT / "content" / "sample"
 KEYS = {"title", "subtitle", "authors", "date", "fields", "licence", "blocks", "notes", "warnings",
@@ -21,9 +18,6 @@ BLOCK_KEYS = {"heading": {"level"}, "paragraph": set(), "quote": set(), "list": 
               "preformatted": set(), "figure": set(), "table": {"caption", "rows"}}
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def optional(value: object, kind: type) -> bool:

@@ -224,14 +224,20 @@ def test_language_tag_errors_reach_the_command_line(tmp_path: Path) -> None:
 # --- links --------------------------------------------------------------------------------
 
 def test_markdown_links_to_files_and_data_are_text() -> None:
+    # The reader keeps a relative link as written (an article's address, given in
+    # the spec, resolves it later); data:, javascript: and in-page links are text.
+    # In a book without an address, relative links are text too.
     data = (b"# T\n\nSee [the next](two.md), [up](../x.htm), [a part](#part), "
             b"[data](data:text/html,hi), [js](javascript:alert(1)), [web](https://example.org/) "
             b"and [mail](mailto:a@example.org).\n")
     article = markdown.read(data, name="links.md")
     content = article.blocks[0].content
     links = [n for n in content if isinstance(n, Link)]
-    assert [link.href for link in links] == ["https://example.org/", "mailto:a@example.org"]
+    assert [link.href for link in links] == ["two.md", "../x.htm", "https://example.org/",
+                                            "mailto:a@example.org"]
     assert "See the next, up, a part, " in blocks_text(article.blocks[0])
+    body = str(chapter_view(Chapter(id="ch001", number=1, article=article, authors=())).body)
+    assert re.findall(r'href="([^"]*)"', body) == ["https://example.org/", "mailto:a@example.org"]
 
 
 def test_the_renderer_shows_a_link_it_cannot_follow_as_text() -> None:

@@ -576,9 +576,12 @@ def read_header(units: list[Unit], name: str) -> Header:
     if (len(candidates) > 2 and candidates[0] is rest[0] and rest[0].tag != "h1"
             and author_and_year(rest[0].joined)[0] and author_and_year(rest[1].joined)[0]
             and rest[1] is candidates[1] and is_title(candidates[2])
-            and rest[0].joined != rest[1].joined):
-        # an archive's banner name above the byline ("Natalia Sedova Trotsky" above
-        # "Natalia Sedoff Trotsky"): a kicker
+            and rest[0].joined != rest[1].joined
+            and set(rest[0].joined.lower().split()) & set(rest[1].joined.lower().split())):
+        # an archive's banner name above the byline, the same person spelled again
+        # ("Natalia Sedova Trotsky" above "Natalia Sedoff Trotsky"): a kicker. Two
+        # names with no word in common are an author and a title that is a name
+        # ("Pierre Broué" above "Kurt Landau").
         kickers.append(rest.pop(0))
         candidates.pop(0)
     authors: tuple[Person, ...] = ()

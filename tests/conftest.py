@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from anthology import Anthology
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -18,6 +22,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def anthology(tmp_path_factory: pytest.TempPathFactory) -> "Anthology":
+    """The anthology test book (tests/anthology.py), built once per run in every format."""
+    from anthology import MIA, Anthology, anthology_project, build_project
+
+    if not MIA.is_dir():
+        pytest.fail("the MIA corpus is missing beside the project (../shared/corpus/mia)")
+    book = Anthology(anthology_project(tmp_path_factory.mktemp("anthology")))
+    build_project(book.project)
+    return book
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -22,134 +20,20 @@ import pytest
 from lxml import etree, html as lxml_html
 
 from ace import AceReport, ace_reports
-from conftest import ROOT, SHARED
-
-MIA = SHARED / "corpus" / "mia"
-
-# Pages of the corpus whose own headings start below the top (MIA's h3 and
-# h4 under the page's h1 or h2), jump levels (h1 then h3) or go up and down,
-# with notes and without, three of one title (Kerensky's chapters), one image
-# whose file is missing and one that is there; all public domain.
-PARTS: list[tuple[str, list[str]]] = [
-    ("Part One: Parties and Congresses", [
-        "archive/bittelman/1927/11/x01.htm",
-        "archive/bukharin/works/1923/ci/12_congress.htm",
-        "archive/kim-il-sung/1946/09/26.htm",
-        "archive/kitz/congress.htm",
-        "archive/radek/1920/07/labour-and-third.htm",
-        "archive/rakovsky/1915/07/18.htm",
-        "archive/heckert/1922/09/germantus.htm",
-        "archive/lenin/works/1919/mar/guardian.htm",
-    ]),
-    ("Part Two: Britain and the Empire", [
-        "archive/burns-emile/1929/10/18.htm",
-        "archive/dutt-clemens/1929/12/x01.htm",
-        "archive/frow/1931/06/x01.htm",
-        "archive/hannington/1925/01/16.htm",
-        "archive/newbold/1917/02/22.htm",
-        "archive/fitzgerald/1914/soft_answer.htm",
-        "archive/horrabin/1923/02/ruhr.htm",
-        "archive/bell/1939/x01/lenin.htm",
-    ]),
-    ("Part Three: Revolution and Reaction", [
-        "archive/hansen/1939/08/fascism4.htm",
-        "archive/hansen/1948/05/stalin.htm",
-        "archive/morrow-felix/1939/02/barcelona.htm",
-        "archive/lawrence/1988/france_1968.htm",
-        "archive/johnstone/1981/08/x01.htm",
-        "reference/archive/kerensky/1927/catastrophe/ch03.htm",
-        "reference/archive/kerensky/1927/catastrophe/ch14.htm",
-        "reference/archive/kerensky/1927/catastrophe/ch19.htm",
-        "archive/pollitt-marjorie/1937/xx/trotskyism.htm",
-    ]),
-]
-# The corpus has the pages, not their images: this one is made (its page gives
-# it alt text). A figure's src is looked up in the spec's folder today, not the
-# page's: the file is put in both.
-IMAGES = {"archive/pollitt-marjorie/1937/xx/family.jpg": (160, 120)}
-
-PREFACE = """\
-+++
-title = "Preface"
-+++
-
-These pages were written over ninety years, by people who rarely agreed.
-
-## How the pages were chosen
-
-Each is printed as the Marxists Internet Archive gives it.
-
-### What was left out
-
-The Archive's navigation, and nothing else.
-
-## Acknowledgements
-
-To the Archive's volunteers.
-"""
-DEDICATION = "To the transcribers of the Marxists Internet Archive.\n"
-EPIGRAPH = """\
-> The philosophers have only interpreted the world, in various ways; the point is to change it.
-
-Karl Marx, *Theses on Feuerbach*
-"""
-
-
-def anthology_project(dest: Path) -> Path:
-    """A project whose one spec is the anthology, its pages copied from the corpus."""
-    content = dest / "content"
-    parts = []
-    for title, pages in PARTS:
-        rels = []
-        for page in pages:
-            target = content / "mia" / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(MIA / page, target)
-            rels.append(f"mia/{page}")
-        parts.append((title, rels))
-    from PIL import Image
-
-    for name, size in IMAGES.items():
-        for where in (content / "mia" / name, content / Path(name).name):
-            Image.new("RGB", size, (150, 40, 40)).save(where)
-    (content / "preface.md").write_text(PREFACE, encoding="utf-8")
-    (content / "dedication.md").write_text(DEDICATION, encoding="utf-8")
-    (content / "epigraph.md").write_text(EPIGRAPH, encoding="utf-8")
-    spec = ['[book]', 'title = "Voices of the Archive"', 'subtitle = "An Anthology"',
-            'editors = ["A. Reader"]', 'language = "en"', 'date = "2024-05-01"',
-            'licence = "CC-BY-SA-4.0"', 'slug = "voices"', '',
-            '[front]', 'dedication = "dedication.md"', 'epigraph = "epigraph.md"',
-            'preface = "preface.md"', '',
-            '[options]', 'formats = ["epub", "html"]', '']
-    for title, rels in parts:
-        spec += ['[[parts]]', f'title = "{title}"',
-                 'articles = [' + ", ".join(f'"{r}"' for r in rels) + ']', '']
-    (content / "voices.toml").write_text("\n".join(spec), encoding="utf-8")
-    return dest
-
-
-def _build(project: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "bookmaker", "-q", "build", "-C", str(project)],
-                          capture_output=True, text=True, timeout=900,
-                          env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
-                               "BOOKMAKER_NO_SERVER": "1", "SOURCE_DATE_EPOCH": "1700000000"})
-    assert done.returncode == 0, done.stderr
+from anthology import PARTS, Anthology, build_project
+from conftest import ROOT
 
 
 @pytest.fixture(scope="session")
-def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def books(tmp_path_factory: pytest.TempPathFactory, anthology: Anthology) -> dict[str, Path]:
     """The sample book and the anthology, built as a user builds them."""
-    if not MIA.is_dir():
-        pytest.fail("the MIA corpus is missing beside the project (../shared/corpus/mia)")
     sample = tmp_path_factory.mktemp("sample")
     shutil.copytree(ROOT / "content", sample / "content")
-    _build(sample)
-    anthology = anthology_project(tmp_path_factory.mktemp("anthology"))
-    _build(anthology)
+    build_project(sample)
     return {"sample": sample / "dist" / "trotsky-two-articles.epub",
-            "anthology": anthology / "dist" / "voices.epub",
-            "anthology-html": anthology / "dist" / "voices.html",
-            "anthology-project": anthology}
+            "anthology": anthology.epub,
+            "anthology-html": anthology.html,
+            "anthology-project": anthology.project}
 
 
 def _spoilt(epub: Path, out: Path) -> Path:

@@ -296,6 +296,7 @@ class FrontMatter:
     kind: str
     title: str
     blocks: tuple[Block, ...]
+    notes: tuple[Note, ...] = ()  # its own, called from its blocks as a chapter's are
 
 
 @dataclass(**_frozen)

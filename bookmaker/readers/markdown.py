@@ -476,6 +476,4 @@ def read_front_matter(path: str | Path, kind: str) -> FrontMatter:
 
     _, title, blocks, notes, _ = parse(read_source(path), name=str(path),
                                        default_title=FRONT_TITLES.get(kind, kind.title()))
-    if notes:  # front matter has no notes of its own yet: its calls read [1], the notes follow
-        blocks += (Separator(), ListBlock(tuple(n.blocks for n in notes), ordered=True))
-    return FrontMatter(kind=kind, title=title or kind.title(), blocks=blocks)
+    return FrontMatter(kind=kind, title=title or kind.title(), blocks=blocks, notes=notes)

@@ -15,6 +15,7 @@ from ..dates import book_date
 from ..model import Article, Book, Chapter, FrontMatter
 from ..people import contributors, credit_lines, document_authors
 from ..theme import Theme
+from .blocks import NotePieces, whole_note
 from .environment import names
 from .views import ChapterView, chapter_level, chapter_view
 
@@ -107,11 +108,14 @@ def toc_tree(book: Book, views: Sequence[ChapterView],
     return entries
 
 
-def front_view(item: FrontMatter, *, hbase: int = 1, file: str = "") -> ChapterView:
-    """Render a preface, dedication or epigraph like a chapter without notes."""
-    pseudo = Chapter(id=item.kind, number=0, article=Article(title=item.title, blocks=item.blocks),
-                     authors=())
-    return chapter_view(pseudo, notes="footnote", hbase=hbase, file=file)
+def front_view(item: FrontMatter, *, notes: str = "link", hbase: int = 1, file: str = "",
+               note_pieces: NotePieces = whole_note) -> ChapterView:
+    """Render a preface, dedication or epigraph like a chapter: its notes as the
+    writer places a chapter's (`notes`: "link", a list after the text; or
+    "footnote", at the foot of the page)."""
+    pseudo = Chapter(id=item.kind, number=0, authors=(),
+                     article=Article(title=item.title, blocks=item.blocks, notes=item.notes))
+    return chapter_view(pseudo, notes=notes, hbase=hbase, file=file, note_pieces=note_pieces)
 
 
 def transcribers(book: Book) -> list[str]:

@@ -44,7 +44,7 @@ class HtmlWriter:
         views = chapter_views(book, notes="link", hbase=chapter_level(book, own_document=False),
                               images=image)
         resources.warn()
-        fronts = [front_view(fm, hbase=2) for fm in book.front_matter]
+        fronts = [front_view(fm, notes="link", hbase=2) for fm in book.front_matter]
         ctx = book_context(book, theme, views, toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")]), fronts,
                            inline_css=[Markup(css)], print=False, html_class="html-edition")
         return env.get_template("book.html.j2").render(ctx)

@@ -213,12 +213,12 @@ def test_front_matter_prints_its_title_once(tmp_path: Path) -> None:
                                                             Heading((Text("Why"),), 1))
 
 
-def test_front_matter_notes_follow_its_text(tmp_path: Path) -> None:
+def test_front_matter_has_notes_of_its_own(tmp_path: Path) -> None:
     preface = tmp_path / "preface.md"
     preface.write_text("# Preface\n\nSee[^x].\n\n[^x]: A source.\n", encoding="utf-8")
     fm = read_front_matter(preface, "preface")
-    assert fm.blocks == (Paragraph((Text("See"), NoteRef("fn1", "1"), Text("."))), Separator(),
-                         ListBlock(((Paragraph((Text("A source."),)),),), ordered=True))
+    assert fm.blocks == (Paragraph((Text("See"), NoteRef("fn1", "1"), Text("."))),)
+    assert fm.notes == (Note("fn1", (Paragraph((Text("A source."),)),), "1"),)
 
 
 MIXED = NOTES + """

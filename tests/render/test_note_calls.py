@@ -99,3 +99,42 @@ def test_a_real_pages_calls_side_by_side_in_the_pdf(tmp_path: Path) -> None:
                                     body_only=True)))
     assert "uponoursenses.”1,2IfLangewrote" in text
     assert "senses.”12" not in text
+
+
+PREFACE = "# Preface\n\nWritten late,[^a] and read twice.[^b]\n\n[^a]: In 1988.\n[^b]: At least.\n"
+
+
+def _prefaced(tmp_path: Path):  # noqa: ANN202
+    from bookmaker.readers.markdown import read_front_matter
+
+    (tmp_path / "preface.md").write_text(PREFACE, encoding="utf-8")
+    book = _book(read_markdown(CALLS.encode(), name="calls.md"))
+    return replace(book, front_matter=(read_front_matter(tmp_path / "preface.md", "preface"),))
+
+
+def test_a_prefaces_notes_are_notes_in_the_epub(tmp_path: Path) -> None:
+    """Markdown front matter's footnotes behave as a chapter's: called, listed
+    after the text as footnotes, each with its backlink."""
+    preface = epub_docs(write_book(_prefaced(tmp_path), tmp_path / "b.epub", "epub"))[
+        "EPUB/preface.xhtml"]
+    calls = preface.findall(".//x:a[@class='noteref']", NS)
+    notes = preface.findall(".//x:aside[@role='doc-footnote']", NS)
+    assert [c.text for c in calls] == ["1", "2"]
+    assert [c.get("href") for c in calls] == [f"#{n.get('id')}" for n in notes]
+    backs = [n.find(".//x:a[@role='doc-backlink']", NS).get("href") for n in notes]
+    assert backs == [f"#{c.get('id')}" for c in calls]
+    assert ["".join(n.itertext()).split()[1:] for n in notes] == [["In", "1988."], ["At", "least."]]
+    assert "[1]" not in "".join(preface.itertext())
+
+
+def test_a_prefaces_notes_are_footnotes_in_the_pdf(tmp_path: Path) -> None:
+    from bookmaker.writers import WriteOptions, get_writer
+
+    book = _prefaced(tmp_path)
+    html = get_writer("pdf").render_html(book, WriteOptions(base_dir=tmp_path))
+    assert html.count('class="footnote"') == 2 + 5  # the preface's two, the chapter's five
+    assert '<span class="footnote" id="preface-note-1"' in html
+    pages = pdf_pages(write_book(book, tmp_path / "b.pdf", "pdf"))
+    preface = next(p for p in pages if "Written late" in p)
+    assert "In 1988." in preface and "At least." in preface  # at the foot of its page
+    assert "[1]" not in preface

@@ -498,7 +498,8 @@ class _Epub:
             view.opens_part = part is not None and part != previous
             previous = part
         resources.warn()
-        fronts = [front_view(fm, hbase=1, file=f"{fm.kind}.xhtml") for fm in book.front_matter]
+        fronts = [front_view(fm, notes="link", hbase=1, file=f"{fm.kind}.xhtml")
+                  for fm in book.front_matter]
         back = [("Notes", "endnotes.xhtml#endnotes")] if book_notes else []
         toc = toc_tree(book, views, part_file, fronts,
                        back + [("Sources and Credits", "credits.xhtml#credits")])

@@ -139,7 +139,8 @@ class PdfWriter:
         hbase = chapter_level(book, own_document=False)
         views = chapter_views(book, notes="footnote", hbase=hbase, images=image,
                               note_pieces=split_long)
-        fronts = [front_view(fm, hbase=2) for fm in book.front_matter]
+        fronts = [front_view(fm, notes="footnote", hbase=2, note_pieces=split_long)
+                  for fm in book.front_matter]
         toc = toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")])
         toc_pieces = pieces(toc, TOC_PIECE_ROWS, lambda e: sum(1 for _ in e.walk())) or [[]]
         credit_pieces = pieces(views, CREDITS_PIECE, lambda v: 1) or [[]]

@@ -559,8 +559,9 @@ class Bench:
         import queue
         import signal
 
-        run = self.work / "run"  # the server's socket folder: this bench's own
-        run.mkdir(mode=0o700, exist_ok=True)
+        # the server's socket folder, this bench's own; short, as a socket's address is
+        # (a deep work folder would send the server to the user's shared one)
+        run = Path(tempfile.mkdtemp(prefix="bookmaker-bench-"))
         env = {k: v for k, v in os.environ.items() if k != NO_SERVER}
         env["XDG_RUNTIME_DIR"] = str(run)
         server = subprocess.Popen([str(c) for c in (*bookmaker_command(), "serve")], cwd=project,
@@ -631,6 +632,7 @@ class Bench:
             self.say(f"served {fmt}, {size} articles FAILED: {exc}")
         finally:
             _stop(server, signal.SIGTERM)
+            shutil.rmtree(run, ignore_errors=True)
         self.results["served"][fmt] = {"size": size, "cold": cold, "rebuilds": samples,
                                        "colds": colds, "largest": largest,
                                        "pages_before": pages_before}

@@ -36,6 +36,14 @@ def anthology(tmp_path_factory: pytest.TempPathFactory) -> "Anthology":
     return book
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The tests of the anthology run on one worker, so that it is built once.
+    for item in items:
+        if "anthology" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("anthology"))
+
+
 @pytest.fixture(autouse=True)
 def _fixed_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests never depend on the wall clock.

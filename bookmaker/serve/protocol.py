@@ -55,6 +55,11 @@ def identity() -> dict[str, Any]:
             "path": sys.path, "flags": tuple(sys.flags), "fsencoding": sys.getfilesystemencoding()}
 
 
+_SUN_PATH = 108  # the bytes a Unix socket's address may hold (Linux; 104 elsewhere)
+if sys.platform != "linux":
+    _SUN_PATH = 104
+
+
 def socket_path(environ: Mapping[str, str] | None = None) -> str:
     """Where this Python's build server listens, for this environment (by
     default this process's): one server per user and interpreter."""
@@ -62,10 +67,18 @@ def socket_path(environ: Mapping[str, str] | None = None) -> str:
 
     env = os.environ if environ is None else environ
     key = f"{sys.executable}\0{os.path.dirname(os.path.abspath(__file__))}"
+    name = f"server-{zlib.crc32(key.encode()):08x}.sock"
     base = env.get("XDG_RUNTIME_DIR")
-    folder = (os.path.join(base, "bookmaker") if base and os.path.isdir(base)
-              else os.path.join(env.get("TMPDIR") or "/tmp", f"bookmaker-{os.getuid()}"))
-    return os.path.join(folder, f"server-{zlib.crc32(key.encode()):08x}.sock")
+    if base and os.path.isdir(base):
+        path = os.path.join(base, "bookmaker", name)
+        if len(os.fsencode(path)) < _SUN_PATH:
+            return path
+    # (a runtime folder too deep for a socket's address falls back, as a missing one does)
+    for tmp in (env.get("TMPDIR") or "/tmp", "/tmp"):
+        path = os.path.join(tmp, f"bookmaker-{os.getuid()}", name)
+        if len(os.fsencode(path)) < _SUN_PATH:
+            break
+    return path
 
 
 def folder_problem(folder: str) -> str | None:

@@ -102,6 +102,7 @@ def test_the_timed_pandoc_commands(pandoc_input, tmp_path: Path,
     assert plain_pdf[1:] == ["-m", "weasyprint", "plain.html", "plain.pdf"]
 
 
+@pytest.mark.xdist_group("server")  # its server with the others (tests/serve/test_server.py)
 def test_the_incremental_figures_one_shot_in_watch_and_served(tmp_path: Path) -> None:
     """The bench's incremental part, end to end on a two-article book: rebuilds by
     `bookmaker build`, the same edits while `bookmaker watch` runs and while

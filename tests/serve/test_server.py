@@ -59,6 +59,9 @@ pytestmark = [
     pytest.mark.skipif(not hasattr(os, "fork"), reason="the build server needs fork"),
     pytest.mark.skipif(not (SCRIPT.exists() and PYTHON),
                        reason="needs the installed `bookmaker` command"),
+    # One worker runs every test that starts a server: a server stops when the
+    # code changes on disk, which one of them makes it do.
+    pytest.mark.xdist_group("server"),
 ]
 
 

@@ -28,6 +28,7 @@ from test_server import SCRIPT, Server, make_project, run, socket_path
 pytestmark = [
     pytest.mark.skipif(not hasattr(os, "fork"), reason="the build server needs fork"),
     pytest.mark.skipif(not SCRIPT.exists(), reason="needs the installed `bookmaker` command"),
+    pytest.mark.xdist_group("server"),  # (see test_server.py)
 ]
 
 

@@ -252,7 +252,7 @@ def watch_cmd(ctx: _Ctx, books: tuple[str, ...], project: str, out: str | None,
 @click.option("--licence-reason", default=None, metavar="TEXT",
               help="Build even when some articles' licences forbid it (no statement "
                    "recognised, no derivatives, …), for this written reason, printed in "
-                   "the imprint for those articles only.")
+                   "the credits for those articles only.")
 @click.option("--url", "urls", multiple=True, metavar="FOLDER=ADDRESS",
               help="The public address a folder mirrors, so that its articles' addresses "
                    "are printed and their relative links followed (repeat for several).")

@@ -1082,7 +1082,7 @@ def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
 
     Writes `<out>/<slug of title>.<suffix>` for each format; returns the paths.
     The articles' licences must allow one book, unless `licence_reason` says
-    why the editor may go ahead (it is printed in the imprint).
+    why the editor may go ahead (it is printed in the credits).
     """
     from ..readers import read_article
 

@@ -36,7 +36,7 @@ __all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FR
 _BOOK_KEYS = {"title", "subtitle", "authors", "editors", "translators", "language", "commercial",
               "identifier", "publisher", "date", "series", "description", "subjects",
               "licence", "slug"}
-_OPTION_KEYS = {"formats", "theme", "templates", "notes"}
+_OPTION_KEYS = {"formats", "theme", "templates", "notes", "toc_depth"}
 # Keys of [options] that are also a writer's own option, for the writers that
 # have it (a writer's own table may set it again).
 _SHARED_KEYS = ("notes",)
@@ -347,7 +347,7 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
         reason = r.text(item, "licence_reason", key + ".")
         if licence and not reason:
             raise r.fail(key + ".licence_reason", "missing: a licence override needs a written "
-                         "reason (it is printed in the imprint)")
+                         "reason (it is printed in the credits)")
         if reason and not licence:
             raise r.fail(key + ".licence_reason", "found a reason but no 'licence' to override")
         title = r.text(item, "title", key + ".")
@@ -709,8 +709,15 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
                      f"relative to {path.parent})")
     from ..writers.options import WriteOptions
 
+    from ..render.context import TOC_DEPTHS
+
+    toc_depth = options.get("toc_depth")
+    if toc_depth is not None and (type(toc_depth) is not int or toc_depth not in TOC_DEPTHS):
+        raise r.fail("options.toc_depth", f"found {_show(toc_depth)}; allowed: 1 (parts and "
+                     "chapters) or 2 (and their sections)")
     theme = _theme(r, r.text(options, "theme", "options."))
-    common = WriteOptions(theme=theme, templates=templates_path, base_dir=path.parent)
+    common = WriteOptions(theme=theme, templates=templates_path, base_dir=path.parent,
+                          toc_depth=toc_depth)
     tables, typed = _writer_options(r, options, known, tuple(formats), common)
     return BookSpec(path=path, slug=slug, metadata=metadata, articles=tuple(articles),
                     parts=tuple(parts), front=tuple(front), formats=tuple(formats),

@@ -19,7 +19,8 @@ from .blocks import NotePieces, whole_note
 from .environment import names
 from .views import ChapterView, chapter_level, chapter_view
 
-__all__ = ["book_context", "TocEntry", "toc_tree", "front_view", "transcribers"]
+__all__ = ["book_context", "TocEntry", "toc_tree", "contents_depth", "TOC_DEPTHS", "front_view",
+           "transcribers"]
 
 
 def book_context(book: Book, theme: Theme, chapters: Sequence[ChapterView],
@@ -82,19 +83,35 @@ class TocEntry:
             yield from child.walk()
 
 
+TOC_DEPTHS = (1, 2)  # 1: parts and chapters; 2: and the chapters' sections
+
+
+def contents_depth(book: Book, depth: int | None = None) -> int:
+    """How deep the contents go: `depth` ([options] toc_depth) when given; else
+    chapters only for an anthology (articles by several hands, or a book that
+    has editors and no author), whose sections would fill pages of contents,
+    and chapters and their sections for a book of one author's."""
+    if depth is not None:
+        return depth
+    hands = {tuple(p.name for p in ch.authors) for ch in book.chapters}
+    anthology = len(hands) > 1 or (bool(book.metadata.editors) and not book.metadata.authors)
+    return 1 if anthology else 2
+
+
 def toc_tree(book: Book, views: Sequence[ChapterView],
              part_file: Callable[[int], str] = lambda i: "",
              fronts: Sequence[ChapterView] = (),
-             back: Sequence[tuple[str, str]] = ()) -> list[TocEntry]:
+             back: Sequence[tuple[str, str]] = (), *, depth: int = 2) -> list[TocEntry]:
     """The nested contents: a preface, parts (when the book has them) → articles →
-    sections, then the back matter given as (title, href)."""
+    sections (at `depth` 2, see `contents_depth`), then the back matter given as
+    (title, href)."""
     entries: list[TocEntry] = [TocEntry(f.title, f"{f.file}#{f.id}", "front")
                                for f in fronts if f.id == "preface"]
     current: int | None = None
     for view in views:
         chapter_entry = TocEntry(view.title, f"{view.file}#{view.id}", "chapter",
                                  [TocEntry(s.title, f"{view.file}#{s.id}", "section")
-                                  for s in view.sections])
+                                  for s in view.sections] if depth >= 2 else [])
         part = view.chapter.part
         if part is not None and book.parts:
             if part != current:

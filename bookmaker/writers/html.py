@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from ..model import Book
 from ..resources import LocalResources
-from ..render.context import book_context, front_view, toc_tree
+from ..render.context import book_context, contents_depth, front_view, toc_tree
 from ..render.environment import make_environment
 from ..render.views import chapter_level, chapter_views
 from ..theme import load_theme
@@ -45,6 +45,8 @@ class HtmlWriter:
                               images=image)
         resources.warn()
         fronts = [front_view(fm, notes="link", hbase=2) for fm in book.front_matter]
-        ctx = book_context(book, theme, views, toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")]), fronts,
+        toc = toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")],
+                       depth=contents_depth(book, options.toc_depth))
+        ctx = book_context(book, theme, views, toc, fronts,
                            inline_css=[Markup(css)], print=False, html_class="html-edition")
         return env.get_template("book.html.j2").render(ctx)

@@ -31,6 +31,8 @@ class WriteOptions:
 
     theme: str = "default"
     templates: Path | None = None       # the book's own templates, tried before the theme's
+    toc_depth: int | None = None        # the contents' depth (1 or 2); None: by the book
+                                        # (see render.context.contents_depth)
     # the book's own folder, where its local files load from: it is the spec's
     # folder, which the build records already
     base_dir: Path | None = field(default=None, metadata={"fingerprint": False})

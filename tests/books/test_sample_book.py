@@ -103,13 +103,20 @@ def test_epub_note_calls_link_to_notes_and_back(sample: dict[str, Path]) -> None
     assert "Oustric: Notorious French financier" in "".join(note.itertext())
 
 
-def test_epub_imprint_credits_every_article(sample: dict[str, Path]) -> None:
-    imprint = "".join(epub_docs(sample["epub"])["EPUB/imprint.xhtml"].itertext())
+def test_epub_credits_every_article_and_the_imprint_says_where(sample: dict[str, Path]) -> None:
+    docs = epub_docs(sample["epub"])
+    credits = " ".join("".join(docs["EPUB/credits.xhtml"].itertext()).split())
     # "Transcription/HTML Markup: Einde O’Callaghan for the Trotsky Internet Archive.": people
-    assert imprint.count("Transcribed and marked up by Einde O’Callaghan.") == 2
-    assert "The Militant, Vol. V No. 35 (Whole No. 131), 27 August 1934, p.\u00a01." in imprint
-    assert "The Militant, Vol. VI No. 47, 14 October 1933, p.\u00a03." in imprint
-    assert imprint.count("Creative Commons Attribution-ShareAlike 2.0") >= 3
+    assert credits.count("Transcribed and marked up by Einde O’Callaghan.") == 2
+    assert "The Militant, Vol. V No. 35 (Whole No. 131), 27 August 1934, p.\u00a01." in credits
+    assert "The Militant, Vol. VI No. 47, 14 October 1933, p.\u00a03." in credits
+    assert credits.count("Creative Commons Attribution-ShareAlike 2.0") >= 2
+    imprint = docs["EPUB/imprint.xhtml"]
+    text = " ".join("".join(imprint.itertext()).split())
+    assert "The Militant" not in text  # the sources are in the credits, once
+    assert "Creative Commons Attribution-ShareAlike 2.0" in text  # the edition's own licence
+    (link,) = [a for a in imprint.iterfind(".//x:a", NS) if a.get("href", "").startswith("credits")]
+    assert link.get("href") == "credits.xhtml#credits"
 
 
 def test_epub_keeps_every_source_paragraph(sample: dict[str, Path]) -> None:

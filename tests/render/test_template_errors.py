@@ -130,8 +130,8 @@ def test_an_epub_page_template_with_an_undefined_name(tmp_path: Path) -> None:
     assert_clean_failure(root, err, f"{credits}:1: undefined name in a template:")
 
 
-@pytest.mark.parametrize("name", ["segment", "toc_breaks", "credit_breaks", "imprint_chapters",
-                                  "colophon", "front_rest"])
+@pytest.mark.parametrize("name", ["segment", "toc_breaks", "credit_breaks", "credits_page",
+                                  "colophon"])
 def test_the_html_and_epub_contexts_carry_no_print_names(name: str) -> None:
     from bookmaker.model import Book, Metadata
     from bookmaker.render.context import book_context

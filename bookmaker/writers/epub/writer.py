@@ -52,10 +52,11 @@ _ZIP32 = 1 << 32  # what a member's sizes stay under (the archive is not ZIP64)
 _VIEW_VERSION = "json 2"  # of a chapter view's head (see `_head`)
 
 
-def accessibility(views: list[Any], *, parts: bool) -> list[tuple[str, str]]:
+def accessibility(views: list[Any], *, parts: bool, sections: bool) -> list[tuple[str, str]]:
     """EPUB Accessibility 1.1 metadata, saying only what is true of this book:
-    from its chapters' views, whether it has notes, sections and images, and
-    whether every image has a text alternative (the cover always has one)."""
+    from its chapters' views, whether it has notes and images, and whether
+    every image has a text alternative (the cover always has one); `sections`:
+    whether its contents list the chapters' sections."""
     alts = [alt for view in views for alt in view.images]
     bare = sum(1 for alt in alts if not alt.strip())
     meta = [("schema:accessMode", "textual")]
@@ -67,7 +68,7 @@ def accessibility(views: list[Any], *, parts: bool) -> list[tuple[str, str]]:
         meta.append(("schema:accessibilityFeature", feature))
     meta.append(("schema:accessibilityHazard", "none"))
     contents = ("parts, " if parts else "") + "articles" + \
-        (" and their sections" if any(view.sections for view in views) else "")
+        (" and their sections" if sections else "")
     summary = ["Its text can be read aloud and restyled, in the order of its sources.",
                f"Its headings nest without gaps; its table of contents lists its {contents}."]
     if any(view.notes for view in views):
@@ -436,7 +437,7 @@ class _Epub:
     def write(self, out: BinaryIO) -> None:
         from markupsafe import Markup
 
-        from ...render.context import book_context, front_view, toc_tree
+        from ...render.context import book_context, contents_depth, front_view, toc_tree
         from ...render.environment import make_environment
         from ...resources import LocalResources
         from ...theme import load_theme
@@ -502,8 +503,10 @@ class _Epub:
                   for fm in book.front_matter]
         back = [("Notes", "endnotes.xhtml#endnotes")] if book_notes else []
         toc = toc_tree(book, views, part_file, fronts,
-                       back + [("Sources and Credits", "credits.xhtml#credits")])
+                       back + [("Sources and Credits", "credits.xhtml#credits")],
+                       depth=contents_depth(book, options.toc_depth))
         ctx = book_context(book, theme, views, toc, fronts, cover_src="images/cover.png",
+                           credits_href="credits.xhtml#credits",
                            notes_here=not book_notes)
         doc = env.get_template("document.xhtml.j2")
         first_chapter = "halftitle.xhtml" if views else "nav.xhtml"
@@ -587,7 +590,9 @@ class _Epub:
         page("credits", "credits.xhtml", "Sources and Credits", "_credits.j2", "backmatter")
         page("colophon", "colophon.xhtml", "Colophon", "_colophon.j2", "backmatter")
 
-        package = self.package(toc, spine, accessibility(views, parts=bool(book.parts)))
+        sections = any(e.kind == "section" for top in toc for e in top.walk())
+        package = self.package(toc, spine, accessibility(views, parts=bool(book.parts),
+                                                         sections=sections))
         date_time = parse_stamp(md.modified).timetuple()[:6]
         write_zip(out, [stored("mimetype", b"application/epub+zip"), *package[:2],
                         *self.content, package[2]], date_time)  # type: ignore[arg-type]

@@ -1,19 +1,18 @@
 """A print book laid out in parts, in parallel, and put together as one PDF.
 
-1. The front matter before the contents, every chapter (with the part page
-   that opens it) and the credits are laid out in worker processes, each as its
-   own document (cached on disk).
+1. Every chapter (with the part page that opens it) and the credits are laid
+   out in worker processes, each as its own document (cached on disk).
 2. Their page counts give every folio: chapters open on rectos, a blank verso
    goes before a chapter that would otherwise open on the left.
-3. The contents are laid out last, given those folios; meanwhile the chapters
-   and credits are put into the book (see pdf_assemble), in a thread.
+3. The front matter before the contents is laid out, given the credits' folio
+   (the imprint gives it), then the contents, given every folio; meanwhile the
+   chapters and credits are put into the book (see pdf_assemble), in a thread.
 4. The front matter is put in, and the book finished. Each part's copy in
    the book is kept for the next build (see CopyCache in pdf_assemble): after
    an edit, the parts that did not change are copied as they are.
 
-Long lists (the imprint's sources, the contents, the credits) are laid out in
-pieces of a few pages (see pieces() in pdf), so that no process holds a long
-document. A piece opens where the one before it ends, on a left or a right
+Long lists (the contents, the credits) are laid out in pieces of a few pages
+(see pieces() in pdf), so that no process holds a long document. A piece opens where the one before it ends, on a left or a right
 page: the pieces of one list are laid out one after another, each ahead of the
 chapters still waiting.
 """
@@ -237,7 +236,6 @@ def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime
     toc: list[TocEntry] = ctx["toc"]
     toc_pieces: list[list[TocEntry]] = ctx["toc_pieces"]
     credit_pieces: list[list[Any]] = ctx["credit_pieces"]
-    imprint_pieces: list[list[Any]] = ctx["imprint_pieces"]
     cache = SegmentCache(runtime.cache_dir / "pdf" if runtime.cache_dir else None, runtime.fresh)
     queue = _Queue(pool, cache, workers + 1 if own else 1 << 20)
 
@@ -262,19 +260,18 @@ def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime
 
         queue.add(lambda: job(html, _opening(first_page)), done, urgent=True)
 
-    def head_piece(i: int, first_page: int) -> None:
-        last = i == len(imprint_pieces) - 1
-        html = template.render(ctx, segment="front-head", imprint_chapters=imprint_pieces[i],
-                               imprint_continued=i > 0, front_rest=last)
+    def head_piece(credits_page: str) -> None:
+        """The front matter before the contents, once the credits' folio (which
+        the imprint gives) is known."""
+        html = template.render(ctx, segment="front-head", credits_page=credits_page)
 
         def done(segment: Segment) -> None:
             head.append(segment)
-            if not last:
-                head_piece(i + 1, first_page + segment.pages)
-            else:
-                ready()
+            head_pages = segment.pages
+            contents_start[0] = head_pages + 1 + head_pages % 2  # the contents open on a recto
+            contents_piece(0, contents_start[0], targets, None)
 
-        queue.add(lambda: job(html, _opening(first_page, first_page if i else None)), done, urgent=True)
+        queue.add(lambda: job(html), done, urgent=True)
 
     prefaces = [e for e in toc if e.kind == "front"]
     attempts = [0]
@@ -306,10 +303,11 @@ def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime
         queue.add(lambda: job(html, _opening(first_page, first_page)), done, urgent=True)
 
     contents_start = [0]
+    targets: set[str] = set()  # the contents' anchors, which the contents carry themselves
 
     def ready() -> None:
         """Once the chapters and the credits' length are known: the contents."""
-        if len(head) < len(imprint_pieces) or None in body or len(back) < len(credit_pieces):
+        if None in body or len(back) < len(credit_pieces):
             return
         note(f"{len(body)} chapters and the back matter laid out")
         # Folios: the body counts from 1 on its first recto; blank versos count too.
@@ -329,17 +327,14 @@ def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime
             for anchor, index in segment.anchors.items():
                 folio.setdefault(anchor, str(number + index))
             number += segment.pages
-        targets: set[str] = set()
         for entry in toc:
             for e in entry.walk():
                 anchor = e.href.split("#", 1)[-1]
                 if anchor in folio:
                     e.page = folio[anchor]
                     targets.add(anchor)
-        head_pages = sum(segment.pages for segment in head)
-        contents_start[0] = head_pages + 1 + head_pages % 2  # the contents open on a recto
-        contents_piece(0, contents_start[0], targets, None)
-        # While the contents are laid out (on one core), the chapters and the
+        head_piece(folio.get("credits", ""))
+        # While the front matter is laid out (on one core), the chapters and the
         # credits are put into the book (on the other).
         assembling.start()
 
@@ -373,7 +368,6 @@ def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime
         # The credits and the front matter before the contents (the longest
         # parts) first, then the chapters.
         back_piece(0, 1)
-        head_piece(0, 1)
         for i, view in enumerate(chapters):
             queue.add(lambda view=view: job(template.render(  # type: ignore[misc]
                 ctx, segment="body", chapters=[view])),
@@ -397,7 +391,7 @@ def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime
         if front % 2:
             book_file.add_blank(_BODY - 1)  # the body opens on a recto
             front += 1
-        book_file.finish(_outline(toc), front_pages=front)
+        book_file.finish(_outline(ctx["outline"]), front_pages=front)
         copies.prune()
         note(f"{len(placed_body) + len(placed_back) + len(contents) + len(head)} parts assembled"
              f" ({book_file.copied} copied anew)")

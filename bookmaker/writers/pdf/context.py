@@ -2,7 +2,7 @@
 
 A print book is laid out in segments (see `book`): the front matter before the
 contents ("front-head"), the contents onwards ("front-toc"), the chapters
-("body") and the back matter ("back"); long lists (the imprint's sources, the
+("body") and the back matter ("back"); long lists (the
 contents, the credits) in pieces. The shared templates read these names only
 when they are defined, so the EPUB and HTML editions never see them.
 """
@@ -28,10 +28,7 @@ PRINT_DEFAULTS: dict[str, Any] = {
     "credit_chapters": None,  # the chapters this piece of the credits lists (None: all)
     "credits_continued": False,
     "credit_breaks": (),
-    "imprint_chapters": None,
-    "imprint_continued": False,
-    "imprint_breaks": (),
-    "front_rest": True,       # the front matter after the imprint (dedication, epigraph)
+    "credits_page": "",       # the credits' folio, when the layout knows it before laying out
     "colophon": True,         # this piece ends the book: the colophon follows
 }
 

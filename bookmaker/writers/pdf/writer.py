@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from ...errors import WriterError
 from ...model import Book
-from ...render.context import front_view, toc_tree
+from ...render.context import contents_depth, front_view, toc_tree
 from ...render.environment import make_environment
 from ...render.views import chapter_level, chapter_views
 from .context import print_context
@@ -45,7 +45,6 @@ PARALLEL_FROM = 4  # chapters: below this, one document is as fast
 # single-document layout breaks them at the same places.
 TOC_PIECE_ROWS = 150    # contents lines (articles, parts and sections) in a piece
 CREDITS_PIECE = 40      # articles in a piece of the credits
-IMPRINT_PIECE = 50      # articles in a piece of the imprint's list of sources
 
 
 def check_options(table: Mapping[str, Any]) -> dict[str, Any]:
@@ -141,17 +140,19 @@ class PdfWriter:
                               note_pieces=split_long)
         fronts = [front_view(fm, notes="footnote", hbase=2, note_pieces=split_long)
                   for fm in book.front_matter]
-        toc = toc_tree(book, views, fronts=fronts, back=[("Sources and Credits", "#credits")])
+        back = [("Sources and Credits", "#credits")]
+        toc = toc_tree(book, views, fronts=fronts, back=back,
+                       depth=contents_depth(book, options.toc_depth))
+        # the PDF's outline lists every section, whatever the contents page shows
+        outline = toc_tree(book, views, fronts=fronts, back=back)
         toc_pieces = pieces(toc, TOC_PIECE_ROWS, lambda e: sum(1 for _ in e.walk())) or [[]]
         credit_pieces = pieces(views, CREDITS_PIECE, lambda v: 1) or [[]]
-        imprint_pieces = pieces(views, IMPRINT_PIECE, lambda v: 1) or [[]]
         ctx = print_context(book, theme, views, toc, fronts, inline_css=[], print=True,
                            html_class="print-edition", notes_here=False,
                            toc_pieces=toc_pieces, credit_pieces=credit_pieces,
-                           imprint_pieces=imprint_pieces,
+                           outline=outline,
                            toc_breaks={p[0].href for p in toc_pieces[1:]},
-                           credit_breaks={p[0].id for p in credit_pieces[1:]},
-                           imprint_breaks={p[0].id for p in imprint_pieces[1:]})
+                           credit_breaks={p[0].id for p in credit_pieces[1:]})
         return env, ctx
 
 

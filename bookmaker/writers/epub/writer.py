@@ -67,8 +67,8 @@ def accessibility(views: list[Any], *, parts: bool, sections: bool) -> list[tupl
                     "displayTransformability") + (() if bare else ("alternativeText",)):
         meta.append(("schema:accessibilityFeature", feature))
     meta.append(("schema:accessibilityHazard", "none"))
-    contents = ("parts, " if parts else "") + "articles" + \
-        (" and their sections" if sections else "")
+    listed = (["parts"] if parts else []) + ["articles"] + (["their sections"] if sections else [])
+    contents = (", ".join(listed[:-1]) + " and " if len(listed) > 1 else "") + listed[-1]
     summary = ["Its text can be read aloud and restyled, in the order of its sources.",
                f"Its headings nest without gaps; its table of contents lists its {contents}."]
     if any(view.notes for view in views):

@@ -4,6 +4,9 @@ The built-in themes live inside the package, in `bookmaker/themes/` (one
 folder each: `themes/default`), so a checkout and a wheel find them the same
 way. Fonts come from a pip-installed package, never
 from the system, so builds are the same on every machine.
+
+A theme need not hold every file: a stylesheet or template it lacks is the
+default theme's (so a theme may be a `theme.toml` and a stylesheet or two).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class Theme:
     family: str
     faces: dict[str, str] = field(default_factory=dict)      # role -> font file name
     colours: dict[str, str] = field(default_factory=dict)    # cover colours
+    fallback: Theme | None = None  # the default theme, for the files this one lacks
 
     def face(self, role: str) -> Path:
         name = self.faces.get(role) or self.faces.get("regular")
@@ -51,8 +55,27 @@ class Theme:
     def templates(self) -> Path:
         return self.path / "templates"
 
+    @property
+    def template_folders(self) -> list[Path]:
+        """Where templates are looked for: the theme's own, then the default theme's."""
+        own = [self.templates] if self.templates.is_dir() else []
+        return own + (self.fallback.template_folders if self.fallback else [])
+
     def css(self, name: str) -> str:
-        return (self.path / name).read_text(encoding="utf-8")
+        """A stylesheet of the theme, or the default theme's if this one has none."""
+        own = self.path / name
+        if not own.is_file() and self.fallback is not None:
+            return self.fallback.css(name)
+        return own.read_text(encoding="utf-8")
+
+    def files(self) -> dict[str, Path]:
+        """Every file the theme is made of, by its path inside the theme folder,
+        the default theme's files it lacks included (fonts apart)."""
+        found = self.fallback.files() if self.fallback else {}
+        for p in sorted(self.path.rglob("*")):
+            if p.is_file():
+                found[p.relative_to(self.path).as_posix()] = p
+        return dict(sorted(found.items(), key=lambda item: item[0].split("/")))
 
     def font_files(self, css: str) -> list[Path]:
         """The font files a stylesheet names as `url(fonts/NAME)`, in order."""
@@ -69,12 +92,14 @@ class Theme:
             root = self.path.resolve()
         if candidate.is_relative_to(root) and candidate.is_file():
             return candidate
+        if self.fallback is not None and not relative.startswith("fonts/"):
+            return self.fallback.resolve(relative)
         return None
 
     def digest(self) -> str:
         """A hash of every file the theme is made of (CSS, templates, fonts)."""
         h = hashlib.sha256()
-        files = sorted(p for p in self.path.rglob("*") if p.is_file())
+        files = list(self.files().values())
         files += sorted(self.font_dir.glob("*"))
         for p in files:
             h.update(p.name.encode())
@@ -102,6 +127,9 @@ def load_theme(name_or_path: str = "default") -> Theme:
                         path=config_file)
     font_dir = Path(package.__file__).resolve().parent / fonts.get("directory", "")
     licence = font_dir / fonts["licence"] if "licence" in fonts else None
+    default = styles_root() / "default"
+    fallback = None if path.resolve() == default.resolve() else load_theme(str(default))
     return Theme(name=config.get("name", path.name), path=path.resolve(), font_dir=font_dir,
                  font_licence=licence, family=fonts.get("family", "serif"),
-                 faces=dict(fonts.get("files", {})), colours=dict(config.get("cover", {})))
+                 faces=dict(fonts.get("files", {})), colours=dict(config.get("cover", {})),
+                 fallback=fallback)

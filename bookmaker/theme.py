@@ -1,8 +1,8 @@
 """Themes: a folder of CSS, Jinja2 templates and a `theme.toml` naming its fonts.
 
 The built-in themes live inside the package, in `bookmaker/themes/` (one
-folder each: `themes/default`), so a checkout and a wheel find them the same
-way. Fonts come from a pip-installed package, never
+folder each: `themes/default`, `themes/us-trade`), so a checkout and a wheel
+find them the same way. Fonts come from a pip-installed package, never
 from the system, so builds are the same on every machine.
 
 A theme need not hold every file: a stylesheet or template it lacks is the
@@ -43,6 +43,7 @@ class Theme:
     family: str
     faces: dict[str, str] = field(default_factory=dict)      # role -> font file name
     colours: dict[str, str] = field(default_factory=dict)    # cover colours
+    trim: str | None = None  # the print page's size (`[page] trim`), unless the book names one
     fallback: Theme | None = None  # the default theme, for the files this one lacks
 
     def face(self, role: str) -> Path:
@@ -127,9 +128,13 @@ def load_theme(name_or_path: str = "default") -> Theme:
                         path=config_file)
     font_dir = Path(package.__file__).resolve().parent / fonts.get("directory", "")
     licence = font_dir / fonts["licence"] if "licence" in fonts else None
+    trim = config.get("page", {}).get("trim")
+    if trim is not None and not isinstance(trim, str):
+        raise SpecError(f"invalid theme: [page] trim must be a string such as 'A5', not {trim!r}",
+                        path=config_file)
     default = styles_root() / "default"
     fallback = None if path.resolve() == default.resolve() else load_theme(str(default))
     return Theme(name=config.get("name", path.name), path=path.resolve(), font_dir=font_dir,
                  font_licence=licence, family=fonts.get("family", "serif"),
                  faces=dict(fonts.get("files", {})), colours=dict(config.get("cover", {})),
-                 fallback=fallback)
+                 trim=trim, fallback=fallback)

@@ -81,9 +81,16 @@ class Theme:
         return dict(sorted(found.items(), key=lambda item: item[0].split("/")))
 
     def font_files(self, css: str) -> list[Path]:
-        """The font files a stylesheet names as `url(fonts/NAME)`, in order."""
+        """The font files a stylesheet names as `url(fonts/NAME)`, in order (the
+        default theme's, for a stylesheet of the default's naming its fonts)."""
         names = dict.fromkeys(_FONT_URL.findall(css))
-        return [self.font_dir / n for n in names]
+        return [self._font(n) for n in names]
+
+    def _font(self, name: str) -> Path:
+        own = self.font_dir / name
+        if own.is_file() or self.fallback is None:
+            return own
+        return self.fallback.resolve("fonts/" + name) or own
 
     def inline_fonts(self, css: str) -> str:
         """The stylesheet with each `url(fonts/NAME)` a data: URI of the font file's
@@ -107,7 +114,7 @@ class Theme:
             root = self.path.resolve()
         if candidate.is_relative_to(root) and candidate.is_file():
             return candidate
-        if self.fallback is not None and not relative.startswith("fonts/"):
+        if self.fallback is not None:  # a file the default's stylesheets name
             return self.fallback.resolve(relative)
         return None
 

@@ -186,6 +186,28 @@ def test_a_theme_of_only_theme_toml_and_css_renders(tmp_path: Path) -> None:
     assert {(round(w), round(h)) for w, h in _page_sizes(pdf)} == {A5_PT}
 
 
+def test_a_theme_of_only_theme_toml_takes_the_defaults_stylesheets_and_fonts(
+        tmp_path: Path) -> None:
+    # its own font package (Spectral) names the cover's faces; the default's
+    # stylesheets name the default's fonts, which come with them
+    folder = tmp_path / "bare"
+    folder.mkdir()
+    toml = (styles_root() / "us-trade" / "theme.toml").read_text(encoding="utf-8")
+    (folder / "theme.toml").write_text(toml.replace('trim = "us-trade"', 'trim = "A4"'),
+                                       encoding="utf-8")
+    epub = write_book(sample_book(), tmp_path / "b.epub", "epub", WriteOptions(theme=str(folder)))
+    with zipfile.ZipFile(epub) as z:
+        fonts = sorted(n.rsplit("/", 1)[-1] for n in z.namelist() if n.endswith(".ttf"))
+    assert fonts == ["SourceSerifPro-Bold.ttf", "SourceSerifPro-BoldIt.ttf",
+                     "SourceSerifPro-It.ttf", "SourceSerifPro-Regular.ttf"]
+    assert epubcheck_messages(epub) == []
+    pdf = write_book(tiny_book(), tmp_path / "b.pdf", "pdf", PdfOptions(theme=str(folder)))
+    assert {(round(w), round(h)) for w, h in _page_sizes(pdf)} == {(595, 842)}  # A4
+    assert _pdf_fonts(pdf) and all(f.startswith("Source-Serif-Pro") for f in _pdf_fonts(pdf))
+    html = HtmlWriter().render(tiny_book(), WriteOptions(theme=str(folder)))
+    assert html.count("data:font/ttf;base64,") == 4 and "url(fonts/" not in html
+
+
 def test_a_theme_template_overrides_only_its_own(tmp_path: Path) -> None:
     folder = _theme_folder(tmp_path)
     (folder / "templates").mkdir()

@@ -149,7 +149,8 @@ def load_theme(name_or_path: str = "default") -> Theme:
                         path=config_file)
     font_dir = Path(package.__file__).resolve().parent / fonts.get("directory", "")
     licence = font_dir / fonts["licence"] if "licence" in fonts else None
-    trim = config.get("page", {}).get("trim")
+    page = config.get("page", {})
+    trim = page.get("trim") if isinstance(page, dict) else page
     if trim is not None and not isinstance(trim, str):
         raise SpecError(f"invalid theme: [page] trim must be a string such as 'A5', not {trim!r}",
                         path=config_file)

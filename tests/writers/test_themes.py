@@ -233,10 +233,11 @@ def test_a_theme_trim_is_checked(tmp_path: Path) -> None:
     assert info.value.path == str(folder.resolve() / "theme.toml")
 
 
-def test_a_theme_trim_that_is_no_string_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("page", ["[page]\ntrim = 6\n", "page = 6\n"])
+def test_a_theme_trim_that_is_no_string_is_refused(tmp_path: Path, page: str) -> None:
     folder = _theme_folder(tmp_path)
     toml = folder / "theme.toml"
-    toml.write_text("[page]\ntrim = 6\n\n" + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    toml.write_text(page + "\n" + toml.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(SpecError, match="trim must be a string") as info:
         load_theme(str(folder))
     assert info.value.path == str(toml)

@@ -462,12 +462,13 @@ class _Deps:
             from ..theme import load_theme
             theme = load_theme(name)
             deps = {}
-            for p in sorted(theme.path.rglob("*"), key=_parts):
-                if p.is_file():
-                    deps[f"theme file {p.relative_to(theme.path).as_posix()}"] = self.hash(p)
-            for p in sorted(theme.font_dir.glob("*"), key=_parts):
-                if p.is_file():
-                    deps[f"font {p.name}"] = self.hash(p)
+            for rel, p in theme.files().items():  # the default's files it lacks too
+                deps[f"theme file {rel}"] = self.hash(p)
+            # the default's fonts too, which the default's stylesheets it takes name
+            for t in (theme, theme.fallback):
+                for p in sorted(t.font_dir.glob("*") if t else (), key=_parts):
+                    if p.is_file() and f"font {p.name}" not in deps:
+                        deps[f"font {p.name}"] = self.hash(p)
             self._themes[name] = deps
         return self._themes[name]
 

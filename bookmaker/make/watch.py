@@ -54,7 +54,11 @@ def watched_folders(project: str | Path = ".", books: Sequence[str] = ()) -> lis
         found.update(p.parent for p in spec.inputs())
         if spec.templates:
             found.add(Path(spec.templates).resolve())
-        found.add(load_theme(spec.theme).path.resolve())
+        theme = load_theme(spec.theme)
+        found.add(theme.path.resolve())
+        # the default theme's folder too, when the theme lacks some of its files
+        found.update(p.parent.resolve() for p in theme.files().values()
+                     if not p.is_relative_to(theme.path))
     folders = sorted(p for p in found if p.is_dir())
     # a folder inside another is watched with it
     return [p for p in folders if not any(q != p and q in p.parents for q in folders)]

@@ -69,16 +69,18 @@ class BookEnvironment(Environment):
 
 
 def make_environment(theme: Theme, extra: Sequence[Path] = ()) -> Environment:
-    """The one Jinja2 environment: the book's own templates first, then the theme's."""
+    """The one Jinja2 environment: the book's own templates first, then the theme's,
+    then the default theme's."""
     loaders = [FileSystemLoader(str(p)) for p in extra]
-    loaders.append(FileSystemLoader(str(theme.templates)))
+    # the theme's, then the default theme's: a theme may lack any template
+    loaders.extend(FileSystemLoader(str(p)) for p in theme.template_folders)
     env = BookEnvironment(loader=ChoiceLoader(loaders), autoescape=True,
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                           keep_trailing_newline=True)
     env.filters["names"] = names
     env.filters["credits"] = credits_of  # an attribution's credits, read into people
     env.filters["date"] = book_date  # {{ article.date|date(lang) }}: as the language writes it
-    env.template_folders = [str(p) for p in [*extra, theme.templates]]
+    env.template_folders = [str(p) for p in [*extra, *theme.template_folders]]
     return env
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from markupsafe import Markup
@@ -16,8 +15,6 @@ from ..theme import load_theme
 from .options import Runtime, WriteOptions
 
 __all__ = ["HtmlWriter"]
-
-_FONT_FACE = re.compile(r"@font-face\s*{[^}]*}\s*")
 
 
 class HtmlWriter:
@@ -33,8 +30,8 @@ class HtmlWriter:
         options = options or WriteOptions()
         theme = load_theme(options.theme)
         env = make_environment(theme, [options.templates] if options.templates else [])
-        # One light file: the theme's web fonts are left to the EPUB and PDF.
-        css = _FONT_FACE.sub("", theme.css("common.css")) + theme.css("html.css")
+        # One file that needs nothing beside it: the theme's fonts go inside, as data.
+        css = theme.inline_fonts(theme.css("common.css") + theme.css("html.css"))
         resources = LocalResources(options.base_dir)
 
         def image(src: str, chapter: object) -> str | None:

@@ -1,9 +1,9 @@
-"""Accessibility audits with DAISY Ace: the sample book, and an anthology of 25
-real Archive pages in three parts with a preface, a dedication and an
-epigraph, each built by `bookmaker build` as a user would, must have no
-violation of any impact; and in every document of the anthology (each XHTML
-file of the EPUB, the HTML edition, the PDF's HTML) no heading lies more than
-one level below the heading before it.
+"""Accessibility audits with DAISY Ace: the sample book (in both built-in
+themes), and an anthology of 25 real Archive pages in three parts with a
+preface, a dedication and an epigraph, each built by `bookmaker build` as a
+user would, must have no violation of any impact; and in every document of
+the anthology (each XHTML file of the EPUB, the HTML edition, the PDF's HTML)
+no heading lies more than one level below the heading before it.
 
 Ace starts a browser, which is slow: every EPUB is checked in one run of Ace
 per test session (the `audits` fixture).
@@ -30,7 +30,15 @@ def books(tmp_path_factory: pytest.TempPathFactory, anthology: Anthology) -> dic
     sample = tmp_path_factory.mktemp("sample")
     shutil.copytree(ROOT / "content", sample / "content")
     build_project(sample)
+    # the sample again in the second built-in theme: its own fonts and stylesheets
+    us_trade = tmp_path_factory.mktemp("us-trade")
+    shutil.copytree(ROOT / "content", us_trade / "content")
+    spec = us_trade / "content" / "sample.toml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "[options]\n", '[options]\ntheme = "us-trade"\n'), encoding="utf-8")
+    build_project(us_trade)
     return {"sample": sample / "dist" / "trotsky-two-articles.epub",
+            "us-trade": us_trade / "dist" / "trotsky-two-articles.epub",
             "anthology": anthology.epub,
             "anthology-html": anthology.html,
             "anthology-project": anthology.project}
@@ -54,7 +62,7 @@ def _spoilt(epub: Path, out: Path) -> Path:
 def audits(books: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
            ) -> dict[str, AceReport]:
     """Ace's report on each EPUB, from one run of Ace."""
-    epubs = {"sample": books["sample"], "anthology": books["anthology"],
+    epubs = {"sample": books["sample"], "anthology": books["anthology"], "us-trade": books["us-trade"],
              "spoilt": _spoilt(books["sample"], tmp_path_factory.mktemp("spoilt") / "s.epub")}
     reports = ace_reports(list(epubs.values()))
     return {name: reports[path] for name, path in epubs.items()}
@@ -75,6 +83,13 @@ def _report(report: AceReport) -> str:
 
 def test_the_sample_book_has_no_ace_violations(audits: dict[str, AceReport]) -> None:
     report = audits["sample"]
+    assert report.violations == (), _report(report)
+    assert report.outcome == "pass"
+
+
+def test_the_sample_in_the_us_trade_theme_has_no_ace_violations(
+        audits: dict[str, AceReport]) -> None:
+    report = audits["us-trade"]
     assert report.violations == (), _report(report)
     assert report.outcome == "pass"
 

@@ -1,4 +1,4 @@
-"""The wheel carries the default theme: an installed bookmaker works outside the repository."""
+"""The wheel carries the built-in themes: an installed bookmaker works outside the repository."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ def test_an_installed_wheel_builds_a_book_outside_the_repository(tmp_path: Path)
         names = z.namelist()
         assert "bookmaker/themes/default/theme.toml" in names
         assert "bookmaker/themes/default/templates/book.html.j2" in names
+        assert {"bookmaker/themes/us-trade/theme.toml", "bookmaker/themes/us-trade/common.css",
+                "bookmaker/themes/us-trade/print.css"} <= set(names)
         assert "bookmaker/py.typed" in names  # type checkers read the package's own types
         z.extractall(tmp_path / "site")
     elsewhere = tmp_path / "elsewhere"

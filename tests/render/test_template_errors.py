@@ -103,13 +103,21 @@ def test_a_syntax_error_in_the_book_s_own_templates(tmp_path: Path) -> None:
     assert_clean_failure(root, err, f"{own / '_toc.j2'}:3: template syntax error:")
 
 
-def test_a_template_the_theme_lacks(tmp_path: Path) -> None:
+def test_a_template_the_theme_lacks_is_the_default_themes(tmp_path: Path) -> None:
     root = project(tmp_path)
     (templates(root) / "book.html.j2").unlink()
     code, err = build(root)
+    assert code == 0, err
+    assert (root / "dist" / "small-book.html").is_file()
+
+
+def test_a_template_no_theme_has(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    insert_line(templates(root) / "book.html.j2", 18, '{% include "_nowhere.j2" %}')
+    code, err = build(root)
     assert code == 3
-    assert_clean_failure(root, err, "template book.html.j2 not found in")
-    assert str(templates(root)) in err
+    assert_clean_failure(root, err, "template _nowhere.j2 not found in")
+    assert str(templates(root)) in err and str(styles_root() / "default" / "templates") in err
 
 
 def test_an_include_the_theme_lacks_names_the_including_line(tmp_path: Path) -> None:

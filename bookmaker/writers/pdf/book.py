@@ -39,7 +39,7 @@ from ...theme import Theme, load_theme
 from ..options import Runtime
 from .options import PdfOptions
 from .assembler import Assembler, CopyCache, OutlineNode, Placed
-from .page import margins, points
+from .page import margins, points, trim_of
 from .parts import Segment, SegmentCache, SegmentJob, render_segment
 from .weasy import epoch_of
 
@@ -344,7 +344,7 @@ def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime
             ready()
         return done
 
-    top, bottom, _, _ = margins(options.trim)
+    top, bottom, _, _ = margins(trim_of(theme, options))
     # The parts as copied into this book, for its next build: a folder per
     # book and kind of PDF, which keeps just what the last build used.
     book_key = hashlib.sha256(repr((book.metadata.identifier, options.variant,

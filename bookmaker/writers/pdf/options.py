@@ -52,14 +52,16 @@ class PdfOptions(WriteOptions):
     """`[options.pdf]`. `variant` is kept settled: WeasyPrint's name for it
     ("ua" is "pdf/ua-1"), None for none."""
 
-    trim: str = "A5"                    # A5, A4, letter, us-trade, royal, or WIDTHxHEIGHT
+    trim: str | None = None             # A5, A4, letter, us-trade, royal, or WIDTHxHEIGHT;
+                                        # None: the theme's (`[page] trim`), else A5
     variant: str | None = "ua"          # ua, a, x, none, or a WeasyPrint variant name
     bleed: str | None = None            # e.g. "3mm", for a press
     marks: str | None = None            # "crop", "cross" or "crop cross"
     layout: str = "auto"                # single, parallel, or auto (parallel from 4 chapters)
 
     def __post_init__(self) -> None:
-        trim_size(_text(self.trim, "trim", "A5"))
+        if self.trim is not None:
+            trim_size(_text(self.trim, "trim", "A5"))
         object.__setattr__(self, "variant", _variant(self.variant))
         if self.bleed is not None and not _LENGTH.match(_text(self.bleed, "bleed", "3mm")):
             raise WriterError(f"bleed must be a length such as '3mm' (mm, pt, in or cm), "

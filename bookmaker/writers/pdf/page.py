@@ -6,11 +6,28 @@ from __future__ import annotations
 
 import re
 
+from ...errors import SpecError, WriterError
 from ...theme import Theme
 from .options import PdfOptions
 from .options import trim_size as _trim
 
-__all__ = ["margins", "page_css", "points", "stylesheets"]
+__all__ = ["margins", "page_css", "points", "stylesheets", "trim_of"]
+
+DEFAULT_TRIM = "A5"
+
+
+def trim_of(theme: Theme, options: PdfOptions) -> str:
+    """The page size: the book's `[options.pdf] trim`, else its theme's, else A5."""
+    if options.trim is not None:
+        return options.trim
+    if theme.trim is None:
+        return DEFAULT_TRIM
+    try:
+        _trim(theme.trim)
+    except WriterError as exc:  # the theme's mistake, not the spec's
+        raise SpecError(f"invalid theme: [page] trim: {exc.message}",
+                        path=theme.path / "theme.toml") from None
+    return theme.trim
 
 
 def margins(trim: str) -> tuple[float, float, float, float]:
@@ -42,4 +59,4 @@ def points(length: str | None) -> float:
 def stylesheets(theme: Theme, options: PdfOptions) -> tuple[str, str]:
     """The theme's print stylesheets, and the page rules of these options."""
     return (theme.css("common.css") + theme.css("print.css"),
-            page_css(options.trim, options.bleed, options.marks))
+            page_css(trim_of(theme, options), options.bleed, options.marks))

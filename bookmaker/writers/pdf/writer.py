@@ -1,7 +1,8 @@
 """The print PDF through WeasyPrint, loading only the theme's and the book's own files.
 
 Options (`[options.pdf]` in a spec; `PdfOptions`, checked in `options.py`):
-- trim: A5 (default), A4, letter, us-trade, royal, or WIDTHxHEIGHT in mm or in;
+- trim: A5, A4, letter, us-trade, royal, or WIDTHxHEIGHT in mm or in (by
+  default the theme's `[page] trim`, else A5);
 - variant: "ua" (tagged PDF/UA-1, the default), "a" (PDF/A-3b), "x" (PDF/X-4),
   "none", or any WeasyPrint variant name such as "pdf/a-2b";
 - bleed: e.g. "3mm", and marks: "crop", "cross" or "crop cross", for a press;

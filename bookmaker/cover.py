@@ -10,7 +10,7 @@ from .model import Metadata
 from .render.environment import names
 from .theme import Theme
 
-__all__ = ["make_cover", "COVER_SIZE", "MIN_SIZE", "fit_text"]
+__all__ = ["make_cover", "cover_credit", "COVER_SIZE", "MIN_SIZE", "fit_text"]
 
 COVER_SIZE = (1600, 2560)
 _MARGIN = 150
@@ -73,6 +73,17 @@ def _block(draw: ImageDraw.ImageDraw, lines: list[str], font: ImageFont.FreeType
     return top + len(lines) * step
 
 
+def cover_credit(metadata: Metadata) -> str:
+    """Who the cover names: the authors; an editor or a translator named as one,
+    never as if an author ("Edited by A. Reader")."""
+    people = names(metadata.authors) or (f"Edited by {names(metadata.editors)}"
+                                         if metadata.editors else "")
+    if metadata.translators:
+        by = f"translated by {names(metadata.translators)}"
+        people = f"{people}; {by}" if people else by[:1].upper() + by[1:]
+    return people
+
+
 def make_cover(metadata: Metadata, theme: Theme) -> bytes:
     """A PNG cover of COVER_SIZE pixels, legible as a thumbnail."""
     width, height = COVER_SIZE
@@ -90,7 +101,7 @@ def make_cover(metadata: Metadata, theme: Theme) -> bytes:
         sub_font, sub_lines = fit_text(draw, metadata.subtitle, str(theme.face("italic")), inner, 90, 3)
         bottom = _block(draw, sub_lines, sub_font, bottom + 60, fg)
     draw.line((width // 2 - 200, bottom + 90, width // 2 + 200, bottom + 90), fill=accent, width=6)
-    people = names(metadata.authors) or names(metadata.editors)
+    people = cover_credit(metadata)
     if people:
         author_font, author_lines = fit_text(draw, people, str(theme.face("regular")), inner, 120, 3)
         _block(draw, author_lines, author_font, height - 420 - 140 * (len(author_lines) - 1), accent)

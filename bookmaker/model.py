@@ -248,6 +248,7 @@ class Article:
     attribution: Attribution = field(default_factory=Attribution)
     language: str = "en"
     warnings: tuple[str, ...] = ()
+    short_title: str | None = None  # the running heads' form of a long title (the spec's)
 
 
 # --- the book ------------------------------------------------------------------

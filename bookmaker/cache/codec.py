@@ -22,7 +22,7 @@ from .. import model
 
 __all__ = ["VERSION", "encode", "decode", "dumps", "loads"]
 
-VERSION = "1"  # part of the keys of the cache entries this format writes
+VERSION = "2"  # part of the keys of the cache entries this format writes
 
 T = TypeVar("T")
 _Decoder = Callable[[Any], Any]

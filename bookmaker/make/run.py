@@ -151,6 +151,8 @@ def _apply(article: Article, entry: ArticleEntry, origin: str) -> Article:
         changes["title"] = entry.title
     if entry.subtitle:
         changes["subtitle"] = entry.subtitle
+    if entry.short_title:
+        changes["short_title"] = entry.short_title
     if entry.authors is not None:
         changes["authors"] = entry.authors
     if entry.date:

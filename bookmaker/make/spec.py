@@ -40,8 +40,8 @@ _OPTION_KEYS = {"formats", "theme", "templates", "notes", "toc_depth"}
 # Keys of [options] that are also a writer's own option, for the writers that
 # have it (a writer's own table may set it again).
 _SHARED_KEYS = ("notes",)
-_ARTICLE_KEYS = {"path", "title", "subtitle", "author", "authors", "date", "licence",
-                 "licence_reason", "url", "drop", "headings", "paragraphs"}
+_ARTICLE_KEYS = {"path", "title", "short_title", "subtitle", "author", "authors", "date",
+                 "licence", "licence_reason", "url", "drop", "headings", "paragraphs"}
 _PART_KEYS = {"title", "articles"}
 _TOP_KEYS = {"book", "options", "articles", "parts", "front", "urls"}
 _NOTES = ("chapter", "book")
@@ -81,6 +81,7 @@ class ArticleEntry:
     subtitle: str | None = None
     authors: tuple[Person, ...] | None = None
     date: str | None = None
+    short_title: str | None = None  # the running heads' form of its title
     licence: Licence | None = None
     licence_reason: str | None = None
     part: int | None = None
@@ -352,6 +353,7 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
             raise r.fail(key + ".licence_reason", "found a reason but no 'licence' to override")
         title = r.text(item, "title", key + ".")
         subtitle = r.text(item, "subtitle", key + ".")
+        short = r.text(item, "short_title", key + ".")
         date = r.date(item, "date", key + ".")
         url = None
         if "url" in item:
@@ -364,7 +366,8 @@ def _entries(r: _Reader, items: Any, where: str, part: int | None,
         for path in matches:
             seen[path] = key
             out.append(ArticleEntry(path=path, title=title, subtitle=subtitle, authors=authors,
-                                    date=date, licence=licence, licence_reason=reason,
+                                    date=date, short_title=short, licence=licence,
+                                    licence_reason=reason,
                                     part=part, key=key, url=url,
                                     corrections=corrections))
     return out

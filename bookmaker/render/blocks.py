@@ -95,6 +95,8 @@ class BlockRenderer:
             if isinstance(node, NoteRef) and call >= 0:
                 del out[call + 1:]  # the space between two calls gives way to the separator
                 out.append(_CALL_SEPARATOR)
+            elif isinstance(node, NoteRef) and out and not out[-1].endswith(">"):
+                out[-1] = out[-1].rstrip()  # a call sits against its word ("York.³ In")
             out.append(self.inline(node))
             if isinstance(node, NoteRef):
                 call = len(out) - 1
@@ -242,23 +244,26 @@ class BlockRenderer:
         out = ['<div class="table"><table>']
         if t.caption:
             out.append(f"<caption>{self.inlines(t.caption)}</caption>")
+        figures = _figure_columns(t.rows[head:])
         for index, row in enumerate(t.rows):
             if index == 0 and head:
                 out.append("<thead>")
             if index == head:
                 out.append("<tbody>")
             scope = "col" if _heads_columns(row) else "row"
-            out.append("<tr>" + "".join(self.cell(c, scope) for c in row) + "</tr>")
+            out.append("<tr>" + "".join(self.cell(c, scope, i in figures)
+                                        for i, c in enumerate(row)) + "</tr>")
             if index == head - 1:
                 out.append("</thead>")
         out.append("</tbody></table></div>")
         return "\n".join(out)
 
-    def cell(self, cell: Cell, scope: str) -> str:
+    def cell(self, cell: Cell, scope: str, figures: bool = False) -> str:
         spans = "".join(f' {name}="{n}"' for name, n in (("colspan", cell.colspan),
                                                         ("rowspan", cell.rowspan)) if n > 1)
         tag, scoped = ("th", f' scope="{scope}"') if cell.header else ("td", "")
-        align = f' class="align-{cell.align}"' if cell.align in _ALIGNS else ""
+        align = (f' class="align-{cell.align}"' if cell.align in _ALIGNS
+                 else ' class="figures"' if figures else "")
         return f"<{tag}{scoped}{spans}{align}>{self.inlines(cell.content)}</{tag}>"
 
     def list_item(self, item: Sequence[Block]) -> str:
@@ -269,6 +274,25 @@ class BlockRenderer:
 
 
 _ALIGNS = ("left", "right", "center")  # a cell's alignment, as a class the theme styles
+# A cell that is a figure: "1,234", "12.5%", "£40", "-3", "1914–1918", "n/a" is not.
+_FIGURE = re.compile(r"[-+−–]?[£$€]?\d[\d,. \u00a0\u2009]*(?:[%‰]|[-–]\d[\d,.]*)?")
+
+
+def _figure_columns(rows: Sequence[Sequence[Cell]]) -> set[int]:
+    """The columns of a table's body whose cells with text are all figures (set
+    right-aligned, in figures of one width, by the theme's `.figures`): only in
+    a table without spans, where a cell's place is its column."""
+    if any(c.colspan > 1 or c.rowspan > 1 for row in rows for c in row):
+        return set()
+    columns: dict[int, bool] = {}
+    for row in rows:
+        for i, c in enumerate(row):
+            if c.header:
+                continue
+            text = plain_text(c.content).strip()
+            if text:
+                columns[i] = columns.get(i, True) and bool(_FIGURE.fullmatch(text))
+    return {i for i, figure in columns.items() if figure}
 
 
 def _heads_columns(row: Sequence[Cell]) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from ..dates import book_date
 from ..errors import TemplateError
@@ -23,7 +24,7 @@ from ..model import Person
 from ..people import credits_of
 from ..theme import Theme
 
-__all__ = ["make_environment", "names", "BookEnvironment", "BookTemplate"]
+__all__ = ["make_environment", "names", "tie_end", "BookEnvironment", "BookTemplate"]
 
 
 def names(people: Iterable[Person]) -> str:
@@ -68,6 +69,18 @@ class BookEnvironment(Environment):
             raise _mapped(exc, self, None) from None
 
 
+def tie_end(title: str) -> Markup:
+    """A title whose last two words are kept on one line (`.tie`, no wrap), so
+    that a title broken over lines never leaves its last word alone ("…the
+    United / States"); a short title, or a long last pair, is left as it is.
+    (A span, not a no-break space: the text stays the title's, for outlines.)"""
+    words = title.split(" ")
+    if len(words) < 4 or len(words[-2]) + len(words[-1]) > 18:
+        return escape(title)
+    return Markup('{}<span class="tie">{}</span>').format(" ".join(words[:-2]) + " ",
+                                                        " ".join(words[-2:]))
+
+
 def make_environment(theme: Theme, extra: Sequence[Path] = ()) -> Environment:
     """The one Jinja2 environment: the book's own templates first, then the theme's,
     then the default theme's."""
@@ -80,6 +93,7 @@ def make_environment(theme: Theme, extra: Sequence[Path] = ()) -> Environment:
     env.filters["names"] = names
     env.filters["credits"] = credits_of  # an attribution's credits, read into people
     env.filters["date"] = book_date  # {{ article.date|date(lang) }}: as the language writes it
+    env.filters["tie_end"] = tie_end  # a title's last line never one short word
     env.template_folders = [str(p) for p in [*extra, *theme.template_folders]]
     return env
 

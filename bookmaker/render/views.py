@@ -40,7 +40,8 @@ class ChapterView:
 
     @property
     def short_title(self) -> str:
-        return short_title(self.title)
+        """The running heads' title: the spec's `short_title`, else the title cut at a word."""
+        return self.chapter.article.short_title or short_title(self.title)
 
 
 def short_title(title: str, limit: int = 48) -> str:

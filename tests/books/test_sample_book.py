@@ -175,10 +175,15 @@ def test_pdf_contents_page_numbers_match_the_pages(sample: dict[str, Path]) -> N
 
 
 def test_pdf_shows_every_source_paragraph(sample: dict[str, Path]) -> None:
-    text = squash("".join(pdf_pages(sample["pdf"], body_only=True)))
+    whole = text = squash("".join(pdf_pages(sample["pdf"], body_only=True)))
+    # a footnote at the foot of a page that a paragraph runs over sits inside it
+    for seed in SEEDS:
+        for n, note in enumerate(read_article(seed).notes, start=1):
+            text = text.replace(squash(f"{n}. " + " ".join(plain_text(b.content) for b in note.blocks
+                                                           if hasattr(b, "content"))), "")
     for para in source_paragraphs():
         body = re.sub(r"\[(\d+)\]", r"\1", para)  # a call is a raised number now
-        assert squash(body) in text, para[:80]
+        assert squash(body) in text or squash(body) in whole, para[:80]
 
 
 def test_pdf_note_sits_on_the_page_of_its_call(sample: dict[str, Path]) -> None:

@@ -270,3 +270,28 @@ def test_timestamps_read_as_strptime_reads_them() -> None:
     for bad in ("2024-02-29", "2024-02-29T23:59:58", "2024-02-30T00:00:00Z"):
         with pytest.raises(ValueError):
             parse_stamp(bad)
+
+
+def test_the_cover_names_editors_and_translators_as_such() -> None:
+    from bookmaker import Metadata, Person
+    from bookmaker.cover import cover_credit
+
+    editor, translator = (Person("A. N. Editor", "edt"),), (Person("T. Ranslator", "trl"),)
+    assert cover_credit(Metadata("T", editors=editor)) == "Edited by A. N. Editor"
+    assert cover_credit(Metadata("T", authors=(Person("Leon Trotsky"),), translators=translator)
+                        ) == "Leon Trotsky; translated by T. Ranslator"
+    assert cover_credit(Metadata("T", translators=translator)) == "Translated by T. Ranslator"
+    assert cover_credit(Metadata("T")) == ""
+
+
+def test_the_cover_of_an_edited_book_says_edited_by(tmp_path: Path) -> None:
+    from bookmaker import Metadata, Person, assemble, write_book
+    from bookmaker.model import Article, Paragraph, Text
+
+    article = Article("A", (Paragraph((Text("Text."),)),), authors=(Person("B. Writer"),))
+    book = assemble([article], Metadata("Edited", editors=(Person("A. N. Editor", "edt"),)))
+    docs = epub_docs(write_book(book, tmp_path / "e.epub", "epub"))
+    alt = docs["EPUB/cover.xhtml"].find(".//x:img", NS).get("alt")
+    assert alt == "Cover: Edited, edited by A. N. Editor"
+    title = " ".join("".join(docs["EPUB/titlepage.xhtml"].itertext()).split())
+    assert "Edited by A. N. Editor" in title and "B. Writer" not in title

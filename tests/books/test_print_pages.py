@@ -24,6 +24,10 @@ from printed import CREDITS, Page, PrintedBook, squash
 # What a back-matter section's running head may say on the credits' pages.
 CREDITS_HEADS = {"Sources and Credits", "Credits"}
 
+# On the anthology's worker, where it is built (`printed` asks for it by name,
+# which the conftest's grouping by fixture cannot see); each book is read once.
+pytestmark = pytest.mark.xdist_group("anthology")
+
 
 # The books.
 
@@ -146,9 +150,9 @@ def test_no_page_ends_more_than_two_lines_short(printed: PrintedBook) -> None:
         allowed = 4 if book.opens_with_heading(after) else 2
         short, where = book.short(page)
         if math.floor(short + 0.05) > allowed:
+            begins = book.text(after)[0].text[:50] if book.text(after) else "(an image)"
             wrong.append(f"{page.name()} ends {short:.1f} lines short {where} "
-                         f"({allowed} allowed); the next page begins "
-                         f"{book.text(after)[0].text[:50]!r}")
+                         f"({allowed} allowed); the next page begins {begins!r}")
     assert not wrong, f"{len(wrong)} pages end short:\n" + "\n".join(wrong)
 
 
@@ -218,7 +222,8 @@ def test_the_imprint_is_one_page(printed: PrintedBook) -> None:
     contents = book.entry("Contents")
     assert contents is not None
     nxt = next(p.index for p in pages[title.index + 1:]
-               if p.index == contents.page or shows(p, DEDICATION) or shows(p, EPIGRAPH))
+               if p.index == contents.page or shows(p, DEDICATION)
+               or shows(p, EPIGRAPH.lstrip("> ")))  # the epigraph's text, not its Markdown
     imprint = [p for p in pages[title.index + 1:nxt] if not book.blank(p)]
     assert imprint and imprint[0].index == title.index + 1, "no imprint on the title's verso"
     count, first, last = len(imprint), imprint[0].label, imprint[-1].label

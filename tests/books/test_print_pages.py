@@ -249,3 +249,36 @@ def test_the_credits_running_heads_name_the_credits(printed: PrintedBook) -> Non
             wrong.append(f"{page.name()}: {head!r}")
     assert not wrong, (f"the credits ({first.label}–{(pages or [first])[-1].label}) are "
                        f"headed wrong:\n" + "\n".join(wrong))
+
+
+# bench/look.py's proofs.
+
+def test_the_proofs_are_of_the_pages_they_are_named_for(printed_anthology: PrintedBook,
+                                                         printed_sample: PrintedBook) -> None:
+    """bench/look.py finds each page it renders (its PNGs are not looked at here):
+    the title page and its verso, the contents, a part title, a chapter opening,
+    a page with notes, the preface's table, the credits, the sample's chapters."""
+    from helpers import load_bench
+
+    look = load_bench("look")
+    book = printed_anthology
+    pages = look.anthology_pages(book)
+    assert list(pages) == ["half-title", "title", "imprint", "contents-first", "contents-last",
+                           "part-title", "chapter-opening", "footnotes", "table",
+                           "credits-first"]
+
+    def text(name: str) -> str:
+        return squash(" ".join(line.text for line in book.pages[pages[name]].lines))
+
+    assert pages["imprint"] == pages["title"] + 1 and book.title in text("title")
+    assert text("contents-first").startswith("Contents")
+    assert pages["contents-first"] <= pages["contents-last"] < pages["part-title"]
+    assert PARTS[0][0] in text("part-title") and book.chapters[0].title in text("chapter-opening")
+    assert book.notes(book.pages[pages["footnotes"]])
+    assert "Articles Earliest Latest" in text("table")
+    assert text("credits-first").startswith(CREDITS)
+    sample = look.sample_pages(printed_sample)
+    assert list(sample) == ["chapter-1", "chapter-2"]
+    for index, chapter in zip(sample.values(), printed_sample.chapters):
+        shown = squash(" ".join(line.text for line in printed_sample.pages[index].lines))
+        assert chapter.title[:25] in shown

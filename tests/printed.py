@@ -230,16 +230,19 @@ class PrintedBook:
         return not self.block(page) and not page.images
 
     def rule(self, page: Page) -> Rule | None:
-        """The footnote rule: the lowest rule in the text block with lines below
-        it, all smaller than the body text, the first of them right under it."""
-        block = self.block(page)
-        for rule in sorted(page.rules, key=lambda r: -r.top):
-            if not self.top <= rule.top <= self.bottom or rule.x1 - rule.x0 < 20:
-                continue
-            below = [line for line in block if line.top > rule.top]
-            if (below and all(line.size < self.body_size for line in below)
-                    and below[0].top - rule.top < 2 * self.pitch):
-                return rule
+        """The footnote rule: the lowest rule in the text block, if lines follow
+        it, all smaller than the body text, the first of them right under it (a
+        table's rules at the foot of a page are not it: the lowest has no text
+        below it, and the others have a rule below them)."""
+        rules = [rule for rule in page.rules
+                 if self.top <= rule.top <= self.bottom and rule.x1 - rule.x0 >= 20]
+        if not rules:
+            return None
+        rule = max(rules, key=lambda r: r.top)
+        below = [line for line in self.block(page) if line.top > rule.top]
+        if (below and all(line.size < self.body_size for line in below)
+                and below[0].top - rule.top < 2 * self.pitch):
+            return rule
         return None
 
     def notes(self, page: Page) -> list[Line]:

@@ -361,6 +361,13 @@ class PrintedBook:
                 return False
         return True
 
+    def opens_with_image(self, page: Page) -> bool:
+        """The page's text block begins with an image (a figure is never split:
+        one that does not fit where it falls opens the next page)."""
+        lines = self.block(page)
+        tops = [top for top, _ in page.images if top < self.bottom]
+        return bool(tops) and (not lines or min(tops) < lines[0].top)
+
     def opens_with_heading(self, page: Page) -> bool:
         """The page's first line is a section heading: the start of one of the
         outline's sections on that page, or set bold or larger than the body."""

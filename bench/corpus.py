@@ -178,6 +178,7 @@ def page_stats(rel: str) -> dict[str, Any]:
             "paired": len(set(_refs(article.blocks, NoteRef)) & {n.id for n in article.notes}),
             "warnings": [warning_kind(w) for w in article.warnings],
             "credits": _credit_roles(article),
+            "apparatus": _apparatus(article),
         }
     if html is not None:
         out["coverage"] = coverage(page_words(data), model_words(html))
@@ -201,6 +202,35 @@ def _credit_roles(article: Any) -> list[str]:
     roles = {p.role for c in found for p in c.people}
     return sorted(roles) + (["unread"] if any(not c.complete and c.label != "Note"
                                               for c in found) else [])
+
+
+APPARATUS = {  # what the readers take for apparatus, not text, by kind (bookmaker.readers.mia)
+    "note": "transcribers' notes taken as credits",
+    "break": "section breaks (a scene break, never a subtitle)",
+    "signature": "signature and pseudonym lines",
+    "dateline": "datelines",
+    "kicker": "column and magazine names above the title",
+}
+
+
+def _apparatus(article: Any) -> list[str]:
+    """The kinds of apparatus the reader recognised on the page, once each."""
+    from bookmaker.model import Dateline, Paragraph, Separator, Signature, walk
+    from bookmaker.readers.mia.apparatus import credit_label
+
+    found: set[str] = set()
+    if any(credit_label(value) == label for label, value in article.attribution.fields):
+        found.add("note")  # a note's own sentence, under the label it names
+    for node in walk(article.blocks):
+        if isinstance(node, Separator):
+            found.add("break")
+        elif isinstance(node, Signature):
+            found.add("signature")
+        elif isinstance(node, Dateline):
+            found.add("dateline")
+        elif isinstance(node, Paragraph) and node.role == "kicker":
+            found.add("kicker")
+    return sorted(found)
 
 
 def _refs(blocks: Any, kind: type) -> list[str]:
@@ -404,6 +434,13 @@ def report(stats: list[dict[str, Any]], checks: dict[str, Any] | None, seconds: 
         if role != "aut":  # authors are the header's, counted above
             h, t = count("credits", lambda a, r=role: r in a.get("credits", ()))
             lines.append(f"| {what} ({role}) | {h} | {t} |")
+    lines += ["", "## Apparatus recognised, by kind", "",
+              "Pages on which the reader took something for apparatus rather than text "
+              "(credited, set as what it is, or kept apart from the title).", "",
+              "| kind | HTML reader | text reader |", "|---|---|---|"]
+    for kind, what in APPARATUS.items():
+        h, t = count("apparatus", lambda a, k=kind: k in a.get("apparatus", ()))
+        lines.append(f"| {what} | {h} | {t} |")
     lines += ["", "## Warnings by kind", "", "| kind | HTML reader | text reader |",
               "|---|---|---|"]
     wh = Counter(w for s in stats if "html" in s for w in s["html"]["warnings"])

@@ -117,7 +117,8 @@ def test_the_incremental_figures_one_shot_in_watch_and_served(tmp_path: Path) ->
          "--noop-size", "0", "--no-warmup", "--workdir", str(tmp_path / "work"),
          "--results", str(results)], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    assert "watch epub, 2 articles, edit 1:" in run.stdout
+    said = run.stdout + run.stderr[-3000:]  # what the bench said, whole, when a step failed
+    assert "watch epub, 2 articles, edit 1:" in run.stdout, said
     text = results.read_text(encoding="utf-8")
     assert "## Rebuilds in `bookmaker watch`" in text
     row = next(line for line in text.splitlines() if line.startswith("| EPUB | 2 |")
@@ -125,7 +126,7 @@ def test_the_incremental_figures_one_shot_in_watch_and_served(tmp_path: Path) ->
     assert "FAILED" not in row and "—" not in row.split("|")[4]
     assert "starting Python" in text and "the cold EPUB build" in text
     # the same edits handed to `bookmaker serve`, and cold builds handed to it
-    assert "served epub, 2 articles, edit 1:" in run.stdout
+    assert "served epub, 2 articles, edit 1:" in run.stdout, said
     row = next(line for line in text.splitlines() if line.startswith("| EPUB | 2 |")
                and line.count("|") == 11)
     assert "FAILED" not in row and "—" not in row, row

@@ -281,5 +281,5 @@ def test_an_article_without_a_licence_stops_a_one_off_book(tmp_path: Path) -> No
     code, _, err = run("book", str(source), "--title", "X", "--format", "epub", "--out",
                        str(tmp_path / "o"), "--licence-reason", "the author's written permission")
     assert code == 0, err
-    imprint = epub_docs(next((tmp_path / "o").glob("*.epub")))["EPUB/imprint.xhtml"]
-    assert "the author's written permission" in "".join(imprint.itertext())
+    credits = epub_docs(next((tmp_path / "o").glob("*.epub")))["EPUB/credits.xhtml"]
+    assert "the author's written permission" in "".join(credits.itertext())

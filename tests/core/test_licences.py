@@ -318,7 +318,7 @@ def test_the_one_off_reason_goes_only_where_it_is_needed(tmp_path: Path) -> None
     [epub] = make_book([ROOT / "content" / "sample" / "offensive.txt", free], title="Two",
                        formats=("epub",), out=tmp_path / "out",
                        licence_reason="the author's written permission")
-    imprint = " ".join(" ".join(epub_docs(epub)["EPUB/imprint.xhtml"].itertext()).split())
-    assert imprint.count("Licence set by the editor") == 1
-    mine = imprint.split("Unlicensed")[-1]
+    credits = " ".join(" ".join(epub_docs(epub)["EPUB/credits.xhtml"].itertext()).split())
+    assert credits.count("Licence set by the editor") == 1
+    mine = credits.split("Unlicensed")[-1]
     assert "Licence set by the editor: the author's written permission" in mine

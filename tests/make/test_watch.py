@@ -299,8 +299,8 @@ class Losing(Reporter):
     def stage(self, target, stage, done=0, total=0):
         if Losing.lost:
             return
-        print("building", flush=True)
-        try:
+        try:  # (said inside: the Ctrl-C is sent once it is read, and lands in here)
+            print("building", flush=True)
             time.sleep(120)  # the first Ctrl-C lands here...
         except KeyboardInterrupt:  # ...and is lost, as Python loses one in a finaliser
             while True:  # (the watch's next Ctrl-C waits until "lost" is said, even

@@ -47,7 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 HTML, TEXT = CORPUS / "mia", CORPUS / "mia-text"
 REPORT = ROOT / "bench" / "CORPUS.md"
-sys.path.insert(0, str(ROOT / "tests"))  # the agreement rules live with their test
+sys.path.insert(0, str(ROOT / "tests"))  # the tests' helpers
+sys.path.insert(0, str(ROOT / "tests" / "books"))  # the agreement rules live with their test
 
 _WORD = re.compile(r"\w+")
 _CONTENT = {"p", "blockquote", "li", "dd", "dt", "td", "th", "pre", "h1", "h2", "h3", "h4",

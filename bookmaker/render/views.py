@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from ..model import Book, Chapter
+from ..model import Book, Chapter, Paragraph
+from ..typography import smarten
 from .blocks import BlockRenderer, ImageResolver, NotePieces, SectionView, whole_note
 from .environment import names
 
@@ -37,6 +38,9 @@ class ChapterView:
     file: str = ""
     opens_part: bool = False  # the first chapter of its part: the part page precedes it
     images: list[str] = field(default_factory=list)  # the alt text of each image it shows
+    # the column or magazine names a page sets above its title (the readers'
+    # "kicker" paragraphs that open its blocks), shown above the title
+    kickers: list[Markup] = field(default_factory=list)
 
     @property
     def short_title(self) -> str:
@@ -80,7 +84,13 @@ def chapter_view(chapter: Chapter, *, notes: str = "link", hbase: int = 1,
     `note_pieces` cuts a long footnote ("footnote" notes) into pieces.
     """
     r = BlockRenderer(chapter, notes, hbase, notes_file, images, note_pieces)
-    body = r.blocks(chapter.article.blocks)
+    blocks = chapter.article.blocks
+    lead = 0
+    while lead < len(blocks) and isinstance(blocks[lead], Paragraph) and blocks[lead].role == "kicker":
+        lead += 1
+    kickers = [Markup(smarten(r.inlines(b.content))) for b in blocks[:lead]
+               if isinstance(b, Paragraph)]
+    body = r.blocks(blocks[lead:])
     note_views: list[NoteView] = []
     if notes == "link":
         r.open = [0]  # a heading in a note lies under the notes' own title
@@ -90,7 +100,8 @@ def chapter_view(chapter: Chapter, *, notes: str = "link", hbase: int = 1,
             note_views.append(NoteView(r.note_id(note), note.label, Markup(html), back))
     return ChapterView(chapter=chapter, id=chapter.id, title=chapter.article.title,
                        body=Markup(body), notes=note_views, sections=r.sections,
-                       authors=names(chapter.authors), file=file, images=r.alts)
+                       authors=names(chapter.authors), file=file, images=r.alts,
+                       kickers=kickers)
 
 
 def chapter_views(book: Book, *, notes: str, hbase: int,

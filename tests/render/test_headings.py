@@ -154,3 +154,30 @@ def test_credits_of_articles_of_one_title_are_told_apart(tmp_path: Path) -> None
               for s in credits.iterfind(".//x:section[@role='doc-credit']", NS)]
     assert labels == [("Speech (chapter 1)", None), ("Speech (chapter 2)", None),
                       (None, "credit-ch003-title")]
+
+
+def test_a_column_name_above_a_title_is_set_above_it_not_in_the_text(tmp_path) -> None:  # noqa: ANN001
+    """A page's column name ("Editorial Notes" above Cannon's "Bolshevik
+    Organization") is the chapter head's, above its title, in both formats;
+    the text begins with the page's own first paragraph."""
+    from pathlib import Path
+
+    from bookmaker import Metadata, assemble, write_book
+    from bookmaker.readers.mia import html as mia_html
+    from bookmaker.writers import WriteOptions, get_writer
+    from conftest import SHARED
+    from helpers import NS, epub_docs
+
+    rel = "archive/cannon/works/1931/jun/bolshorg.htm"
+    article = mia_html.read((SHARED / "corpus" / "mia" / rel).read_bytes(), name=rel)
+    book = assemble([article], Metadata("Cannon"))
+    chapter = epub_docs(write_book(book, Path(tmp_path) / "b.epub", "epub"))["EPUB/ch001.xhtml"]
+    head = chapter.find(".//x:header", NS)
+    kicker = head.find("x:p[@class='chapter-kicker']", NS)
+    assert kicker is not None and "".join(kicker.itertext()) == "Editorial Notes"
+    assert list(head).index(kicker) < list(head).index(head.find("x:h1", NS))
+    first = head.getnext()
+    assert first.get("class") != "kicker" and "Editorial Notes" not in "".join(first.itertext())
+    html = get_writer("pdf").render_html(book, WriteOptions())
+    assert html.count("Editorial Notes") == 1
+    assert html.index('class="chapter-kicker"') < html.index('class="chapter-title"')

@@ -49,7 +49,7 @@ def parse_stamp(stamp: str) -> datetime:
 _FOLDER = "EPUB/"            # where ebooklib puts the publication
 _MEMBER = struct.Struct("<IQ")  # a cached member: crc, size, then its deflated bytes
 _ZIP32 = 1 << 32  # what a member's sizes stay under (the archive is not ZIP64)
-_VIEW_VERSION = "json 2"  # of a chapter view's head (see `_head`)
+_VIEW_VERSION = "json 3"  # of a chapter view's head (see `_head`)
 
 
 def accessibility(views: list[Any], *, parts: bool, sections: bool) -> list[tuple[str, str]]:
@@ -247,7 +247,8 @@ def _bytecode_cache(fresh: bool) -> Any:
 def _head(view: Any) -> bytes:
     """What the book's own pages need of a chapter's view (not its body), as JSON."""
     return json.dumps([view.title, [[n.id, n.label, str(n.html), n.backrefs] for n in view.notes],
-                       [[s.id, s.title, s.level] for s in view.sections], view.authors],
+                       [[s.id, s.title, s.level] for s in view.sections], view.authors,
+                       [str(k) for k in view.kickers]],
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
@@ -257,14 +258,14 @@ def _strings(value: Any) -> list[str]:
     return value
 
 
-def _unhead(data: bytes) -> tuple[str, list[Any], list[Any], str]:
-    """The title, notes, sections and authors of `_head`; ValueError if damaged."""
+def _unhead(data: bytes) -> tuple[str, list[Any], list[Any], str, list[Any]]:
+    """The title, notes, sections, authors and kickers of `_head`; ValueError if damaged."""
     from markupsafe import Markup
 
     from ...render.blocks import SectionView
     from ...render.views import NoteView
 
-    title, notes, sections, authors = json.loads(data.decode("utf-8", "surrogatepass"))
+    title, notes, sections, authors, kickers = json.loads(data.decode("utf-8", "surrogatepass"))
     if type(title) is not str or type(authors) is not str:
         raise ValueError("not a chapter's head")
     note_views = []
@@ -276,7 +277,7 @@ def _unhead(data: bytes) -> tuple[str, list[Any], list[Any], str]:
         if type(sid) is not str or type(text) is not str or type(level) is not int:
             raise ValueError("not a section")
         section_views.append(SectionView(sid, text, level))
-    return title, note_views, section_views, authors
+    return title, note_views, section_views, authors, [Markup(k) for k in _strings(kickers)]
 
 
 class _Members:
@@ -392,12 +393,12 @@ class _Epub:
         head = cache.get("views", key)
         if head is not None:
             try:
-                title, notes, sections, authors = _unhead(head)
+                title, notes, sections, authors, kickers = _unhead(head)
                 cache.uses("bodies", key)  # read when the chapter's document is made again
                 self.facts.append(key_of(shell, head))
                 return ChapterView(chapter=ch, id=ch.id, title=title, body=None,  # type: ignore[arg-type]
                                    notes=notes, sections=sections, authors=authors,
-                                   file=file), key
+                                   file=file, kickers=kickers), key
             except (ValueError, TypeError):  # whole, but not a head: made again below
                 pass
         view = chapter_view(store.full(ch), notes="link", hbase=self.level, file=file,

@@ -85,12 +85,12 @@ def chapter_view(chapter: Chapter, *, notes: str = "link", hbase: int = 1,
     """
     r = BlockRenderer(chapter, notes, hbase, notes_file, images, note_pieces)
     blocks = chapter.article.blocks
-    lead = 0
-    while lead < len(blocks) and isinstance(blocks[lead], Paragraph) and blocks[lead].role == "kicker":
-        lead += 1
-    kickers = [Markup(smarten(r.inlines(b.content))) for b in blocks[:lead]
-               if isinstance(b, Paragraph)]
-    body = r.blocks(blocks[lead:])
+    kickers: list[Markup] = []
+    for block in blocks:
+        if not (isinstance(block, Paragraph) and block.role == "kicker"):
+            break
+        kickers.append(Markup(smarten(r.inlines(block.content))))
+    body = r.blocks(blocks[len(kickers):])
     note_views: list[NoteView] = []
     if notes == "link":
         r.open = [0]  # a heading in a note lies under the notes' own title

@@ -118,3 +118,11 @@ def test_no_markdown_shows(anthology: Anthology) -> None:
     assert len(preface.findall(".//x:aside[@role='doc-footnote']", NS)) == 2
     assert docs["EPUB/epigraph.xhtml"].find(".//x:em", NS) is not None  # *Theses on Feuerbach*
     assert MARKDOWN.search("See[^1] and **this**")  # the audit can fail
+
+
+def test_the_anthologys_tests_share_a_worker(request: pytest.FixtureRequest,
+                                             anthology: Anthology) -> None:
+    """On a worker of `--dist loadgroup`, the anthology's tests carry their group
+    (so that one worker builds the book, once): pytest-xdist marks it in the test's id."""
+    if getattr(request.config.option, "loadgroup", False):
+        assert request.node.nodeid.endswith("@anthology"), request.node.nodeid

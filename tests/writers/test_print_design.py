@@ -49,12 +49,13 @@ def test_an_anthology_lists_its_chapters_a_book_of_one_author_their_sections_too
     assert "Sect" not in _contents(pdf.render_html(one, WriteOptions(toc_depth=1)))
 
 
-def _spec(tmp_path: Path, options: str = "", article: str = "") -> Path:
+def _spec(tmp_path: Path, options: str = "", article: str = "",
+          formats: str = '["pdf"]') -> Path:
     content = tmp_path / "content"
     shutil.copytree(SAMPLE, content / "sample")
     path = content / "book.toml"
     path.write_text('[book]\ntitle = "A Book"\nauthors = ["Leon Trotsky"]\n'
-                    f'[options]\nformats = ["pdf"]\n{options}\n'
+                    f'[options]\nformats = {formats}\n{options}\n'
                     f'[[articles]]\npath = "sample/offensive.txt"\n{article}\n', encoding="utf-8")
     return path
 
@@ -67,8 +68,9 @@ def test_a_bad_toc_depth_is_a_spec_error_naming_the_key(tmp_path: Path, value: s
 
 
 def test_toc_depth_reaches_every_writer(tmp_path: Path) -> None:
-    spec = load_spec(_spec(tmp_path, "toc_depth = 1"))
-    assert spec.writer_options["pdf"].toc_depth == 1
+    spec = load_spec(_spec(tmp_path, "toc_depth = 1", formats='["epub", "html", "pdf"]'))
+    assert {name: o.toc_depth for name, o in spec.writer_options.items()} == \
+        {"epub": 1, "html": 1, "pdf": 1}
 
 
 def test_short_title_names_the_running_heads(tmp_path: Path) -> None:

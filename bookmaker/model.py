@@ -263,6 +263,7 @@ class Metadata:
     editors: tuple[Person, ...] = ()
     translators: tuple[Person, ...] = ()
     identifier: str = ""
+    isbn: str | None = None  # hyphenated ISBN-13, printed on the copyright page
     publisher: str | None = None
     date: str | None = None  # ISO 8601 date of this edition
     description: str | None = None

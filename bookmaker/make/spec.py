@@ -18,6 +18,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stdnum import isbn
+from stdnum.exceptions import ValidationError
+
 from ..corrections import Corrections
 from ..errors import LicenceError, SpecError, UsageError
 from ..languages import is_language_tag
@@ -34,7 +37,7 @@ __all__ = ["BookSpec", "ArticleEntry", "load_spec", "find_specs", "slugify", "FR
            "MAX_NESTING", "MAX_MATCHES", "glob_matches", "kept_encode", "kept_decode"]
 
 _BOOK_KEYS = {"title", "subtitle", "authors", "editors", "translators", "language", "commercial",
-              "identifier", "publisher", "date", "series", "description", "subjects",
+              "identifier", "isbn", "publisher", "date", "series", "description", "subjects",
               "licence", "slug"}
 _OPTION_KEYS = {"formats", "theme", "templates", "notes", "toc_depth"}
 # Keys of [options] that are also a writer's own option, for the writers that
@@ -164,6 +167,19 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise self.fail(where + key, f"found {_show(value)}; expected a name or a list of names")
         return tuple(Person(v.strip(), role) for v in value)
+
+    def isbn(self, table: dict[str, Any], key: str, where: str) -> str | None:
+        """An ISBN-10 or ISBN-13, its check digit checked, written as a hyphenated ISBN-13."""
+        text = self.text(table, key, where)
+        if text is None:
+            return None
+        number = text.removeprefix("urn:isbn:").removeprefix("ISBN").strip(" :")
+        try:
+            isbn.validate(number)
+        except ValidationError as problem:
+            raise self.fail(where + key, f"found {text!r}: not an ISBN ({problem}); expected "
+                            "an ISBN-13 such as '978-0-306-40615-7' or an ISBN-10") from None
+        return str(isbn.format(number, convert=True))
 
     def strings(self, table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
         value = table.get(key, [])
@@ -637,6 +653,7 @@ def _load_spec(path: str | Path, cache: Path | None = None, fresh: bool = False)
         editors=r.people(book, "editors", "book.", "edt"),
         translators=r.people(book, "translators", "book.", "trl"),
         identifier=r.text(book, "identifier", "book.") or "",
+        isbn=r.isbn(book, "isbn", "book."),
         publisher=r.text(book, "publisher", "book."), date=r.date(book, "date", "book."),
         description=r.text(book, "description", "book."),
         subjects=r.strings(book, "subjects", "book."), series=r.text(book, "series", "book."),

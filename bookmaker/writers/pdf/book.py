@@ -11,10 +11,9 @@
    the book is kept for the next build (see CopyCache in pdf_assemble): after
    an edit, the parts that did not change are copied as they are.
 
-Long lists (the contents, the credits) are laid out in pieces of a few pages
-(see pieces() in pdf), so that no process holds a long document. A piece opens where the one before it ends, on a left or a right
-page: the pieces of one list are laid out one after another, each ahead of the
-chapters still waiting.
+The contents and the credits are each one document: one flowing list, whose
+pages break where the list would (pieces laid out apart would each start a
+page, and leave the page before short).
 """
 
 from __future__ import annotations
@@ -76,18 +75,8 @@ def _outline(toc: list[TocEntry]) -> list[OutlineNode]:
     return [OutlineNode("Contents", "toc-title", [])] + [node(e) for e in toc]
 
 
-def _roman(n: int) -> str:
-    out = ""
-    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out += letters
-            n -= value
-    return out
-
-
 def _opening(first_page: int, counter: int | None = None) -> str:
-    """Page rules for a piece whose first page is the book's `first_page`: a
+    """Page rules for a part whose first page is the book's `first_page`: a
     left page when that is even; `counter` restarts its own folios there."""
     rules = "html { break-before: left; }\n" if first_page % 2 == 0 else ""
     if counter is not None:
@@ -234,8 +223,6 @@ def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime
 
     chapters = ctx["chapters"]
     toc: list[TocEntry] = ctx["toc"]
-    toc_pieces: list[list[TocEntry]] = ctx["toc_pieces"]
-    credit_pieces: list[list[Any]] = ctx["credit_pieces"]
     cache = SegmentCache(runtime.cache_dir / "pdf" if runtime.cache_dir else None, runtime.fresh)
     queue = _Queue(pool, cache, workers + 1 if own else 1 << 20)
 
@@ -247,18 +234,14 @@ def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime
     placed_body: list[Placed] = []
     placed_back: list[Placed] = []
 
-    def back_piece(i: int, first_page: int) -> None:
-        html = template.render(ctx, segment="back", credit_chapters=credit_pieces[i],
-                               credits_continued=i > 0, colophon=i == len(credit_pieces) - 1)
+    def back_matter() -> None:
+        html = template.render(ctx, segment="back")
 
         def done(segment: Segment) -> None:
             back.append(segment)
-            if i + 1 < len(credit_pieces):
-                back_piece(i + 1, first_page + segment.pages)
-            else:
-                ready()
+            ready()
 
-        queue.add(lambda: job(html, _opening(first_page)), done, urgent=True)
+        queue.add(lambda: job(html), done, urgent=True)
 
     def head_piece(credits_page: str) -> None:
         """The front matter before the contents, once the credits' folio (which
@@ -269,45 +252,24 @@ def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime
             head.append(segment)
             head_pages = segment.pages
             contents_start[0] = head_pages + 1 + head_pages % 2  # the contents open on a recto
-            contents_piece(0, contents_start[0], targets, None)
+            contents_pages(contents_start[0])
 
         queue.add(lambda: job(html), done, urgent=True)
 
-    prefaces = [e for e in toc if e.kind == "front"]
-    attempts = [0]
-
-    def contents_piece(i: int, first_page: int, targets: set[str], preface: int | None) -> None:
-        last = i == len(toc_pieces) - 1
-        for e in prefaces:
-            e.page = _roman(preface) if preface else ""
-        html = template.render(ctx, segment="front-toc", toc=toc_pieces[i], toc_continued=i > 0,
-                               toc_targets=targets, front=ctx["front"] if last else [])
-
-        def done(segment: Segment) -> None:
-            if i < len(contents) and contents[i].pages == segment.pages:
-                contents[i] = segment  # laid out again with the preface's folio: nothing moves
-                return
-            del contents[i:]
-            contents.append(segment)
-            if not last:
-                contents_piece(i + 1, first_page + segment.pages, targets, preface)
-                return
-            # The preface comes after the last piece, but the first piece lists
-            # it: once its folio is known, that piece is laid out again with it.
-            found = [first_page + segment.anchors[e.href.split("#", 1)[-1]] for e in prefaces
-                     if e.href.split("#", 1)[-1] in segment.anchors]
-            if i > 0 and found and found[0] != preface and attempts[0] < 3:
-                attempts[0] += 1
-                contents_piece(0, contents_start[0], targets, found[0])
-
-        queue.add(lambda: job(html, _opening(first_page, first_page)), done, urgent=True)
+    def contents_pages(first_page: int) -> None:
+        """The contents, given every folio; the preface follows them in the same
+        document, so the contents find its folio themselves."""
+        html = template.render(ctx, segment="front-toc", toc=toc, toc_targets=targets,
+                               front=ctx["front"])
+        queue.add(lambda: job(html, _opening(first_page, first_page)), contents.append,
+                  urgent=True)
 
     contents_start = [0]
     targets: set[str] = set()  # the contents' anchors, which the contents carry themselves
 
     def ready() -> None:
         """Once the chapters and the credits' length are known: the contents."""
-        if None in body or len(back) < len(credit_pieces):
+        if None in body or not back:
             return
         note(f"{len(body)} chapters and the back matter laid out")
         # Folios: the body counts from 1 on its first recto; blank versos count too.
@@ -367,7 +329,7 @@ def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime
     try:
         # The credits and the front matter before the contents (the longest
         # parts) first, then the chapters.
-        back_piece(0, 1)
+        back_matter()
         for i, view in enumerate(chapters):
             queue.add(lambda view=view: job(template.render(  # type: ignore[misc]
                 ctx, segment="body", chapters=[view])),

@@ -2,8 +2,7 @@
 
 A print book is laid out in segments (see `book`): the front matter before the
 contents ("front-head"), the contents onwards ("front-toc"), the chapters
-("body") and the back matter ("back"); long lists (the
-contents, the credits) in pieces. The shared templates read these names only
+("body") and the back matter ("back"). The shared templates read these names only
 when they are defined, so the EPUB and HTML editions never see them.
 """
 
@@ -22,10 +21,12 @@ __all__ = ["print_context", "PRINT_DEFAULTS"]
 # One layout of the whole book (no segment), every list whole.
 PRINT_DEFAULTS: dict[str, Any] = {
     "segment": None,          # "front-head", "front-toc", "body", "back", or None: all of it
-    "toc_targets": (),        # anchors a contents piece laid out apart carries itself
+    "toc_targets": (),        # anchors the contents, laid out apart, carry themselves
+    # The contents and the credits were once laid out in pieces; these names stay
+    # defined, and empty, for the themes whose own templates still read them.
     "toc_continued": False,
-    "toc_breaks": (),         # where the single layout breaks the contents
-    "credit_chapters": None,  # the chapters this piece of the credits lists (None: all)
+    "toc_breaks": (),
+    "credit_chapters": None,  # None: all the chapters
     "credits_continued": False,
     "credit_breaks": (),
     "credits_page": "",       # the credits' folio, when the layout knows it before laying out

@@ -17,7 +17,7 @@ import io
 import logging
 from pathlib import Path
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from ...errors import WriterError
 from ...model import Book
@@ -41,11 +41,11 @@ __all__ = ["PdfWriter", "TRIM_SIZES", "VARIANTS", "LAYOUTS", "page_css", "check_
 log = logging.getLogger("bookmaker")
 
 PARALLEL_FROM = 4  # chapters: below this, one document is as fast
-# Long contents and credits are laid out in pieces that each start a page, so
-# that no process holds more than a few pages of them (see pdf_book); the
-# single-document layout breaks them at the same places.
-TOC_PIECE_ROWS = 150    # contents lines (articles, parts and sections) in a piece
-CREDITS_PIECE = 40      # articles in a piece of the credits
+# The contents and the credits are each laid out as one document, one flowing
+# list whose pages break where the list does (laid out in pieces, each piece
+# would start a page and leave the one before it short). Each is one process's
+# work either way: the pieces were laid out one after another, each starting
+# where the last ended.
 
 
 def check_options(table: Mapping[str, Any]) -> dict[str, Any]:
@@ -146,33 +146,7 @@ class PdfWriter:
                        depth=contents_depth(book, options.toc_depth))
         # the PDF's outline lists every section, whatever the contents page shows
         outline = toc_tree(book, views, fronts=fronts, back=back)
-        toc_pieces = pieces(toc, TOC_PIECE_ROWS, lambda e: sum(1 for _ in e.walk())) or [[]]
-        credit_pieces = pieces(views, CREDITS_PIECE, lambda v: 1) or [[]]
         ctx = print_context(book, theme, views, toc, fronts, inline_css=[], print=True,
                            html_class="print-edition", notes_here=False,
-                           toc_pieces=toc_pieces, credit_pieces=credit_pieces,
-                           outline=outline,
-                           toc_breaks={p[0].href for p in toc_pieces[1:]},
-                           credit_breaks={p[0].id for p in credit_pieces[1:]})
+                           outline=outline)
         return env, ctx
-
-
-_T = TypeVar("_T")
-
-
-def pieces(items: Sequence[_T], limit: int, size: Callable[[_T], int]) -> list[list[_T]]:
-    """Items in order, in pieces of at most `limit` in size (an item larger than
-    that is a piece of its own)."""
-    out: list[list[_T]] = []
-    current: list[_T] = []
-    total = 0
-    for item in items:
-        n = size(item)
-        if current and total + n > limit:
-            out.append(current)
-            current, total = [], 0
-        current.append(item)
-        total += n
-    if current:
-        out.append(current)
-    return out

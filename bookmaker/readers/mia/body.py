@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ...dates import DATE
 from ...model import (
     Block, Dateline, Heading, ListBlock, Paragraph, Separator, Signature, Speech,
 )
@@ -19,14 +20,9 @@ from .units import (
     CALL, SEPARATOR, Ids, Unit, plain, strip_prefix, text_inlines, unit_inlines,
 )
 
-__all__ = ["MONTH", "DATE", "DATELINE", "convert", "lists", "find_speakers", "find_headings",
-           "is_heading", "is_closing", "own_numbers_once"]
+__all__ = ["DATELINE", "convert", "lists", "find_speakers", "find_headings", "is_heading",
+           "is_closing", "own_numbers_once"]
 
-MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|"
-         r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-DATE = (rf"(?:{MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{MONTH},?\s+\d{{4}}|"
-        rf"{MONTH},?\s+\d{{4}}|\d{{4}})")
 # "July 20, 1933", "Prinkipo, August 6th, 1932", "Coyoacan, D.F., May 2, 1938"
 DATELINE = re.compile(rf"(?:[A-Z][\w.’'-]*(?:[ ,]+[A-Z][\w.’'-]*){{0,4}},\s*)?{DATE}\.?")
 LIST_ITEM = re.compile(r"((?:  )+)(?:(\d+)\.|•)\s+(.*)")

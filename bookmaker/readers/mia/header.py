@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ...dates import DATE, MONTH, ORDINAL, SEASONS, YEAR
 from ...errors import SourceError
 from ...model import Block, Paragraph, Person
 from .apparatus import is_column, pseudonym_author
-from .body import DATE, MONTH
 from .information import fields_of, is_info_block
 from .names import author_and_year, persons
 from .notes import is_notes_heading, note_number
@@ -19,8 +19,10 @@ from .units import CALL, SEPARATOR, Unit, is_figure, unit_inlines
 __all__ = ["Header", "read_header", "header_extent", "is_header_date", "is_short", "is_title",
            "is_column_line", "is_kicker"]
 
-_DATE_WORDS = re.compile(rf"(?i)\b(?:{MONTH}|\d+(?:st|nd|rd|th)?|spring|summer|autumn|fall|"
-                         r"winter|early|late|mid|end|beginning|of|and|to|or|c\.|circa)(?!\w)")
+# The words a date in parentheses may hold: "(Summer 1932)", "(late August or early 1933)"
+_SEASON = "|".join(SEASONS)
+_DATE_WORDS = re.compile(rf"(?i)\b(?:{MONTH}|\d+{ORDINAL}|{_SEASON}|"
+                         r"early|late|mid|end|beginning|of|and|to|or|c\.|circa)(?!\w)")
 
 
 def is_parenthesised(text: str) -> bool:
@@ -43,7 +45,7 @@ def is_header_date(unit: Unit) -> bool:
     if not is_parenthesised(text):
         return bool(re.fullmatch(rf"{DATE}\.?", text))
     inner = unparen(text)
-    if not re.search(rf"\d{{4}}|{MONTH}", inner):
+    if not re.search(rf"{YEAR}|{MONTH}", inner):
         return False
     return len(re.sub(r"[\W\d]+", " ", _DATE_WORDS.sub(" ", inner)).split()) <= 1
 
@@ -181,7 +183,7 @@ def is_title(unit: Unit) -> bool:
 
 
 _DATED_BYLINE = re.compile(  # "Trotsky December 1925-March 1926"
-    rf"[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+){{0,2}} {MONTH}? ?\d{{4}}\s*[-–]\s*{MONTH}? ?\d{{4}}")
+    rf"[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+){{0,2}} {MONTH}? ?{YEAR}\s*[-–]\s*{MONTH}? ?{YEAR}")
 
 
 def is_column_line(text: str) -> bool:

@@ -34,6 +34,8 @@ _UNLABELLED = [  # (start of line, the label it is filed under; the value is the
     (re.compile(r"(?i)(?:public domain|copyleft|copyright|©)"), "Licence"),
 ]
 _LICENCE_LABEL = re.compile(r"(?i)copyleft|copyright|public domain|licen[cs]e|rights")
+_LICENCE_WORDS = re.compile(r"(?i)copyleft|public domain|creative commons|free documentation")
+_STATEMENT = re.compile(r"(?i)\s*(?:copyleft|copyright|public domain|licen[cs]e)\s*:")
 
 
 def is_info_line(line: str) -> bool:
@@ -103,10 +105,6 @@ def attribution(fields: Sequence[tuple[str, str]], name: str,
     transcribers = tuple(v for k, v in fields if "transcri" in k.lower())
     return Attribution(fields=tuple(fields), source=source, transcribers=transcribers,
                        licence=licence, origin=name)
-
-
-_LICENCE_WORDS = re.compile(r"(?i)copyleft|public domain|creative commons|free documentation")
-_STATEMENT = re.compile(r"(?i)\s*(?:copyleft|copyright|public domain|licen[cs]e)\s*:")
 
 
 def hrefs(nodes: Sequence[Inline] | None) -> list[str]:

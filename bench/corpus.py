@@ -72,7 +72,7 @@ def page_words(data: bytes) -> Counter[str]:
     """The words of the page's paragraph text (see the module docstring)."""
     import lxml.html
     from bookmaker.readers.mia import html as mia_html
-    from bookmaker.readers.mia.common import is_furniture
+    from bookmaker.readers.mia.units import is_furniture
 
     text, _ = mia_html._decode(data)
     root = mia_html._parse(text, "page")
@@ -158,7 +158,7 @@ def page_stats(rel: str) -> dict[str, Any]:
     from bookmaker.licences import licence_category
     from bookmaker.model import NoteRef
     from bookmaker.readers.mia import html as mia_html, text as mia_text
-    from bookmaker.readers.mia.common import warning_kind
+    from bookmaker.readers.mia.units import warning_kind
     import test_agreement
 
     data = (HTML / rel).read_bytes()

@@ -14,21 +14,30 @@ punctuation): seasons, ranges and misspellings ("Winter 1995/96", "1936–37",
 English without a region is written day–month–year ("16 February 1938"), the
 order the Archive's own pages use; a language tag with a region keeps its
 region's order ("en-US": "February 16, 1938").
+
+This module owns the English date vocabulary: the months' names (`MONTHS`), the
+seasons (`SEASONS`) and the shapes of a date as regular expressions' sources
+(`MONTH_NAME`, `MONTH`, `ORDINAL`, `DAY`, `YEAR`, `DATE`), from which the MIA
+readers build their datelines and header dates, and `people` finds the dates in
+a credit.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from babel import Locale
 
 __all__ = ["PartialDate", "parse_date", "format_date", "book_date", "field_date",
-           "locale_for"]
+           "locale_for", "MONTHS", "MONTH_NAME", "MONTH", "ORDINAL", "DAY", "YEAR", "DATE",
+           "SEASONS"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +64,38 @@ class PartialDate:
         return text
 
 
-_MONTHS = {name: number for number, names in enumerate([
+# --- the English date vocabulary ---------------------------------------------------------
+
+# Each month's names: its name and the abbreviations sources write.
+_MONTH_NAMES = (
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
     ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
     ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-    ("december", "dec")], start=1) for name in names}
+    ("december", "dec"))
+# A month's number by its name or abbreviation, in lower case: "feb" → 2.
+MONTHS: Mapping[str, int] = MappingProxyType({
+    name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names})
+SEASONS = ("spring", "summer", "autumn", "fall", "winter")
+
+# The shapes below are regular expressions' sources, for building into patterns.
+# A month named or abbreviated, capitalised ("September", "Sept", "Sep"; the longer
+# first, so that a match takes the whole word).
+MONTH_NAME = "(?:" + "|".join(name.capitalize() for names in _MONTH_NAMES
+                              for name in sorted(names, key=len, reverse=True)) + ")"
+MONTH = MONTH_NAME + r"\.?"  # and the full stop of an abbreviation: "Feb."
+ORDINAL = r"(?:st|nd|rd|th)?"  # "6th", "1st"
+DAY = r"\d{1,2}" + ORDINAL  # a day of the month: "6", "6th"
+YEAR = r"\d{4}"
+# An English date as sources write one: "July 20, 1933", "6th August 1932",
+# "Feb. 27, 1920", "August, 1940", "1932".
+DATE = (rf"(?:{MONTH}\s+{DAY},?\s+{YEAR}|{DAY}\s+{MONTH},?\s+{YEAR}|"
+        rf"{MONTH},?\s+{YEAR}|{YEAR})")
+
+# parse_date's shapes take any word for the month and look it up in MONTHS, so that
+# a month in capitals is read and a misspelt one ("Decmber 1956") is no date.
 _MONTH = r"(?P<{}>[A-Za-z]{{3,9}})\.?"
-_DAY = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>\d{4})"
+_DAY = r"(?P<{}>\d{{1,2}})" + ORDINAL
+_YEAR = rf"(?P<year>{YEAR})"
 _SHAPES = [
     re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?"),        # ISO
     re.compile(_YEAR),                                                          # 1931
@@ -101,7 +134,7 @@ def parse_date(text: str) -> PartialDate | None:
         groups = match.groupdict()
         month = None
         if groups.get("month"):
-            month = _MONTHS.get(groups["month"].lower())
+            month = MONTHS.get(groups["month"].lower())
             if month is None:
                 return None
         day = int(groups["day"]) if groups.get("day") else None
@@ -150,7 +183,7 @@ def _month_range(text: str, language: str) -> str | None:
     match = _MONTH_RANGE.fullmatch(text)
     if not match:
         return None
-    first, last = _MONTHS.get(match["first"].lower()), _MONTHS.get(match["month"].lower())
+    first, last = MONTHS.get(match["first"].lower()), MONTHS.get(match["month"].lower())
     if first is None or last is None:
         return None
     locale = locale_for(language)
@@ -180,9 +213,8 @@ def book_date(text: str | None, language: str = "en") -> str:
 
 # Words a date-like value may hold besides numbers: "March-April 1913", "Summer, 1961",
 # "between 2 April and 15 December 1936", "Early 30's".
-_DATE_WORDS = set(_MONTHS) | {"spring", "summer", "autumn", "fall", "winter", "early", "late",
-                              "mid", "between", "and", "circa", "c", "of", "the", "s",
-                              "st", "nd", "rd", "th"}
+_DATE_WORDS = set(MONTHS) | set(SEASONS) | {"early", "late", "mid", "between", "and", "circa",
+                                            "c", "of", "the", "s", "st", "nd", "rd", "th"}
 
 
 def _dateish(text: str) -> bool:

@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .dates import DAY, MONTH, MONTH_NAME, YEAR
 from .model import Attribution, Book, Person
 
 __all__ = [
@@ -58,12 +59,11 @@ _ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _NOT_CREDIT = re.compile(r"(?i)^(?:(?:first|originally|re)\s*)?(?:published|printed|"
                          r"reprinted|written|delivered|quoted)\b")
 
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-# "July 26 1996", "26 July 1996", "January, 2001", "2003", "1998/2006", "(May 2014)"
+# A date in a credit, taken out before its names are read: "July 26 1996", "26 July
+# 1996", "January, 2001", "2003", "1998/2006", "(May 2014)", a month at the end
 _DATE = re.compile(
-    rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:\b{_MONTH}\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s*)?"
-    rf"\b\d{{4}}(?:\s*[/–-]\s*\d{{2,4}})?\b|\b{_MONTH}\b(?=\s*[,.;]?\s*$)")
+    rf"(?:\b{DAY}\s+)?(?:\b{MONTH}(?:\s+{DAY})?,?\s*)?"
+    rf"\b{YEAR}(?:\s*[/–-]\s*\d{{2,4}})?\b|\b{MONTH_NAME}\b(?=\s*[,.;]?\s*$)")
 _QUALIFIER = re.compile(r"\s+(?:for|in|of|on|at|from|via|with|under|into|to)\s.*$", re.S)
 _BRACKETED = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]?")
 _SENTENCE = re.compile(r"(?<=\w\w[.])\s+(?=[A-Z])|(?<=[)][.])\s+(?=[A-Z])")

@@ -12,7 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from bookmaker.cli import cli
-from bookmaker.dates import PartialDate, book_date, field_date, format_date, parse_date
+from bookmaker.dates import (
+    DATE, MONTH, MONTH_NAME, MONTHS, PartialDate, book_date, field_date, format_date, parse_date,
+)
 from bookmaker.readers import read_article
 from conftest import ROOT, SHARED
 from helpers import epub_docs, pdf_pages
@@ -105,6 +107,18 @@ def test_a_region_keeps_its_own_order() -> None:
 
 def test_no_date_prints_nothing() -> None:
     assert book_date(None) == book_date("") == book_date("  ") == ""
+
+
+def test_the_month_names_are_one_vocabulary() -> None:
+    # The patterns the readers and the credits build (MONTH_NAME, MONTH, DATE) know
+    # the months parse_date knows, and a match takes the whole word.
+    for name, number in MONTHS.items():
+        word = name.capitalize()
+        assert re.fullmatch(MONTH_NAME, word) and re.match(MONTH_NAME, word + "s")[0] == word
+        assert parse_date(f"{word} 1931") == PartialDate(1931, number)
+        assert re.fullmatch(DATE, f"{word} 6th, 1931") and re.fullmatch(DATE, f"6 {word}. 1931")
+    assert re.fullmatch(MONTH, "Sept.") and not re.fullmatch(MONTH_NAME, "Sept.")
+    assert not re.search(MONTH_NAME, "march") and not re.fullmatch(DATE, "Decmber 1956")
 
 
 def test_partial_dates_refuse_impossible_days() -> None:

@@ -17,7 +17,7 @@ from bookmaker.errors import SourceError
 from bookmaker.model import Article, Chapter, Link, ListBlock, Paragraph, Quote, Text, blocks_text
 from bookmaker.readers import markdown
 from bookmaker.readers.mia import html as mia_html, text as mia_text
-from bookmaker.readers.mia.common import note_warnings
+from bookmaker.readers.mia.notes import note_warnings
 from bookmaker.render.views import chapter_view
 from bookmaker.resources import clean_svg
 from conftest import SHARED

@@ -9,7 +9,7 @@ navigation bars, the text of a broken tag (`size="1" noshade="noshade" />`), and
 short blocks at the page's end that are nothing but links),
 and cut into
 `Unit`s: one per block, with its inline content. The structure is then found
-by the heuristics shared with the text reader (`_common`), helped by what only
+by the heuristics shared with the text reader (`article`), helped by what only
 the HTML shows: heading tags, lists, quotations, tables, pre, images, and
 footnote anchors.
 
@@ -68,7 +68,11 @@ from ...model import (
     Article, Block, Cell, Emphasis, Figure, Inline, LineBreak, Link, ListBlock, NoteRef,
     Paragraph, Preformatted, Quote, SmallCaps, Strong, Table, Text, plain_text,
 )
-from .common import CONTROL, DATELINE, add_controls, NOTE_START, Unit, build_article, is_furniture, lstrip
+from .article import build_article
+from .body import DATELINE
+from .information import is_info_line
+from .notes import NOTE_START
+from .units import CONTROL, Unit, add_controls, is_furniture, lstrip, strip_prefix
 from .tree import MAX_DEPTH, depth, flatten, unwrap_void
 
 __all__ = ["read"]
@@ -908,13 +912,11 @@ def _drop_label(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
     match = re.match(r"\s*[\[(]?\s*(?:\d{1,3}[a-z]?(?!\d)\*?|[*†‡§]{1,3}|[A-Za-z]{1,2}|[ivxlc]{1,6})"
                      r"\s*[\])]?\s*[.:)]?\s*(?=\S|$)", text)  # "23." alone, a table below
     if match and not text[:match.end()].strip().isalpha():
-        from .common import strip_prefix
         return strip_prefix(content, match.end())
     return lstrip(content)
 
 
 def _infoish(lines: tuple[str, ...]) -> bool:
-    from .common import is_info_line
     return any(is_info_line(s) for s in lines)
 
 

@@ -2,7 +2,7 @@
 
 The format is described in shared/design/SEED-FORMAT.md: blocks separated by
 blank lines, no markup. Structure is recovered by heuristics on blocks and
-lines, shared with the HTML reader (`_common`). The rule everywhere: page
+lines, shared with the HTML reader (`article`). The rule everywhere: page
 furniture aside, never drop or rewrite a sentence of the source; when in doubt,
 a block stays a plain paragraph.
 """
@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from ...model import Article
-from .common import Unit, build_article, is_furniture
+from .article import build_article
+from .units import Unit, is_furniture
 
 __all__ = ["read", "clearly_other_code_page", "guess_encoding"]
 

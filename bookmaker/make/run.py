@@ -35,7 +35,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -50,6 +50,7 @@ from .spec import (ArticleEntry, BookSpec, _load_spec, check_source_date_epoch, 
                    load_spec, slugify)
 from .scheduler import build_environment, chapters_executor, environment
 from .store import ArticleStore
+from .targets import Outcome, Reporter, Step, Target
 from ..cache.blobs import key_of
 from ..cache.ledger import LEDGERS, recording, sweep, write_ledger
 from ..lifeline import hold, lifeline
@@ -60,7 +61,7 @@ from ..writers import (Runtime, WriteOptions, atomic_path, get_writer, output_er
 if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts without it
     from concurrent.futures import Executor, Future
 
-__all__ = ["Target", "Outcome", "Step", "Reporter", "plan", "build", "clean", "load_book",
+__all__ = ["plan", "build", "clean", "load_book",
            "make_book", "write_options", "ledger_name", "CACHE_DIR", "STATE_FILE", "SUMS_FILE",
            "TEMP_NAME"]
 
@@ -72,69 +73,6 @@ _RACY_NS = 2_000_000_000       # a file changed this recently is hashed again ne
 TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what atomic_path leaves when killed
 _PACKAGE = Path(__file__).resolve().parent
 _NO_AUTHOR = re.compile(r"no[- ]author\b")  # a reader's "no-author: …" warning (kind first)
-
-
-# --- targets and outcomes ----------------------------------------------------------
-
-@dataclass(frozen=True)
-class Target:
-    """One book in one format."""
-
-    spec_path: Path
-    slug: str
-    format: str
-    output: Path
-    cache: Path | None = None  # where writers keep work between builds (laid-out chapters)
-    code: str = ""             # bookmaker's version and code: keys the parsed articles kept
-    salt: str = ""             # everything but the articles the output depends on
-    fresh: bool = False        # read nothing from the cache (build --force)
-
-    @property
-    def name(self) -> str:
-        return self.output.name
-
-
-@dataclass
-class Outcome:
-    target: Target
-    status: str                 # "built", "up to date", "would build", "failed"
-    reason: str = ""            # why it was (or would be) built
-    warnings: list[str] = field(default_factory=list)
-    error: BookmakerError | None = None
-    traceback: str | None = None  # of an internal error, for -v
-    seconds: float = 0.0
-
-    @property
-    def exit_code(self) -> int:
-        return self.error.exit_code if self.error else 0
-
-
-class Step(NamedTuple):
-    """A planned target: `reason` is None when it is up to date."""
-
-    target: Target
-    reason: str | None
-    deps: dict[str, str]
-
-
-class Reporter:
-    """What a build tells as it goes; the default tells nothing.
-
-    `stage` may be called from another thread; an implementation must be
-    thread-safe. The CLI's displays are in `bookmaker.progress`.
-    """
-
-    def planned(self, steps: Sequence[Step]) -> None:
-        """Every target, up to date or not, before anything is built."""
-
-    def stage(self, target: Target, stage: str, done: int = 0, total: int = 0) -> None:
-        """A target reached a stage ("reading", "writing epub"), `done` of `total`."""
-
-    def finished(self, outcome: Outcome) -> None:
-        """A target was built, failed, is up to date, or would be built."""
-
-    def note(self, message: str) -> None:
-        """Something about the build as a whole (e.g. SHA256SUMS repaired)."""
 
 
 class _InternalError(BookmakerError):

@@ -32,7 +32,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from .run import CACHE_DIR, Outcome, Reporter, build, plan
+from .run import CACHE_DIR, build, plan
+from .targets import Outcome, Reporter
 from ..errors import BookmakerError
 
 __all__ = ["watch", "watched_folders"]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bookmaker.make.run import CACHE_DIR, build, clean
+from bookmaker.make.targets import Outcome
 from bookmaker.errors import BookmakerError
 from bookmaker.cache.ledger import Recording, read_ledger, sweep, write_ledger
 from helpers import ROOT, run_cli as run
@@ -71,7 +72,7 @@ def _entries(project: Path) -> Counter[str]:
     return kinds
 
 
-def _built(outcomes: list[build_module.Outcome]) -> None:
+def _built(outcomes: list[Outcome]) -> None:
     assert all(o.status == "built" for o in outcomes), outcomes
 
 

@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 import bookmaker
-from bookmaker.make.run import CACHE_DIR, STATE_FILE, Reporter, build, clean, load_book, plan
+from bookmaker.make.run import CACHE_DIR, STATE_FILE, build, clean, load_book, plan
 from bookmaker.errors import SourceError, SpecError, WriterError
 from bookmaker.make.progress import LiveReporter, PlainReporter, make_reporter
 from bookmaker.make.spec import load_spec
+from bookmaker.make.targets import Outcome, Reporter, Target
 
 from helpers import ROOT, copy_project
 
@@ -62,7 +63,7 @@ def make_project(root: Path, spec: str = SPEC, name: str = "small.toml",
     return root
 
 
-def statuses(outcomes: list[build_module.Outcome]) -> dict[str, str]:
+def statuses(outcomes: list[Outcome]) -> dict[str, str]:
     return {o.target.name: o.status for o in outcomes}
 
 
@@ -354,10 +355,10 @@ class Recorder(Reporter):
     def __init__(self) -> None:
         self.events: list[tuple[str, str]] = []
 
-    def stage(self, target: build_module.Target, stage: str, done: int = 0, total: int = 0) -> None:
+    def stage(self, target: Target, stage: str, done: int = 0, total: int = 0) -> None:
         self.events.append((target.name, stage))
 
-    def finished(self, outcome: build_module.Outcome) -> None:
+    def finished(self, outcome: Outcome) -> None:
         self.events.append((outcome.target.name, outcome.status))
 
 

@@ -34,7 +34,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -43,12 +43,15 @@ from ..assembly import assemble
 from ..addresses import address_of, check_url
 from ..errors import (BookmakerError, LicenceError, SourceError, SpecError, TemplateError,
                      UsageError, WriterError, EXIT_INTERNAL)
-from ..files import clear_in_the_way, sha256_file, temp_beside
+from ..files import sha256_file, temp_beside
 from ..licences import check_book_licences, licence_problems
 from ..model import Article, Book, FrontMatter, Metadata, Person
 from .spec import (ArticleEntry, BookSpec, _load_spec, check_source_date_epoch, find_specs,
                    load_spec, slugify)
 from .scheduler import build_environment, chapters_executor, environment
+from .lock import _locked
+from .state import (_Hasher, _cache_dir, _empty_state, _load_state, _save_state,
+                    _target_entry)
 from .store import ArticleStore
 from .targets import Outcome, Reporter, Step, Target
 from ..cache.blobs import key_of
@@ -62,14 +65,10 @@ if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts wit
     from concurrent.futures import Executor, Future
 
 __all__ = ["plan", "build", "clean", "load_book",
-           "make_book", "write_options", "ledger_name", "CACHE_DIR", "STATE_FILE", "SUMS_FILE",
+           "make_book", "write_options", "ledger_name", "SUMS_FILE",
            "TEMP_NAME"]
 
-CACHE_DIR = ".bookmaker-cache"
-STATE_FILE = "state.json"
 SUMS_FILE = "SHA256SUMS"
-_STATE_VERSION = 3
-_RACY_NS = 2_000_000_000       # a file changed this recently is hashed again next time
 TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what atomic_path leaves when killed
 _PACKAGE = Path(__file__).resolve().parent
 _NO_AUTHOR = re.compile(r"no[- ]author\b")  # a reader's "no-author: …" warning (kind first)
@@ -185,176 +184,6 @@ def write_options(spec: BookSpec, fmt: str) -> WriteOptions:
         found = typed_options(get_writer(fmt), WriteOptions(
             theme=spec.theme, templates=spec.templates, base_dir=spec.root))
     return found
-
-
-# --- hashing with a stat cache -------------------------------------------------------
-
-def _valid_entry(entry: Any) -> bool:
-    return (isinstance(entry, list) and len(entry) == 4
-            and all(isinstance(v, int) for v in entry[:3])
-            and isinstance(entry[3], str) and len(entry[3]) == 64)
-
-
-class _Hasher:
-    """SHA-256 of files, trusting (size, mtime_ns, inode) only for files not just written."""
-
-    def __init__(self, cache: dict[str, Any]) -> None:
-        self.cache = cache
-        self.changed = False
-        self.now = time.time_ns()
-        self._fresh: dict[str, tuple[list[int], str]] = {}  # hashed in this run, however recent
-        self.seen: dict[str, str] = {}  # every file hashed in this run: path -> digest
-
-    def known(self, path: Path, sig: list[int], digest: str) -> None:
-        """A digest just computed elsewhere, trusted in this run while the stat agrees."""
-        self._fresh[str(path)] = (sig, digest)
-
-    def signature(self, path: Path) -> list[int]:
-        st = path.stat()
-        return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-    def __call__(self, path: Path) -> str:
-        key = str(path)
-        sig = self.signature(path)
-        entry: Any = self.cache.get(key)
-        if _valid_entry(entry) and entry[:3] == sig:
-            self.seen[key] = entry[3]
-            return str(entry[3])
-        fresh = self._fresh.get(key)
-        if fresh is not None and fresh[0] == sig:
-            return fresh[1]
-        digest = sha256_file(path)
-        self.seen[key] = digest
-        if self.now - sig[1] > _RACY_NS:
-            self.cache[key] = [*sig, digest]
-        else:
-            self.cache.pop(key, None)
-        self.changed = True
-        return digest
-
-
-# --- the state file ------------------------------------------------------------------
-
-def _cache_dir(project: Path) -> Path:
-    return project / CACHE_DIR
-
-
-def _empty_state() -> dict[str, Any]:
-    return {"version": _STATE_VERSION, "files": {}, "targets": {}}
-
-
-def _load_state(project: Path) -> dict[str, Any]:
-    """The recorded state; anything unreadable, damaged or of another shape counts
-    as empty. The file is the SHA-256 of the JSON, a line, then the JSON."""
-    try:
-        digest, _, body = (_cache_dir(project) / STATE_FILE).read_bytes().partition(b"\n")
-        if hashlib.sha256(body).hexdigest().encode() != digest:
-            raise ValueError("damaged")
-        data = json.loads(body)
-    except (OSError, ValueError):
-        return _empty_state()
-    if (not isinstance(data, dict) or data.get("version") != _STATE_VERSION
-            or not isinstance(data.get("files"), dict) or not isinstance(data.get("targets"), dict)):
-        return _empty_state()
-    return data
-
-
-def _target_entry(state: dict[str, Any], output: Path) -> dict[str, Any] | None:
-    entry = state["targets"].get(str(output))
-    if (isinstance(entry, dict) and isinstance(entry.get("deps"), dict)
-            and all(isinstance(k, str) and isinstance(v, str) for k, v in entry["deps"].items())
-            and _valid_entry(entry.get("output"))):
-        return entry
-    return None
-
-
-def _save_state(project: Path, state: dict[str, Any]) -> None:
-    # not synced to disk: a state lost in a crash (or on a full disk) only means rebuilding
-    body = json.dumps(state, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    path = _cache_dir(project) / STATE_FILE
-    for _ in range(2):
-        try:
-            with atomic_path(path, durable=False) as tmp:
-                tmp.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-            return
-        except OSError:  # a folder in its place, say: removed, then once more
-            clear_in_the_way(str(path.parent), str(path))
-
-
-def _unwritable(cache: Path) -> str | None:
-    """Why the cache folder cannot be used (None: it can). A file in its place
-    is removed; a few bytes are written to tell a read-only or full one."""
-    try:
-        if cache.exists() and not cache.is_dir():
-            cache.unlink()  # of the wrong kind: made again
-        cache.mkdir(parents=True, exist_ok=True)
-        fd, name = temp_beside(cache / "probe", ".probe.")
-        try:
-            os.write(fd, bytes(4096))
-        finally:
-            os.close(fd)
-            with contextlib.suppress(FileNotFoundError):  # (removed by a build holding the lock)
-                os.unlink(name)
-    except OSError as exc:
-        return exc.strerror or type(exc).__name__
-    return None
-
-
-@contextlib.contextmanager
-def _locked(project: Path) -> Iterator[str | None]:
-    """One build or clean at a time per project; gives why the cache cannot be
-    written (None: it can)."""
-    try:
-        import fcntl
-    except ImportError:  # not on POSIX: no lock
-        yield _unwritable(_cache_dir(project))
-        return
-    while True:
-        cache = _cache_dir(project)
-        why = _unwritable(cache)
-        fd = _lock_file(project, cache, why)
-        if fd is None:  # nothing to lock by (the project's folder unreadable)
-            yield why
-            return
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            if why is None and not _same_file(fd, cache / "lock"):
-                continue  # a clean removed the cache while this waited: lock the new one
-            try:
-                yield why
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-            return
-        finally:
-            os.close(fd)
-
-
-def _lock_file(project: Path, cache: Path, why: str | None) -> int | None:
-    """A descriptor to lock: the cache's lock file, else (a cache that cannot be
-    written) that file opened for reading if there is one (builds that found the
-    cache writable lock it too), else the folder it would be in."""
-    if why is None:
-        lock = cache / "lock"
-        for _ in range(2):
-            try:
-                return os.open(lock, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-            except OSError:  # a folder in its place, say: removed, then once more
-                clear_in_the_way(str(cache), str(lock))
-    for where in (cache / "lock", cache, project):
-        try:
-            return os.open(where, os.O_RDONLY)
-        except OSError:
-            continue
-    return None
-
-
-def _same_file(fd: int, path: Path) -> bool:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    own = os.fstat(fd)
-    return (own.st_dev, own.st_ino) == (st.st_dev, st.st_ino)
 
 
 # --- dependencies --------------------------------------------------------------------

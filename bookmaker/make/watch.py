@@ -32,7 +32,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from .run import CACHE_DIR, build, plan
+from .run import build, plan
+from .state import CACHE_DIR
 from .targets import Outcome, Reporter
 from ..errors import BookmakerError
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bookmaker.make.run import CACHE_DIR, build, clean
+from bookmaker.make.run import build, clean
+from bookmaker.make.state import CACHE_DIR
 from bookmaker.make.targets import Outcome
 from bookmaker.errors import BookmakerError
 from bookmaker.cache.ledger import Recording, read_ledger, sweep, write_ledger

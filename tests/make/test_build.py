@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 import bookmaker
-from bookmaker.make.run import CACHE_DIR, STATE_FILE, build, clean, load_book, plan
+from bookmaker.make.run import build, clean, load_book, plan
 from bookmaker.errors import SourceError, SpecError, WriterError
 from bookmaker.make.progress import LiveReporter, PlainReporter, make_reporter
 from bookmaker.make.spec import load_spec
+from bookmaker.make.state import CACHE_DIR, STATE_FILE
 from bookmaker.make.targets import Outcome, Reporter, Target
 
 from helpers import ROOT, copy_project

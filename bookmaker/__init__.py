@@ -32,7 +32,8 @@ from .version import __version__
 _WHERE = {
     "assemble": "assembly",
     **dict.fromkeys(["Outcome", "Reporter", "Step", "Target"], "make.targets"),
-    **dict.fromkeys(["build", "clean", "load_book", "make_book", "plan"], "make.run"),
+    **dict.fromkeys(["build", "clean", "make_book", "plan"], "make.run"),
+    **dict.fromkeys(["load_book"], "make.load"),
     **dict.fromkeys(["BookmakerError", "LicenceError", "SourceError", "SpecError",
                      "WriterError"], "errors"),
     "article_to_dict": "inspect",
@@ -87,7 +88,8 @@ sys.modules[__name__].__class__ = _Package
 
 if TYPE_CHECKING:  # for type checkers and editors: the names, eagerly
     from .assembly import assemble
-    from .make.run import build, clean, load_book, make_book, plan
+    from .make.load import load_book
+    from .make.run import build, clean, make_book, plan
     from .make.targets import Outcome, Reporter, Step, Target
     from .errors import BookmakerError, LicenceError, SourceError, SpecError, WriterError
     from .inspect import article_to_dict

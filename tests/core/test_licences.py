@@ -288,7 +288,7 @@ def test_a_non_commercial_override_is_refused_in_a_book_for_sale(tmp_path: Path)
 
 
 def test_the_same_licence_stated_in_the_article_is_refused(tmp_path: Path) -> None:
-    from bookmaker.make.run import load_book
+    from bookmaker.make.load import load_book
     from bookmaker.make.spec import load_spec
     spec = _project(tmp_path, "nc.txt", "")
     (tmp_path / "content" / "nc.txt").write_text(
@@ -301,7 +301,7 @@ def test_the_same_licence_stated_in_the_article_is_refused(tmp_path: Path) -> No
 
 
 def test_a_compatible_override_still_builds(tmp_path: Path) -> None:
-    from bookmaker.make.run import load_book
+    from bookmaker.make.load import load_book
     from bookmaker.make.spec import load_spec
     spec = _project(tmp_path, "sample/impossible.txt",
                     'licence = "LicenseRef-Permission"\nlicence_reason = "sold with permission"')

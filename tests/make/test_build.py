@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 import bookmaker
-from bookmaker.make.run import build, clean, load_book, plan
+from bookmaker.make.load import load_book
+from bookmaker.make.run import build, clean, plan
 from bookmaker.errors import SourceError, SpecError, WriterError
 from bookmaker.make.progress import LiveReporter, PlainReporter, make_reporter
 from bookmaker.make.spec import load_spec

@@ -25,11 +25,9 @@ rewritten after every build that changes `dist/`.
 from __future__ import annotations
 
 import contextlib
-import glob
 import hashlib
 import json
 import os
-import re
 import sys
 import threading
 import time
@@ -43,12 +41,15 @@ from ..assembly import assemble
 from ..addresses import address_of, check_url
 from ..errors import (BookmakerError, LicenceError, SourceError, SpecError, TemplateError,
                      UsageError, WriterError, EXIT_INTERNAL)
-from ..files import sha256_file, temp_beside
+from ..files import sha256_file
 from ..licences import check_book_licences, licence_problems
-from ..model import Book, Metadata, Person
+from ..model import Metadata, Person
 from .spec import (BookSpec, _load_spec, check_source_date_epoch, find_specs,
                    load_spec, slugify)
 from .scheduler import build_environment, chapters_executor, environment
+from .dist import (SUMS_FILE, TEMP_NAME, _dist, _place, _remove_stale_temporaries,
+                   _remove_temporaries_of, _rewrite_sums, _write_atomically, _write_sums,
+                   _write_temporary)
 from .load import _NO_AUTHOR, load_book, write_options
 from .lock import _locked
 from .state import (_Hasher, _cache_dir, _empty_state, _load_state, _save_state,
@@ -59,18 +60,14 @@ from ..cache.blobs import key_of
 from ..cache.ledger import LEDGERS, recording, sweep, write_ledger
 from ..lifeline import hold, lifeline
 from ..logs import log_to_stderr, worker_log_level
-from ..writers import (Runtime, WriteOptions, atomic_path, get_writer, output_error,
-                       typed_options)
+from ..writers import Runtime, WriteOptions, get_writer, typed_options
 
 if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts without it
     from concurrent.futures import Executor, Future
 
 __all__ = ["plan", "build", "clean",
-           "make_book", "ledger_name", "SUMS_FILE",
-           "TEMP_NAME"]
+           "make_book", "ledger_name"]
 
-SUMS_FILE = "SHA256SUMS"
-TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")  # what atomic_path leaves when killed
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -228,10 +225,6 @@ def _unique_slugs(specs: list[BookSpec]) -> list[BookSpec]:
     return specs
 
 
-def _dist(project: Path, out: str | Path | None) -> Path:
-    return Path(out).resolve() if out else project / "dist"
-
-
 def _plan(project: Path, books: Sequence[str], dist: Path, force: bool,
           state: dict[str, Any], hasher: _Hasher,
           keep: bool = False, cached: bool = True) -> tuple[list[Step], dict[str, BookSpec]]:
@@ -294,61 +287,6 @@ class _Result(NamedTuple):
 _ERRORS: dict[str, type[BookmakerError]] = {
     c.__name__: c for c in (BookmakerError, SpecError, SourceError, LicenceError, WriterError,
                             TemplateError, _InternalError)}
-
-
-def _write_temporary(target: Target, book: Book, options: WriteOptions,
-                     runtime: Runtime | None = None) -> Path:
-    """The book written whole to a temporary beside its output and synced to
-    disk; the caller renames it into place (`_place`). Nothing is left behind
-    on failure."""
-    writer = get_writer(target.format)
-    try:
-        target.output.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = temp_beside(target.output, f".{target.output.name}.")
-        os.close(fd)
-    except OSError as exc:
-        raise WriterError(f"cannot write here: {exc.strerror or exc}", path=target.output) from None
-    tmp = Path(name)
-    try:
-        writer.write(book, tmp, options, runtime or Runtime())
-        if tmp.stat().st_size == 0:
-            raise WriterError("the writer produced an empty file; nothing was replaced",
-                              path=target.output)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if isinstance(exc, WriterError) and exc.path in (None, str(tmp)):
-            raise WriterError(exc.message, path=target.output, key=exc.key) from None
-        mapped = output_error(exc, tmp, target.output) if isinstance(exc, Exception) else None
-        if mapped is not None:
-            raise mapped from None
-        raise
-    return tmp
-
-
-def _place(tmp: Path, output: Path) -> None:
-    """Rename a written book into place. SHA256SUMS goes first: until it is
-    written again it is absent, never wrong (see `build`)."""
-    try:
-        (output.parent / SUMS_FILE).unlink(missing_ok=True)
-        os.replace(tmp, output)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise WriterError(f"cannot write: {exc.strerror or exc}", path=output) from None
-
-
-def _write_atomically(target: Target, book: Book, options: WriteOptions) -> None:
-    tmp = _write_temporary(target, book, options)
-    try:
-        os.replace(tmp, target.output)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise WriterError(f"cannot write: {exc.strerror or exc}", path=target.output) from None
 
 
 def _run_target(target: Target, sink: Sink | None = None,
@@ -478,64 +416,6 @@ def _execute(todo: list[Step], jobs: int, executor: Executor | None, reporter: R
             if queue is not None and listener is not None:
                 queue.put(None)
                 listener.join(timeout=5)
-
-
-# --- dist/ -------------------------------------------------------------------------------
-
-def _remove_stale_temporaries(folder: Path) -> None:
-    if folder.is_dir():
-        for p in folder.iterdir():
-            if TEMP_NAME.match(p.name) and p.is_file():
-                p.unlink(missing_ok=True)
-
-
-def _remove_temporaries_of(output: Path) -> None:
-    """What a failed target's writer (or a worker killed in its work) left."""
-    with contextlib.suppress(OSError):
-        for p in output.parent.glob(f".{glob.escape(output.name)}.*.tmp"):
-            if TEMP_NAME.match(p.name):
-                p.unlink(missing_ok=True)
-
-
-def _sums_text(dist: Path, hasher: _Hasher) -> str:
-    lines = []
-    for p in sorted(dist.iterdir()):
-        # names sha256sum would need escaped are left out (a book's name never is one)
-        if (p.is_file() and p.name != SUMS_FILE and not p.name.startswith(".")
-                and not any(c in p.name for c in "\\\n\r")):
-            lines.append(f"{hasher(p)}  {p.name}\n")
-    return "".join(lines)
-
-
-def _write_sums(dist: Path, hasher: _Hasher) -> bool:
-    """Make dist/SHA256SUMS list every file of dist/; True when it had to change."""
-    if not dist.is_dir():
-        return False
-    text = _sums_text(dist, hasher)
-    sums = dist / SUMS_FILE
-    if not text:  # no book in dist/ (the only one failed as it was written): no sums
-        if sums.is_file():
-            sums.unlink()
-            return True
-        return False
-    try:
-        if sums.read_text(encoding="utf-8") == text:
-            return False
-    except (OSError, UnicodeDecodeError):
-        pass
-    try:
-        with atomic_path(sums) as tmp:
-            tmp.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise WriterError(f"cannot write: {exc.strerror or exc}", path=sums) from None
-    return True
-
-
-def _rewrite_sums(dist: Path, hasher: _Hasher) -> None:
-    """SHA256SUMS again, after a book was renamed into place. One that cannot
-    be written now stays absent (never wrong): the build's end says why."""
-    with contextlib.suppress(BookmakerError, OSError):
-        _write_sums(dist, hasher)
 
 
 # --- build -------------------------------------------------------------------------------

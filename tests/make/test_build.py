@@ -449,7 +449,7 @@ def test_temporary_names_are_new_and_cleaned_up(tmp_path: Path) -> None:
     os.close(fd2)
     assert a != b and Path(a).parent == Path(b).parent == tmp_path
     assert (os.stat(a).st_mode & 0o777) == 0o600
-    from bookmaker.make.run import TEMP_NAME as temp
+    from bookmaker.make.dist import TEMP_NAME as temp
     assert temp.match(Path(a).name) and temp.match(Path(b).name)
 
 

@@ -32,8 +32,9 @@ from .version import __version__
 _WHERE = {
     "assemble": "assembly",
     **dict.fromkeys(["Outcome", "Reporter", "Step", "Target"], "make.targets"),
-    **dict.fromkeys(["build", "clean", "make_book", "plan"], "make.run"),
-    **dict.fromkeys(["load_book"], "make.load"),
+    **dict.fromkeys(["build", "clean", "make_book"], "make.run"),
+    "load_book": "make.load",
+    "plan": "make.plan",
     **dict.fromkeys(["BookmakerError", "LicenceError", "SourceError", "SpecError",
                      "WriterError"], "errors"),
     "article_to_dict": "inspect",
@@ -89,7 +90,8 @@ sys.modules[__name__].__class__ = _Package
 if TYPE_CHECKING:  # for type checkers and editors: the names, eagerly
     from .assembly import assemble
     from .make.load import load_book
-    from .make.run import build, clean, make_book, plan
+    from .make.plan import plan
+    from .make.run import build, clean, make_book
     from .make.targets import Outcome, Reporter, Step, Target
     from .errors import BookmakerError, LicenceError, SourceError, SpecError, WriterError
     from .inspect import article_to_dict

@@ -23,7 +23,7 @@ from bookmaker.errors import BookmakerError
 from bookmaker.cache.ledger import Recording, read_ledger, sweep, write_ledger
 from helpers import ROOT, run_cli as run
 
-build_module = importlib.import_module("bookmaker.make.run")  # the module, not bookmaker.build()
+sweep_module = importlib.import_module("bookmaker.make.sweep")  # where the build sweeps
 
 SPEC = """
 [book]
@@ -117,8 +117,8 @@ def test_builds_sweep_by_themselves(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     project = _project(tmp_path)
     _built(build(project))
     settled = _entries(project)
-    monkeypatch.setattr(build_module, "_SWEEP_MIN", 1)  # a sweep after every build
-    monkeypatch.setattr(build_module, "_SWEEP_SHARE", 0)
+    monkeypatch.setattr(sweep_module, "_SWEEP_MIN", 1)  # a sweep after every build
+    monkeypatch.setattr(sweep_module, "_SWEEP_SHARE", 0)
     for n in range(3):
         _edit(project, n)
         _built(build(project))
@@ -152,10 +152,10 @@ def test_no_sweep_while_a_built_book_has_no_ledger(tmp_path: Path,
     project = _project(tmp_path)
     _second_book(project, "offensive.txt")
     _built(build(project))
-    name = build_module.ledger_name(project / "dist" / "just-one.epub")
+    name = sweep_module.ledger_name(project / "dist" / "just-one.epub")
     (project / CACHE_DIR / "ledgers" / f"{name}.json").unlink()
-    monkeypatch.setattr(build_module, "_SWEEP_MIN", 1)
-    monkeypatch.setattr(build_module, "_SWEEP_SHARE", 0)
+    monkeypatch.setattr(sweep_module, "_SWEEP_MIN", 1)
+    monkeypatch.setattr(sweep_module, "_SWEEP_SHARE", 0)
     _edit(project, 1)
     _built(build(project, books=["two-articles"]))
     grown = _entries(project)

@@ -32,8 +32,10 @@ from .version import __version__
 _WHERE = {
     "assemble": "assembly",
     **dict.fromkeys(["Outcome", "Reporter", "Step", "Target"], "make.targets"),
-    **dict.fromkeys(["build", "clean", "make_book"], "make.run"),
+    "build": "make.run",
+    "clean": "make.clean",
     "load_book": "make.load",
+    "make_book": "make.one_off",
     "plan": "make.plan",
     **dict.fromkeys(["BookmakerError", "LicenceError", "SourceError", "SpecError",
                      "WriterError"], "errors"),
@@ -91,7 +93,9 @@ if TYPE_CHECKING:  # for type checkers and editors: the names, eagerly
     from .assembly import assemble
     from .make.load import load_book
     from .make.plan import plan
-    from .make.run import build, clean, make_book
+    from .make.clean import clean
+    from .make.one_off import make_book
+    from .make.run import build
     from .make.targets import Outcome, Reporter, Step, Target
     from .errors import BookmakerError, LicenceError, SourceError, SpecError, WriterError
     from .inspect import article_to_dict

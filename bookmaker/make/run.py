@@ -1,31 +1,23 @@
 """Make-style builds: a target is rebuilt only when something it depends on changed.
 
-A target is one book in one format (`dist/<slug>.epub`). It depends on the
-spec, its articles and front-matter files, the theme (CSS, templates, fonts),
-the spec's own templates, the writer options, `SOURCE_DATE_EPOCH` and
-bookmaker itself (its version and its code). The content hash of each is
-recorded per target in `.bookmaker-cache/state.json`, beside a stat cache
-(size, mtime, inode -> SHA-256) so that an unchanged file is not read again;
-a file whose stat changed is hashed, and a file touched in the last two
-seconds is never trusted to the stat cache. The state is kept after its own
-digest; a state that is missing, damaged, of another version or disagrees
-with the outputs is not trusted: the targets concerned are rebuilt. A cache
-folder that cannot be written (read-only, full) is not used at all: the
-build warns once and builds every target without caching. `force` rebuilds
-from scratch: nothing is read from the cache, which keeps what is made.
+`build` plans (`plan.py`: what each target depends on, and which are stale),
+holds the project's lock (`lock.py`), builds the stale targets and records
+each one built in the state file (`state.py`); a book is put in place in
+`dist/` as `dist.py` does it, and now and then the cache's unused entries are
+swept (`sweep.py`). A cache folder that cannot be written (read-only, full)
+is not used at all: the build warns once and builds every target without
+caching. `force` rebuilds from scratch: nothing is read from the cache, which
+keeps what is made.
 
 Targets are independent: they run on a `concurrent.futures.Executor`, a
 process pool of `jobs` workers by default, or any executor the caller passes
-(a Dask `Client.get_executor()` works). Outputs are written to a hidden
-temporary file beside the target and renamed into place, so a build killed at
-any moment leaves the previous file or the complete new one; `SHA256SUMS` is
-rewritten after every build that changes `dist/`.
+(a Dask `Client.get_executor()` works). A target's errors come back from its
+worker as data; a failed target leaves its previous output in place.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import threading
 import time
@@ -35,19 +27,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..assembly import assemble
-from ..addresses import address_of, check_url
 from ..errors import (BookmakerError, LicenceError, SourceError, SpecError, TemplateError,
-                     UsageError, WriterError, EXIT_INTERNAL)
+                     WriterError, EXIT_INTERNAL)
 from ..files import sha256_file
-from ..licences import check_book_licences, licence_problems
-from ..model import Metadata, Person
-from .spec import BookSpec, check_source_date_epoch, find_specs, load_spec, slugify
+from .spec import BookSpec, check_source_date_epoch, load_spec
 from .scheduler import build_environment, chapters_executor, environment
-from .dist import (SUMS_FILE, TEMP_NAME, _dist, _place, _remove_stale_temporaries,
-                   _remove_temporaries_of, _rewrite_sums, _write_atomically, _write_sums,
-                   _write_temporary)
-from .load import _NO_AUTHOR, load_book, write_options
+from .dist import (SUMS_FILE, _dist, _place, _remove_stale_temporaries, _remove_temporaries_of,
+                   _rewrite_sums, _write_sums, _write_temporary)
+from .load import load_book, write_options
 from .lock import _locked
 from .plan import _label, _plan
 from .state import _Hasher, _cache_dir, _empty_state, _load_state, _save_state
@@ -58,13 +45,12 @@ from ..cache.blobs import key_of
 from ..cache.ledger import recording, write_ledger
 from ..lifeline import hold, lifeline
 from ..logs import log_to_stderr, worker_log_level
-from ..writers import Runtime, WriteOptions, get_writer, typed_options
+from ..writers import Runtime, get_writer
 
 if TYPE_CHECKING:  # imported when a pool is used: a one-target build starts without it
     from concurrent.futures import Executor, Future
 
-__all__ = ["build", "clean", "make_book"]
-
+__all__ = ["build"]
 
 
 class _InternalError(BookmakerError):
@@ -360,146 +346,3 @@ def build(project: str | Path = ".", books: Sequence[str] = (), *, out: str | Pa
         if rewrote and not todo:
             tell.note(f"{_label(dist / SUMS_FILE, project)} did not match dist/; rewrote it")
     return [results[s.target] for s in steps]
-
-
-# --- one-off books ----------------------------------------------------------------------
-
-def make_book(articles: Sequence[str | os.PathLike[str]], *, title: str,
-              authors: Sequence[str] = (), formats: Sequence[str] = ("epub", "pdf"),
-              out: str | Path = "dist", language: str = "en",
-              warn: Callable[[str], None] | None = None,
-              licence_reason: str | None = None,
-              urls: Sequence[tuple[str, str]] = ()) -> list[Path]:
-    """Build a one-off book from article files, in the order given, without a spec.
-
-    `urls`: (folder, address) pairs, as a spec's [urls], folders relative to
-    the current folder (the command's `--url FOLDER=ADDRESS`).
-
-    Writes `<out>/<slug of title>.<suffix>` for each format; returns the paths.
-    The articles' licences must allow one book, unless `licence_reason` says
-    why the editor may go ahead (it is printed in the credits).
-    """
-    from ..readers import read_article
-
-    chosen = [get_writer(f) for f in formats]  # fail early on an unknown writer
-    check_source_date_epoch()
-    folders = _url_folders(urls)
-    read = [read_article(a) for a in articles]
-    if folders:
-        read = [replace(a, attribution=replace(a.attribution, url=address_of(
-            Path(p).resolve(), folders))) for a, p in zip(read, articles)]
-    entries = [(a.attribution.origin or a.title, a.attribution.licence) for a in read]
-    # The reason goes to the articles that need it (no licence recognised, or one the
-    # rules refuse), and is printed for them only.
-    needing = {name for name, _ in licence_problems([(n, lic, None) for n, lic in entries])}
-    reason = licence_reason if licence_reason and licence_reason.strip() else None
-    check_book_licences([(n, lic, reason if n in needing else None) for n, lic in entries])
-    if reason:
-        read = [replace(a, attribution=replace(a.attribution, licence_reason=reason))
-                if n in needing else a for a, (n, _) in zip(read, entries)]
-    metadata = Metadata(title=title, language=language,
-                        authors=tuple(Person(a) for a in authors))
-    book = assemble(read, metadata)
-    if warn:
-        for article in read:
-            for w in article.warnings:
-                if not (_NO_AUTHOR.match(w) and (article.authors or metadata.authors)):
-                    warn(f"{article.attribution.origin}: {w}")
-        for w in book.warnings:
-            warn(w)
-    base = Path(articles[0]).resolve().parent if articles else None
-    written = []
-    for writer in chosen:
-        target = Path(out) / f"{slugify(title)}{writer.suffix}"
-        tmp_target = Target(Path(), slugify(title), writer.name, target)
-        _write_atomically(tmp_target, book,
-                          typed_options(writer, WriteOptions(base_dir=base)))
-        written.append(target)
-    return written
-
-
-def _url_folders(urls: Sequence[tuple[str, str]]) -> list[tuple[Path, str]]:
-    """`--url` pairs checked: an existing folder, an absolute http(s) address."""
-    out: list[tuple[Path, str]] = []
-    for folder, address in urls:
-        def fail(message: str, pair: str = f"{folder}={address}") -> UsageError:
-            return UsageError(f"{pair}: {message}", key="--url")
-
-        url = check_url(address, fail)
-        path = Path(folder).resolve()
-        if not path.is_dir():
-            raise UsageError(f"{folder}={address}: no such folder: {folder}", key="--url")
-        out.append((path, url))
-    return out
-
-
-# --- clean -----------------------------------------------------------------------------
-
-def _clean_folder(project: Path, dist: Path) -> list[Path]:
-    """Remove the books the project's builds made in `dist` (and only there),
-    its SHA256SUMS and stale temporaries; `dist` itself if it is left empty."""
-    removed: list[Path] = []
-    state = _load_state(project)
-    outputs = {Path(key) for key in state["targets"] if Path(key).parent == dist}
-    suffixes: set[str] = set()
-    for name in ("epub", "pdf", "html"):
-        with contextlib.suppress(BookmakerError):
-            suffixes.add(get_writer(name).suffix)
-    for spec_path in find_specs(project):
-        try:
-            spec = load_spec(spec_path)
-        except BookmakerError:
-            continue  # a broken spec: what it built is in the state, if anything
-        for fmt in spec.formats:
-            with contextlib.suppress(BookmakerError):
-                suffixes.add(get_writer(fmt).suffix)
-        outputs |= {dist / f"{spec.slug}{suffix}" for suffix in suffixes}
-    for path in sorted(outputs):
-        if path.is_file():
-            path.unlink()
-            removed.append(path)
-    sums = dist / SUMS_FILE
-    if sums.is_file():
-        sums.unlink()
-        removed.append(sums)
-    if dist.is_dir():
-        for p in dist.iterdir():
-            if TEMP_NAME.match(p.name):
-                p.unlink(missing_ok=True)
-                removed.append(p)
-        with contextlib.suppress(OSError):
-            dist.rmdir()  # only when empty
-    return removed
-
-
-def clean(project: str | Path = ".", *, out: str | Path | None = None,
-          unused: bool = False) -> list[Path]:
-    """Remove what the build made: the books, SHA256SUMS, stale temporaries and the cache.
-
-    Only the books of `out` (default: dist/) go, not those built into another
-    folder; files there that no build made are left alone (and the folder with
-    them). Waits for a build of the project that is running to finish.
-    `unused`: remove only the cache entries that the last successful build of
-    each book did not use (builds do this themselves from time to time); the
-    books and the rest of the cache stay.
-    """
-    project = Path(project).resolve()
-    if unused:
-        if not _cache_dir(project).is_dir():
-            return []
-        with _locked(project):
-            state = _load_state(project)
-            swept = _sweep(project, state, 0, time.time(), now=True)
-            _save_state(project, state)
-        return swept
-    dist = _dist(project, out)
-    with _locked(project):  # never in the middle of a build
-        removed = _clean_folder(project, dist)
-        cache = _cache_dir(project)
-        if cache.exists():
-            import shutil
-
-            if any(p.name != "lock" for p in cache.iterdir()):  # not just the lock's own
-                removed.append(cache)
-            shutil.rmtree(cache)
-    return removed

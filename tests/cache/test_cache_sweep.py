@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bookmaker.make.run import build, clean
+from bookmaker.make.clean import clean
+from bookmaker.make.run import build
 from bookmaker.make.state import CACHE_DIR
 from bookmaker.make.targets import Outcome
 from bookmaker.errors import BookmakerError

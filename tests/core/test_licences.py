@@ -310,7 +310,7 @@ def test_a_compatible_override_still_builds(tmp_path: Path) -> None:
 
 
 def test_the_one_off_reason_goes_only_where_it_is_needed(tmp_path: Path) -> None:
-    from bookmaker.make.run import make_book
+    from bookmaker.make.one_off import make_book
     from helpers import epub_docs
     free = tmp_path / "free.txt"
     free.write_text("A. Writer\n\nUnlicensed\n\n(May 1930)\n\nSource: Somewhere.\n\n"

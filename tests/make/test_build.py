@@ -21,7 +21,8 @@ import pytest
 import bookmaker
 from bookmaker.make.load import load_book
 from bookmaker.make.plan import plan
-from bookmaker.make.run import build, clean
+from bookmaker.make.clean import clean
+from bookmaker.make.run import build
 from bookmaker.errors import SourceError, SpecError, WriterError
 from bookmaker.make.progress import LiveReporter, PlainReporter, make_reporter
 from bookmaker.make.spec import load_spec

@@ -31,8 +31,12 @@ from .version import __version__
 # public name -> the module that defines it
 _WHERE = {
     "assemble": "assembly",
-    **dict.fromkeys(["Outcome", "Reporter", "Step", "Target", "build", "clean", "load_book",
-                     "make_book", "plan"], "make.run"),
+    **dict.fromkeys(["Outcome", "Reporter", "Step", "Target"], "make.targets"),
+    "build": "make.run",
+    "clean": "make.clean",
+    "load_book": "make.load",
+    "make_book": "make.one_off",
+    "plan": "make.plan",
     **dict.fromkeys(["BookmakerError", "LicenceError", "SourceError", "SpecError",
                      "WriterError"], "errors"),
     "article_to_dict": "inspect",
@@ -87,7 +91,12 @@ sys.modules[__name__].__class__ = _Package
 
 if TYPE_CHECKING:  # for type checkers and editors: the names, eagerly
     from .assembly import assemble
-    from .make.run import Outcome, Reporter, Step, Target, build, clean, load_book, make_book, plan
+    from .make.load import load_book
+    from .make.plan import plan
+    from .make.clean import clean
+    from .make.one_off import make_book
+    from .make.run import build
+    from .make.targets import Outcome, Reporter, Step, Target
     from .errors import BookmakerError, LicenceError, SourceError, SpecError, WriterError
     from .inspect import article_to_dict
     from .licences import recognise_licence

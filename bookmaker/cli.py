@@ -263,7 +263,7 @@ def book_cmd(ctx: _Ctx, articles: tuple[str, ...], title: str, authors: tuple[st
              formats: str, out: str, language: str, licence_reason: str | None,
              urls: tuple[str, ...]) -> None:
     """Build a one-off book from ARTICLES, in the order given, without a spec."""
-    from .make.run import make_book
+    from .make.one_off import make_book
 
     from .errors import UsageError
 
@@ -326,7 +326,7 @@ def inspect_cmd(ctx: _Ctx, file: str, as_json: bool) -> None:
 @_guard
 def clean_cmd(ctx: _Ctx, project: str, out: str | None, unused: bool) -> None:
     """Remove what the build made: the books in dist/, SHA256SUMS and the cache."""
-    from .make.run import clean
+    from .make.clean import clean
 
     removed = clean(project, out=out, unused=unused)
     if unused:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Sequence
 from typing import IO, Any
 
-from .run import Outcome, Reporter, Step, Target
+from .targets import Outcome, Reporter, Step, Target
 from ..logs import shorten
 
 __all__ = ["PlainReporter", "LiveReporter", "make_reporter"]

@@ -32,7 +32,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from .run import CACHE_DIR, Outcome, Reporter, build, plan
+from .plan import _select, plan
+from .run import build
+from .state import CACHE_DIR
+from .targets import Outcome, Reporter
 from ..errors import BookmakerError
 
 __all__ = ["watch", "watched_folders"]
@@ -42,7 +45,6 @@ log = logging.getLogger("bookmaker")
 
 def watched_folders(project: str | Path = ".", books: Sequence[str] = ()) -> list[Path]:
     """The folders whose files the books are made from, outermost only."""
-    from .run import _select  # the books `build` would build
     from ..theme import load_theme
 
     project = Path(project).resolve()
@@ -50,7 +52,7 @@ def watched_folders(project: str | Path = ".", books: Sequence[str] = ()) -> lis
     content = project / "content"
     if content.is_dir():
         found.add(content)  # a new spec appears here
-    for spec in _select(project, books):
+    for spec in _select(project, books):  # the books `build` would build
         found.update(p.parent for p in spec.inputs())
         if spec.templates:
             found.add(Path(spec.templates).resolve())

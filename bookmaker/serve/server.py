@@ -38,9 +38,9 @@ from ..errors import EXIT_INTERNAL, BookmakerError
 __all__ = ["serve", "run_forked", "preload", "PRELOAD"]
 
 # What a command may need. WeasyPrint is most of a PDF rebuild's start-up.
-PRELOAD = ("bookmaker.cli", "bookmaker.make.run", "bookmaker.make.progress",
-           "bookmaker.make.watch", "bookmaker.inspect", "bookmaker.render.views",
-           "bookmaker.render.context",
+PRELOAD = ("bookmaker.cli", "bookmaker.make.run", "bookmaker.make.clean",
+           "bookmaker.make.one_off", "bookmaker.make.progress", "bookmaker.make.watch",
+           "bookmaker.inspect", "bookmaker.render.views", "bookmaker.render.context",
            "bookmaker.readers", "bookmaker.writers", "bookmaker.writers.epub.writer",
            "bookmaker.writers.pdf.writer", "bookmaker.writers.pdf.book",
            "bookmaker.writers.pdf.parts", "rich.console", "rich.progress", "weasyprint")

@@ -16,12 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from bookmaker.make.run import CACHE_DIR, build, clean
+from bookmaker.make.clean import clean
+from bookmaker.make.run import build
+from bookmaker.make.state import CACHE_DIR
+from bookmaker.make.targets import Outcome
 from bookmaker.errors import BookmakerError
 from bookmaker.cache.ledger import Recording, read_ledger, sweep, write_ledger
 from helpers import ROOT, run_cli as run
 
-build_module = importlib.import_module("bookmaker.make.run")  # the module, not bookmaker.build()
+sweep_module = importlib.import_module("bookmaker.make.sweep")  # where the build sweeps
 
 SPEC = """
 [book]
@@ -71,7 +74,7 @@ def _entries(project: Path) -> Counter[str]:
     return kinds
 
 
-def _built(outcomes: list[build_module.Outcome]) -> None:
+def _built(outcomes: list[Outcome]) -> None:
     assert all(o.status == "built" for o in outcomes), outcomes
 
 
@@ -115,8 +118,8 @@ def test_builds_sweep_by_themselves(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     project = _project(tmp_path)
     _built(build(project))
     settled = _entries(project)
-    monkeypatch.setattr(build_module, "_SWEEP_MIN", 1)  # a sweep after every build
-    monkeypatch.setattr(build_module, "_SWEEP_SHARE", 0)
+    monkeypatch.setattr(sweep_module, "_SWEEP_MIN", 1)  # a sweep after every build
+    monkeypatch.setattr(sweep_module, "_SWEEP_SHARE", 0)
     for n in range(3):
         _edit(project, n)
         _built(build(project))
@@ -150,10 +153,10 @@ def test_no_sweep_while_a_built_book_has_no_ledger(tmp_path: Path,
     project = _project(tmp_path)
     _second_book(project, "offensive.txt")
     _built(build(project))
-    name = build_module.ledger_name(project / "dist" / "just-one.epub")
+    name = sweep_module.ledger_name(project / "dist" / "just-one.epub")
     (project / CACHE_DIR / "ledgers" / f"{name}.json").unlink()
-    monkeypatch.setattr(build_module, "_SWEEP_MIN", 1)
-    monkeypatch.setattr(build_module, "_SWEEP_SHARE", 0)
+    monkeypatch.setattr(sweep_module, "_SWEEP_MIN", 1)
+    monkeypatch.setattr(sweep_module, "_SWEEP_SHARE", 0)
     _edit(project, 1)
     _built(build(project, books=["two-articles"]))
     grown = _entries(project)

@@ -113,10 +113,10 @@ def test_no_private_name_is_imported_from_another_package() -> None:
 
 def test_the_private_import_check_can_fail(tmp_path: Path) -> None:
     probe = ROOT / "tests" / "_probe_private_import.py"
-    probe.write_text("from bookmaker.make.run import _select\n", encoding="utf-8")
+    probe.write_text("from bookmaker.make.plan import _select\n", encoding="utf-8")
     try:
         assert _private_imports(probe) == [
-            "tests/_probe_private_import.py:1: bookmaker.make.run._select"]
+            "tests/_probe_private_import.py:1: bookmaker.make.plan._select"]
     finally:
         probe.unlink()
     assert _cycles(_Graph({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}})) == [["a", "b", "c"]]

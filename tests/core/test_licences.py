@@ -288,7 +288,7 @@ def test_a_non_commercial_override_is_refused_in_a_book_for_sale(tmp_path: Path)
 
 
 def test_the_same_licence_stated_in_the_article_is_refused(tmp_path: Path) -> None:
-    from bookmaker.make.run import load_book
+    from bookmaker.make.load import load_book
     from bookmaker.make.spec import load_spec
     spec = _project(tmp_path, "nc.txt", "")
     (tmp_path / "content" / "nc.txt").write_text(
@@ -301,7 +301,7 @@ def test_the_same_licence_stated_in_the_article_is_refused(tmp_path: Path) -> No
 
 
 def test_a_compatible_override_still_builds(tmp_path: Path) -> None:
-    from bookmaker.make.run import load_book
+    from bookmaker.make.load import load_book
     from bookmaker.make.spec import load_spec
     spec = _project(tmp_path, "sample/impossible.txt",
                     'licence = "LicenseRef-Permission"\nlicence_reason = "sold with permission"')
@@ -310,7 +310,7 @@ def test_a_compatible_override_still_builds(tmp_path: Path) -> None:
 
 
 def test_the_one_off_reason_goes_only_where_it_is_needed(tmp_path: Path) -> None:
-    from bookmaker.make.run import make_book
+    from bookmaker.make.one_off import make_book
     from helpers import epub_docs
     free = tmp_path / "free.txt"
     free.write_text("A. Writer\n\nUnlicensed\n\n(May 1930)\n\nSource: Somewhere.\n\n"

@@ -19,10 +19,15 @@ from pathlib import Path
 import pytest
 
 import bookmaker
-from bookmaker.make.run import CACHE_DIR, STATE_FILE, Reporter, build, clean, load_book, plan
+from bookmaker.make.load import load_book
+from bookmaker.make.plan import plan
+from bookmaker.make.clean import clean
+from bookmaker.make.run import build
 from bookmaker.errors import SourceError, SpecError, WriterError
 from bookmaker.make.progress import LiveReporter, PlainReporter, make_reporter
 from bookmaker.make.spec import load_spec
+from bookmaker.make.state import CACHE_DIR, STATE_FILE
+from bookmaker.make.targets import Outcome, Reporter, Target
 
 from helpers import ROOT, copy_project
 
@@ -62,7 +67,7 @@ def make_project(root: Path, spec: str = SPEC, name: str = "small.toml",
     return root
 
 
-def statuses(outcomes: list[build_module.Outcome]) -> dict[str, str]:
+def statuses(outcomes: list[Outcome]) -> dict[str, str]:
     return {o.target.name: o.status for o in outcomes}
 
 
@@ -354,10 +359,10 @@ class Recorder(Reporter):
     def __init__(self) -> None:
         self.events: list[tuple[str, str]] = []
 
-    def stage(self, target: build_module.Target, stage: str, done: int = 0, total: int = 0) -> None:
+    def stage(self, target: Target, stage: str, done: int = 0, total: int = 0) -> None:
         self.events.append((target.name, stage))
 
-    def finished(self, outcome: build_module.Outcome) -> None:
+    def finished(self, outcome: Outcome) -> None:
         self.events.append((outcome.target.name, outcome.status))
 
 
@@ -446,7 +451,7 @@ def test_temporary_names_are_new_and_cleaned_up(tmp_path: Path) -> None:
     os.close(fd2)
     assert a != b and Path(a).parent == Path(b).parent == tmp_path
     assert (os.stat(a).st_mode & 0o777) == 0o600
-    from bookmaker.make.run import TEMP_NAME as temp
+    from bookmaker.make.dist import TEMP_NAME as temp
     assert temp.match(Path(a).name) and temp.match(Path(b).name)
 
 

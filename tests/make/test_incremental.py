@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bookmaker.make.run import CACHE_DIR, build, clean
+from bookmaker.make.clean import clean
+from bookmaker.make.run import build
+from bookmaker.make.state import CACHE_DIR
 from helpers import ROOT, epubcheck_messages
 
 SPEC = """

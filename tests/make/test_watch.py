@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import bookmaker
-from bookmaker.make.run import Outcome, Reporter
+from bookmaker.make.targets import Outcome, Reporter
 from bookmaker.errors import BookmakerError, SpecError
 from bookmaker.make.watch import watched_folders
 
@@ -291,7 +291,7 @@ def test_ctrl_c_stops_the_watch_at_any_moment_under_load(tmp_path: Path, load: N
 LOSES_ONE = """
 import signal, sys, time
 import bookmaker
-from bookmaker.make.run import Reporter
+from bookmaker.make.targets import Reporter
 
 class Losing(Reporter):
     lost = 0

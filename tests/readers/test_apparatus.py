@@ -77,7 +77,7 @@ def test_the_rules() -> None:
 # --- the spec's per-article corrections -----------------------------------------------
 
 from bookmaker.errors import SpecError  # noqa: E402
-from bookmaker.make.run import load_book  # noqa: E402
+from bookmaker.make.load import load_book  # noqa: E402
 from bookmaker.make.spec import load_spec  # noqa: E402
 from bookmaker.make.store import ArticleStore  # noqa: E402
 

@@ -26,9 +26,16 @@ from .state import _Hasher, _cache_dir, _load_state, _target_entry
 from .targets import Step, Target
 from ..writers import get_writer
 
-__all__ = ["plan"]
+__all__ = ["plan", "code_files", "PACKAGE"]
 
-_PACKAGE = Path(__file__).resolve().parent
+# The whole package is the code a book is made by: a reader's or a writer's
+# change makes its books stale, not only the make layer's.
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def code_files() -> list[Path]:
+    """bookmaker's own modules, in a fixed order."""
+    return sorted(PACKAGE.rglob("*.py"), key=_parts)
 
 
 # --- dependencies --------------------------------------------------------------------
@@ -66,8 +73,8 @@ class _Deps:
     def tool(self) -> dict[str, str]:
         if self._tool is None:
             h = hashlib.sha256()
-            for p in sorted(_PACKAGE.rglob("*.py"), key=_parts):
-                h.update(p.relative_to(_PACKAGE).as_posix().encode() + b"\0" + self.hash(p).encode())
+            for p in code_files():
+                h.update(p.relative_to(PACKAGE).as_posix().encode() + b"\0" + self.hash(p).encode())
             self._tool = {"bookmaker version": _tool_version(), "bookmaker code": h.hexdigest()}
         return self._tool
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from .plan import _select, plan
+from .plan import _select, code_files, plan
 from .run import build
 from .state import CACHE_DIR
 from .targets import Outcome, Reporter
@@ -68,9 +68,8 @@ def watched_folders(project: str | Path = ".", books: Sequence[str] = ()) -> lis
 
 def _code_stamp() -> tuple[tuple[str, int, int], ...]:
     """Size and time of bookmaker's own modules: this process runs the code it loaded."""
-    package = Path(__file__).parent
     stamp = []
-    for path in sorted(package.rglob("*.py")):
+    for path in code_files():
         try:
             st = path.stat()
         except OSError:

@@ -138,3 +138,15 @@ def test_clean_removes_the_cache(project: Path, caplog: pytest.LogCaptureFixture
     assert (project / CACHE_DIR / "parsed").is_dir() and (project / CACHE_DIR / "epub").is_dir()
     clean(project)
     assert not (project / CACHE_DIR).exists()
+
+
+def test_the_code_a_book_is_made_by_is_the_whole_package() -> None:
+    """A change to a reader, a writer or the renderer makes the books stale
+    (and restarts a watch), not only a change to the make layer."""
+    from bookmaker.make.plan import PACKAGE, code_files
+
+    names = {p.relative_to(PACKAGE).as_posix() for p in code_files()}
+    assert PACKAGE.name == "bookmaker"
+    for module in ("writers/pdf/writer.py", "readers/mia/html.py", "render/blocks.py",
+                   "model.py", "make/run.py"):
+        assert module in names, module

@@ -273,6 +273,16 @@ class Metadata:
     modified: str = ""  # ISO 8601 timestamp; never the wall clock
     commercial: bool = False  # the book is for sale: non-commercial articles cannot go in it
 
+    @property
+    def isbn_urn(self) -> str | None:
+        """The ISBN as a URN (urn:isbn:978…, no hyphens), when the book has one."""
+        return f"urn:isbn:{self.isbn.replace('-', '')}" if self.isbn else None
+
+    @property
+    def identifier_is_isbn(self) -> bool:
+        """The book's identifier is its ISBN (however hyphenated): named once."""
+        return self.isbn_urn is not None and self.identifier.replace("-", "") == self.isbn_urn
+
 
 @dataclass(**_frozen)
 class Chapter:

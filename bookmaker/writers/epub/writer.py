@@ -106,9 +106,8 @@ def _metadata(eb: Any, book: Book, a11y: list[tuple[str, str]]) -> None:
 
     md = book.metadata
     eb.set_identifier(md.identifier)
-    isbn_urn = f"urn:isbn:{md.isbn.replace('-', '')}" if md.isbn else None
-    if isbn_urn and md.identifier.replace("-", "") != isbn_urn:
-        eb.add_metadata("DC", "identifier", isbn_urn, {"id": "isbn"})
+    if md.isbn_urn and not md.identifier_is_isbn:
+        eb.add_metadata("DC", "identifier", md.isbn_urn, {"id": "isbn"})
     eb.set_title(md.title)
     if md.subtitle:
         eb.add_metadata("DC", "title", md.subtitle, {"id": "subtitle"})

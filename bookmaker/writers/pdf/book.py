@@ -251,8 +251,7 @@ def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime
         def done(segment: Segment) -> None:
             head.append(segment)
             head_pages = segment.pages
-            contents_start[0] = head_pages + 1 + head_pages % 2  # the contents open on a recto
-            contents_pages(contents_start[0])
+            contents_pages(head_pages + 1 + head_pages % 2)  # the contents open on a recto
 
         queue.add(lambda: job(html), done, urgent=True)
 
@@ -264,7 +263,6 @@ def write_in_parts(writer: PrintLayout, book: Book, options: PdfOptions, runtime
         queue.add(lambda: job(html, _opening(first_page, first_page)), contents.append,
                   urgent=True)
 
-    contents_start = [0]
     targets: set[str] = set()  # the contents' anchors, which the contents carry themselves
 
     def ready() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import logging
 from pathlib import Path
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from ...errors import WriterError
@@ -41,11 +41,6 @@ __all__ = ["PdfWriter", "TRIM_SIZES", "VARIANTS", "LAYOUTS", "page_css", "check_
 log = logging.getLogger("bookmaker")
 
 PARALLEL_FROM = 4  # chapters: below this, one document is as fast
-# The contents and the credits are each laid out as one document, one flowing
-# list whose pages break where the list does (laid out in pieces, each piece
-# would start a page and leave the one before it short). Each is one process's
-# work either way: the pieces were laid out one after another, each starting
-# where the last ended.
 
 
 def check_options(table: Mapping[str, Any]) -> dict[str, Any]:

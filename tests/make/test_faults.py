@@ -99,6 +99,13 @@ def wait_for(condition, what: str, bound: float = 120.0) -> float:  # noqa: ANN0
 
 # --- kill -9 of the build ------------------------------------------------------------
 
+def _parent_command(proc: "psutil.Process") -> str:  # noqa: F821
+    """The command line of the process's parent; "" once the parent has gone
+    (psutil gives None for it then, not an error)."""
+    parent = proc.parent()
+    return " ".join(parent.cmdline()) if parent is not None else ""
+
+
 def _alive(proc: "psutil.Process") -> bool:  # noqa: F821
     import psutil
 
@@ -127,7 +134,7 @@ def test_a_killed_build_takes_its_workers_with_it(tmp_path: Path) -> None:
         workers = 0
         for child in list(seen.values()):
             with contextlib.suppress(psutil.Error):
-                if "pdf.parts" in " ".join(child.parent().cmdline()):
+                if "pdf.parts" in _parent_command(child):
                     workers += 1
         assert proc.poll() is None, "the build ended before its PDF workers were seen"
         return workers >= 2
@@ -496,7 +503,7 @@ def test_a_killed_worker(tmp_path: Path, victim: str) -> None:
         found.clear()
         with contextlib.suppress(psutil.Error):
             for child in main.children(recursive=True):
-                parent = " ".join(child.parent().cmdline())
+                parent = _parent_command(child)
                 if "forkserver" in parent and (("pdf.parts" in parent) == (victim == "pdf worker")):
                     found.append(child)
         return len(found) >= 2

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from conftest import SHARED
@@ -129,6 +130,13 @@ class Anthology:
     @property
     def html(self) -> Path:
         return self.project / "dist" / "voices.html"
+
+    @cached_property
+    def pdf_text(self) -> tuple[str, ...]:
+        """The text of each page of the PDF, read once for every test that reads it."""
+        from pypdf import PdfReader
+
+        return tuple(p.extract_text() or "" for p in PdfReader(str(self.pdf)).pages)
 
 
 def anthology_project(dest: Path, formats: tuple[str, ...] = ("epub", "html", "pdf")) -> Path:

@@ -79,7 +79,7 @@ def test_no_metadata_holds_a_local_path(anthology: Anthology) -> None:
 
 def test_every_pages_address_is_printed(anthology: Anthology) -> None:
     credits = " ".join(_visible(_docs(anthology.epub)["EPUB/credits.xhtml"]).split())
-    pdf = "".join(p.extract_text() or "" for p in PdfReader(str(anthology.pdf)).pages)
+    pdf = "".join(anthology.pdf_text)
     pdf = re.sub(r"\s+", "", pdf)  # an address broken over lines joins up
     missing_epub = [p for p in PAGES if ADDRESS + p not in credits]
     missing_pdf = [p for p in PAGES if re.sub(r"\s+", "", ADDRESS + p) not in pdf]
@@ -100,7 +100,7 @@ def test_no_date_is_printed_in_iso_form(anthology: Anthology) -> None:
                 hits += [m.group(0) for m in ISO_MONTH.finditer(_printed("".join(el.itertext())))]
         if hits:
             found[name] = hits
-    pdf = _printed(" ".join(p.extract_text() or "" for p in PdfReader(str(anthology.pdf)).pages))
+    pdf = _printed(" ".join(anthology.pdf_text))
     found["the PDF"] = [m.group(0) for m in ISO_DATE.finditer(pdf)]
     assert not any(found.values()), found
     assert dated > len(PAGES)  # the places that print dates were read

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,25 +44,56 @@ def outline(reader: PdfReader) -> list[str]:
     return walk(reader.outline, 0)
 
 
-@pytest.fixture(scope="module", params=["chapters", "parts", "syntax"])
-def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    tmp = tmp_path_factory.mktemp("pair")
-    book = small_book(parts=request.param == "parts")
-    if request.param == "syntax":
+def variant(name: str):
+    if name == "syntax":
         # Text that looks like PDF syntax, which the assembly must copy as it is.
-        book = small_book(title="Four Articles (1 0 R) \\ [2 0 R]",
+        return small_book(title="Four Articles (1 0 R) \\ [2 0 R]",
                           preface_title="Preface (3 0 R) <<")
-    single = write_book(book, tmp / "single.pdf", "pdf", PdfOptions(layout="single"))
-    parallel = write_book(book, tmp / "parallel.pdf", "pdf",
-                          PdfOptions(layout="parallel"), Runtime(jobs=2))
-    return single, parallel
+    return small_book(parts=name == "parts")
 
 
-def test_the_imprint_names_the_credits_page(pair: tuple[Path, Path]) -> None:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], Path]:
+    """A variant of the book ("chapters", "parts", "syntax") in a layout, built
+    the first time a test asks for it and shared by the module's tests after
+    (a parallel build on two processes, with no cache)."""
+    tmp = tmp_path_factory.mktemp("built")
+    made: dict[tuple[str, str], Path] = {}
+
+    def build(name: str, layout: str) -> Path:
+        if (name, layout) not in made:
+            runtime = Runtime(jobs=2) if layout == "parallel" else None
+            made[name, layout] = write_book(variant(name), tmp / f"{name}-{layout}.pdf", "pdf",
+                                            PdfOptions(layout=layout), runtime)
+        return made[name, layout]
+
+    return build
+
+
+@pytest.fixture(scope="module", params=["chapters", "parts", "syntax"])
+def pair(request: pytest.FixtureRequest, built: Callable[[str, str], Path]) -> tuple[Path, Path]:
+    return built(request.param, "single"), built(request.param, "parallel")
+
+
+@pytest.fixture(scope="module")
+def read() -> Callable[[Path], tuple[PdfReader, list[str]]]:
+    """A PDF's reader and its pages' text, read once for the module's tests
+    (they only look)."""
+    made: dict[Path, tuple[PdfReader, list[str]]] = {}
+
+    def reading(path: Path) -> tuple[PdfReader, list[str]]:
+        if path not in made:
+            reader = PdfReader(str(path))
+            made[path] = reader, [page.extract_text() for page in reader.pages]
+        return made[path]
+
+    return reading
+
+
+def test_the_imprint_names_the_credits_page(pair: tuple[Path, Path], read) -> None:
     """The imprint is one page, and names the page the credits start on (laid
     out before the chapters' folios are known, it is given them afterwards)."""
-    reader = PdfReader(str(pair[1]))
-    texts = [page.extract_text() for page in reader.pages]
+    reader, texts = read(pair[1])
     credits = [t for t, label in zip(texts, reader.page_labels) if "Licence:" in t and label.isdigit()]
     (imprint,) = [t for t in texts if "Identifier:" in t]
     start = reader.page_labels[texts.index(credits[0])]
@@ -69,16 +102,16 @@ def test_the_imprint_names_the_credits_page(pair: tuple[Path, Path]) -> None:
         assert "Preface (3 0 R) <<" in outline(reader)
 
 
-def test_same_pages_text_and_labels(pair: tuple[Path, Path]) -> None:
-    a, b = (PdfReader(str(p)) for p in pair)
+def test_same_pages_text_and_labels(pair: tuple[Path, Path], read) -> None:
+    (a, a_texts), (b, b_texts) = (read(p) for p in pair)
     assert len(a.pages) == len(b.pages)
     assert a.page_labels == b.page_labels
-    for i, (p, q) in enumerate(zip(a.pages, b.pages)):
-        assert p.extract_text() == q.extract_text(), f"page {i + 1} ({a.page_labels[i]}) differs"
+    for i, (p, q) in enumerate(zip(a_texts, b_texts)):
+        assert p == q, f"page {i + 1} ({a.page_labels[i]}) differs"
 
 
-def test_same_outline_metadata_and_size(pair: tuple[Path, Path]) -> None:
-    a, b = (PdfReader(str(p)) for p in pair)
+def test_same_outline_metadata_and_size(pair: tuple[Path, Path], read) -> None:
+    a, b = (read(p)[0] for p in pair)
     assert outline(a) == outline(b)
     for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/CreationDate"):
         assert a.metadata[key] == b.metadata[key]

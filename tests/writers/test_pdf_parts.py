@@ -147,11 +147,28 @@ def test_tags_and_links_survive(pair: tuple[Path, Path]) -> None:
         assert target["ch001"] > target["toc-title"]
 
 
-def test_cached_parts_are_reused_and_bad_ones_rebuilt(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def cold_cache(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, Path]:
+    """The book laid out in parallel into an empty cache, once: the PDF's bytes
+    and the cache as that build left it (tests build on a copy of it)."""
+    tmp = tmp_path_factory.mktemp("cold")
+    pdf = write_book(small_book(), tmp / "a.pdf", "pdf", PdfOptions(layout="parallel"),
+                     Runtime(jobs=2, cache_dir=tmp / "cache"))
+    return pdf.read_bytes(), tmp / "cache"
+
+
+def after_a_cold_build(cold_cache: tuple[bytes, Path], cache: Path) -> bytes:
+    """`cache` as a first build of the book into it left it; that build's bytes."""
+    shutil.copytree(cold_cache[1], cache)
+    return cold_cache[0]
+
+
+def test_cached_parts_are_reused_and_bad_ones_rebuilt(tmp_path: Path,
+                                                      cold_cache: tuple[bytes, Path]) -> None:
     book = small_book()
     options = PdfOptions(layout="parallel")
     runtime = Runtime(jobs=2, cache_dir=tmp_path / "cache")
-    first = write_book(book, tmp_path / "a.pdf", "pdf", options, runtime).read_bytes()
+    first = after_a_cold_build(cold_cache, tmp_path / "cache")
     parts = sorted((tmp_path / "cache" / "pdf").glob("*.pdf.z"))
     assert len(parts) == 7  # four chapters, the back matter, the front matter (two parts)
     stamps = {p: p.stat().st_mtime_ns for p in parts}
@@ -172,14 +189,15 @@ def edited(book, index: int, words: str):
     return replace(book, chapters=tuple(chapters))
 
 
-def test_a_rebuild_copies_unchanged_parts_from_the_cache(tmp_path: Path) -> None:
+def test_a_rebuild_copies_unchanged_parts_from_the_cache(tmp_path: Path,
+                                                        cold_cache: tuple[bytes, Path]) -> None:
     book = small_book()
     options = PdfOptions(layout="parallel")
     runtime = Runtime(jobs=2, cache_dir=tmp_path / "cache")
     def copies() -> set[Path]:
         return {p for p in (tmp_path / "cache" / "pdf" / "copies").rglob("*") if p.is_file()}
 
-    write_book(book, tmp_path / "a.pdf", "pdf", options, runtime)
+    after_a_cold_build(cold_cache, tmp_path / "cache")
     kept = copies()
     assert len(kept) == 7
     # An edit that keeps the chapter's pages and about its objects: every
@@ -201,24 +219,22 @@ def test_a_rebuild_copies_unchanged_parts_from_the_cache(tmp_path: Path) -> None
     assert write_book(changed, tmp_path / "d.pdf", "pdf", options, runtime).read_bytes() == cold
 
 
-def test_parallel_builds_are_reproducible(tmp_path: Path) -> None:
-    book = small_book()
-    options = PdfOptions(layout="parallel")
-    runtime = Runtime(jobs=2)
-    a = write_book(book, tmp_path / "a.pdf", "pdf", options, runtime).read_bytes()
-    b = write_book(book, tmp_path / "b.pdf", "pdf", options, runtime).read_bytes()
+def test_parallel_builds_are_reproducible(tmp_path: Path, built: Callable[[str, str], Path]) -> None:
+    a = built("chapters", "parallel").read_bytes()  # the module's build of the same book
+    b = write_book(small_book(), tmp_path / "b.pdf", "pdf", PdfOptions(layout="parallel"),
+                   Runtime(jobs=2)).read_bytes()
     assert a == b
 
 
-def test_a_dask_cluster_can_lay_the_chapters_out(tmp_path: Path) -> None:
+def test_a_dask_cluster_can_lay_the_chapters_out(tmp_path: Path,
+                                                 built: Callable[[str, str], Path]) -> None:
     import distributed  # in the test extra: this runs wherever the suite does
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         out = write_book(small_book(), tmp_path / "dask.pdf", "pdf", PdfOptions(layout="parallel"),
                          Runtime(executor=client.get_executor()))
-    reference = write_book(small_book(), tmp_path / "ref.pdf", "pdf", PdfOptions(layout="parallel"),
-                           Runtime(jobs=1))
+    reference = built("chapters", "parallel")  # the same book laid out on local processes
     assert out.read_bytes() == reference.read_bytes()
 
 

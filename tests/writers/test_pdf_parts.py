@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,25 +44,56 @@ def outline(reader: PdfReader) -> list[str]:
     return walk(reader.outline, 0)
 
 
-@pytest.fixture(scope="module", params=["chapters", "parts", "syntax"])
-def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    tmp = tmp_path_factory.mktemp("pair")
-    book = small_book(parts=request.param == "parts")
-    if request.param == "syntax":
+def variant(name: str):
+    if name == "syntax":
         # Text that looks like PDF syntax, which the assembly must copy as it is.
-        book = small_book(title="Four Articles (1 0 R) \\ [2 0 R]",
+        return small_book(title="Four Articles (1 0 R) \\ [2 0 R]",
                           preface_title="Preface (3 0 R) <<")
-    single = write_book(book, tmp / "single.pdf", "pdf", PdfOptions(layout="single"))
-    parallel = write_book(book, tmp / "parallel.pdf", "pdf",
-                          PdfOptions(layout="parallel"), Runtime(jobs=2))
-    return single, parallel
+    return small_book(parts=name == "parts")
 
 
-def test_the_imprint_names_the_credits_page(pair: tuple[Path, Path]) -> None:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], Path]:
+    """A variant of the book ("chapters", "parts", "syntax") in a layout, built
+    the first time a test asks for it and shared by the module's tests after
+    (a parallel build on two processes, with no cache)."""
+    tmp = tmp_path_factory.mktemp("built")
+    made: dict[tuple[str, str], Path] = {}
+
+    def build(name: str, layout: str) -> Path:
+        if (name, layout) not in made:
+            runtime = Runtime(jobs=2) if layout == "parallel" else None
+            made[name, layout] = write_book(variant(name), tmp / f"{name}-{layout}.pdf", "pdf",
+                                            PdfOptions(layout=layout), runtime)
+        return made[name, layout]
+
+    return build
+
+
+@pytest.fixture(scope="module", params=["chapters", "parts", "syntax"])
+def pair(request: pytest.FixtureRequest, built: Callable[[str, str], Path]) -> tuple[Path, Path]:
+    return built(request.param, "single"), built(request.param, "parallel")
+
+
+@pytest.fixture(scope="module")
+def read() -> Callable[[Path], tuple[PdfReader, list[str]]]:
+    """A PDF's reader and its pages' text, read once for the module's tests
+    (they only look)."""
+    made: dict[Path, tuple[PdfReader, list[str]]] = {}
+
+    def reading(path: Path) -> tuple[PdfReader, list[str]]:
+        if path not in made:
+            reader = PdfReader(str(path))
+            made[path] = reader, [page.extract_text() for page in reader.pages]
+        return made[path]
+
+    return reading
+
+
+def test_the_imprint_names_the_credits_page(pair: tuple[Path, Path], read) -> None:
     """The imprint is one page, and names the page the credits start on (laid
     out before the chapters' folios are known, it is given them afterwards)."""
-    reader = PdfReader(str(pair[1]))
-    texts = [page.extract_text() for page in reader.pages]
+    reader, texts = read(pair[1])
     credits = [t for t, label in zip(texts, reader.page_labels) if "Licence:" in t and label.isdigit()]
     (imprint,) = [t for t in texts if "Identifier:" in t]
     start = reader.page_labels[texts.index(credits[0])]
@@ -69,16 +102,16 @@ def test_the_imprint_names_the_credits_page(pair: tuple[Path, Path]) -> None:
         assert "Preface (3 0 R) <<" in outline(reader)
 
 
-def test_same_pages_text_and_labels(pair: tuple[Path, Path]) -> None:
-    a, b = (PdfReader(str(p)) for p in pair)
+def test_same_pages_text_and_labels(pair: tuple[Path, Path], read) -> None:
+    (a, a_texts), (b, b_texts) = (read(p) for p in pair)
     assert len(a.pages) == len(b.pages)
     assert a.page_labels == b.page_labels
-    for i, (p, q) in enumerate(zip(a.pages, b.pages)):
-        assert p.extract_text() == q.extract_text(), f"page {i + 1} ({a.page_labels[i]}) differs"
+    for i, (p, q) in enumerate(zip(a_texts, b_texts)):
+        assert p == q, f"page {i + 1} ({a.page_labels[i]}) differs"
 
 
-def test_same_outline_metadata_and_size(pair: tuple[Path, Path]) -> None:
-    a, b = (PdfReader(str(p)) for p in pair)
+def test_same_outline_metadata_and_size(pair: tuple[Path, Path], read) -> None:
+    a, b = (read(p)[0] for p in pair)
     assert outline(a) == outline(b)
     for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/CreationDate"):
         assert a.metadata[key] == b.metadata[key]
@@ -114,11 +147,28 @@ def test_tags_and_links_survive(pair: tuple[Path, Path]) -> None:
         assert target["ch001"] > target["toc-title"]
 
 
-def test_cached_parts_are_reused_and_bad_ones_rebuilt(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def cold_cache(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, Path]:
+    """The book laid out in parallel into an empty cache, once: the PDF's bytes
+    and the cache as that build left it (tests build on a copy of it)."""
+    tmp = tmp_path_factory.mktemp("cold")
+    pdf = write_book(small_book(), tmp / "a.pdf", "pdf", PdfOptions(layout="parallel"),
+                     Runtime(jobs=2, cache_dir=tmp / "cache"))
+    return pdf.read_bytes(), tmp / "cache"
+
+
+def after_a_cold_build(cold_cache: tuple[bytes, Path], cache: Path) -> bytes:
+    """`cache` as a first build of the book into it left it; that build's bytes."""
+    shutil.copytree(cold_cache[1], cache)
+    return cold_cache[0]
+
+
+def test_cached_parts_are_reused_and_bad_ones_rebuilt(tmp_path: Path,
+                                                      cold_cache: tuple[bytes, Path]) -> None:
     book = small_book()
     options = PdfOptions(layout="parallel")
     runtime = Runtime(jobs=2, cache_dir=tmp_path / "cache")
-    first = write_book(book, tmp_path / "a.pdf", "pdf", options, runtime).read_bytes()
+    first = after_a_cold_build(cold_cache, tmp_path / "cache")
     parts = sorted((tmp_path / "cache" / "pdf").glob("*.pdf.z"))
     assert len(parts) == 7  # four chapters, the back matter, the front matter (two parts)
     stamps = {p: p.stat().st_mtime_ns for p in parts}
@@ -139,14 +189,15 @@ def edited(book, index: int, words: str):
     return replace(book, chapters=tuple(chapters))
 
 
-def test_a_rebuild_copies_unchanged_parts_from_the_cache(tmp_path: Path) -> None:
+def test_a_rebuild_copies_unchanged_parts_from_the_cache(tmp_path: Path,
+                                                        cold_cache: tuple[bytes, Path]) -> None:
     book = small_book()
     options = PdfOptions(layout="parallel")
     runtime = Runtime(jobs=2, cache_dir=tmp_path / "cache")
     def copies() -> set[Path]:
         return {p for p in (tmp_path / "cache" / "pdf" / "copies").rglob("*") if p.is_file()}
 
-    write_book(book, tmp_path / "a.pdf", "pdf", options, runtime)
+    after_a_cold_build(cold_cache, tmp_path / "cache")
     kept = copies()
     assert len(kept) == 7
     # An edit that keeps the chapter's pages and about its objects: every
@@ -168,24 +219,22 @@ def test_a_rebuild_copies_unchanged_parts_from_the_cache(tmp_path: Path) -> None
     assert write_book(changed, tmp_path / "d.pdf", "pdf", options, runtime).read_bytes() == cold
 
 
-def test_parallel_builds_are_reproducible(tmp_path: Path) -> None:
-    book = small_book()
-    options = PdfOptions(layout="parallel")
-    runtime = Runtime(jobs=2)
-    a = write_book(book, tmp_path / "a.pdf", "pdf", options, runtime).read_bytes()
-    b = write_book(book, tmp_path / "b.pdf", "pdf", options, runtime).read_bytes()
+def test_parallel_builds_are_reproducible(tmp_path: Path, built: Callable[[str, str], Path]) -> None:
+    a = built("chapters", "parallel").read_bytes()  # the module's build of the same book
+    b = write_book(small_book(), tmp_path / "b.pdf", "pdf", PdfOptions(layout="parallel"),
+                   Runtime(jobs=2)).read_bytes()
     assert a == b
 
 
-def test_a_dask_cluster_can_lay_the_chapters_out(tmp_path: Path) -> None:
+def test_a_dask_cluster_can_lay_the_chapters_out(tmp_path: Path,
+                                                 built: Callable[[str, str], Path]) -> None:
     import distributed  # in the test extra: this runs wherever the suite does
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         out = write_book(small_book(), tmp_path / "dask.pdf", "pdf", PdfOptions(layout="parallel"),
                          Runtime(executor=client.get_executor()))
-    reference = write_book(small_book(), tmp_path / "ref.pdf", "pdf", PdfOptions(layout="parallel"),
-                           Runtime(jobs=1))
+    reference = built("chapters", "parallel")  # the same book laid out on local processes
     assert out.read_bytes() == reference.read_bytes()
 
 

@@ -65,20 +65,60 @@ def _files(project: Path) -> list[Path]:
     return sorted(p for p in (project / CACHE).rglob("*") if p.is_file())
 
 
+class _Template:
+    """The sample project built once with no cache, and a copy of it as built.
+
+    The cache records absolute paths (the state's files and targets, the
+    ledgers' owners, the parts' base folder): in a copy elsewhere the books
+    were "never built here" and the PDF's parts are laid out again. So a
+    project is put back where it was built, never elsewhere."""
+
+    def __init__(self, where: Path) -> None:
+        self.project = _project(where / "p")
+        _rebuilt(self.project)
+        self.books = _books(self.project)
+        self.kept = where / "kept"
+        shutil.copytree(self.project, self.kept, symlinks=True)
+
+    def clear(self) -> Path:
+        """The project's folder emptied (and made): for a cache folder to be mounted in."""
+        shutil.rmtree(self.project, ignore_errors=True)
+        self.project.mkdir()
+        return self.project
+
+    def restore(self, clear: bool = True) -> Path:
+        """The project as its first build left it, at its own path; without
+        `clear`, copied into what is there (a file system mounted for its cache)."""
+        if clear:
+            self.clear()
+        shutil.copytree(self.kept, self.project, symlinks=True, dirs_exist_ok=True)
+        return self.project
+
+    def check(self, project: Path) -> None:
+        """The copy's cache is the built one's: a build has nothing to do (and
+        puts the copy's new inodes in the state's stat cache, as a build would
+        have them) and the books are the first build's."""
+        said = _rebuilt(project)
+        assert "nothing to do" in said, said
+        assert _books(project) == self.books
+
+
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+def template(tmp_path_factory: pytest.TempPathFactory) -> _Template:
+    return _Template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="module")
+def reference(template: _Template) -> dict[str, bytes]:
     """The books as a build with no cache makes them."""
-    project = _project(tmp_path_factory.mktemp("reference"))
-    _rebuilt(project)
-    return _books(project)
+    return template.books
 
 
 @pytest.fixture
-def built(tmp_path: Path, reference: dict[str, bytes]) -> Path:
-    """A project built once: its cache full."""
-    project = _project(tmp_path / "p")
-    _rebuilt(project)
-    assert _books(project) == reference
+def built(template: _Template) -> Path:
+    """A project built once: its cache full (the template's, put back as built)."""
+    project = template.restore()
+    template.check(project)
     return project
 
 
@@ -311,11 +351,12 @@ def _tmpfs(where: Path, size: str = "64m") -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(where)], check=False)
 
 
-def test_a_read_only_cache_builds_without_caching(tmp_path: Path,
+def test_a_read_only_cache_builds_without_caching(template: _Template,
                                                  reference: dict[str, bytes]) -> None:
-    project = _project(tmp_path / "p")
+    project = template.clear()
     with _tmpfs(project / CACHE) as cache:
-        _rebuilt(project)
+        template.restore(clear=False)  # as a build left it there
+        template.check(project)
         subprocess.run(["mount", "-o", "remount,ro", str(cache)], check=True)
         with pytest.raises(OSError):
             (cache / "probe").write_bytes(b"x")  # root cannot write it either
@@ -330,13 +371,14 @@ def test_a_read_only_cache_builds_without_caching(tmp_path: Path,
 
 
 def test_a_read_only_cache_still_waits_for_a_build_holding_the_lock(
-        tmp_path: Path, reference: dict[str, bytes]) -> None:
+        template: _Template, reference: dict[str, bytes]) -> None:
     import fcntl
     import time
 
-    project = _project(tmp_path / "p")
+    project = template.clear()
     with _tmpfs(project / CACHE) as cache:
-        _rebuilt(project)
+        template.restore(clear=False)  # as a build left it there
+        template.check(project)
         subprocess.run(["mount", "-o", "remount,ro", str(cache)], check=True)
         _unbuilt(project)
         inode = (cache / "lock").stat().st_ino

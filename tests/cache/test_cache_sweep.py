@@ -78,9 +78,42 @@ def _built(outcomes: list[Outcome]) -> None:
     assert all(o.status == "built" for o in outcomes), outcomes
 
 
-def test_after_edits_the_unused_entries_go_and_the_cache_is_a_cold_builds(tmp_path: Path) -> None:
-    project = _project(tmp_path / "edited")
-    _built(build(project))
+class _Template:
+    """The project built once, and a copy of it as built. The cache records
+    absolute paths (the ledgers' owners, the state's files and targets), so
+    the project is put back where it was built, never elsewhere."""
+
+    def __init__(self, where: Path) -> None:
+        self.project = _project(where / "p")
+        _built(build(self.project))
+        self.kept = where / "kept"
+        shutil.copytree(self.project, self.kept, symlinks=True)
+
+    def restore(self) -> Path:
+        shutil.rmtree(self.project, ignore_errors=True)
+        shutil.copytree(self.kept, self.project, symlinks=True)
+        # the copy's cache is the built one's: nothing to build (and the
+        # state's stat cache has the copy's inodes, as a build leaves it)
+        outcomes = build(self.project)
+        assert outcomes and all(o.status == "up to date" for o in outcomes), outcomes
+        assert _entries(self.project) == _entries(self.kept)
+        return self.project
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> _Template:
+    return _Template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture
+def built(template: _Template) -> Path:
+    """The project built once (the template's, put back as built)."""
+    return template.restore()
+
+
+def test_after_edits_the_unused_entries_go_and_the_cache_is_a_cold_builds(
+        built: Path, tmp_path: Path) -> None:
+    project = built
     for n in range(3):
         _edit(project, n)
         _built(build(project))
@@ -98,9 +131,8 @@ def test_after_edits_the_unused_entries_go_and_the_cache_is_a_cold_builds(tmp_pa
 
 
 def test_what_is_kept_makes_every_chapter_again_without_reading_an_article(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    project = _project(tmp_path)
-    _built(build(project))
+        built: Path, caplog: pytest.LogCaptureFixture) -> None:
+    project = built
     _edit(project, 1)
     _built(build(project))  # the other chapter comes from the cache: its text is not read
     assert clean(project, unused=True)
@@ -114,9 +146,8 @@ def test_what_is_kept_makes_every_chapter_again_without_reading_an_article(
     assert not [m for m in messages if m.startswith("read ") or "reading it again" in m], messages
 
 
-def test_builds_sweep_by_themselves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project = _project(tmp_path)
-    _built(build(project))
+def test_builds_sweep_by_themselves(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = built
     settled = _entries(project)
     monkeypatch.setattr(sweep_module, "_SWEEP_MIN", 1)  # a sweep after every build
     monkeypatch.setattr(sweep_module, "_SWEEP_SHARE", 0)
@@ -169,9 +200,8 @@ def test_no_sweep_while_a_built_book_has_no_ledger(tmp_path: Path,
     assert _entries(project) != grown
 
 
-def test_a_failed_build_keeps_the_entries_of_its_last_good_one(tmp_path: Path) -> None:
-    project = _project(tmp_path)
-    _built(build(project))
+def test_a_failed_build_keeps_the_entries_of_its_last_good_one(built: Path) -> None:
+    project = built
     before = _entries(project)
     article = project / "content" / "sample" / "impossible.txt"
     kept = article.read_bytes()
@@ -212,9 +242,8 @@ def test_the_sweep_keeps_listed_pinned_and_recent_entries(tmp_path: Path) -> Non
     assert not (cache / "a").exists() and not (cache / "pinned").exists()
 
 
-def test_clean_unused_on_the_command_line(tmp_path: Path) -> None:
-    project = _project(tmp_path)
-    _built(build(project))
+def test_clean_unused_on_the_command_line(built: Path) -> None:
+    project = built
     _edit(project, 1)
     _built(build(project))
     code, _, err = run("clean", "--unused", "-C", str(project))

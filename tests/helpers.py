@@ -23,6 +23,32 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+class KeptProject:
+    """A built project and a copy of it as built, put back for each test that
+    starts from that build. The cache records absolute paths (the state's files
+    and targets, the ledgers' owners, the PDF parts' base folder): in a copy
+    elsewhere the books were "never built here", so the project goes back
+    where it was built, never elsewhere."""
+
+    def __init__(self, project: Path, kept: Path) -> None:
+        self.project, self.kept = project, kept
+        shutil.copytree(project, kept, symlinks=True)
+
+    def clear(self) -> Path:
+        """The project's folder emptied (and made): for a cache folder to be mounted in."""
+        shutil.rmtree(self.project, ignore_errors=True)
+        self.project.mkdir()
+        return self.project
+
+    def restore(self, clear: bool = True) -> Path:
+        """The project as its build left it, at its own path; without `clear`,
+        copied into what is there (a file system mounted for its cache)."""
+        if clear:
+            self.clear()
+        shutil.copytree(self.kept, self.project, symlinks=True, dirs_exist_ok=True)
+        return self.project
+
+
 def epub_docs(path: Path) -> dict[str, etree._Element]:
     """Every XML member of an EPUB, parsed."""
     out = {}

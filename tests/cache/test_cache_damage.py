@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, KeptProject
 
 CACHE = ".bookmaker-cache"
 BOOKS = ("trotsky-two-articles.epub", "trotsky-two-articles.pdf")
@@ -65,34 +65,14 @@ def _files(project: Path) -> list[Path]:
     return sorted(p for p in (project / CACHE).rglob("*") if p.is_file())
 
 
-class _Template:
-    """The sample project built once with no cache, and a copy of it as built.
-
-    The cache records absolute paths (the state's files and targets, the
-    ledgers' owners, the parts' base folder): in a copy elsewhere the books
-    were "never built here" and the PDF's parts are laid out again. So a
-    project is put back where it was built, never elsewhere."""
+class _Template(KeptProject):
+    """The sample project built once with no cache, kept as built (see KeptProject)."""
 
     def __init__(self, where: Path) -> None:
-        self.project = _project(where / "p")
-        _rebuilt(self.project)
-        self.books = _books(self.project)
-        self.kept = where / "kept"
-        shutil.copytree(self.project, self.kept, symlinks=True)
-
-    def clear(self) -> Path:
-        """The project's folder emptied (and made): for a cache folder to be mounted in."""
-        shutil.rmtree(self.project, ignore_errors=True)
-        self.project.mkdir()
-        return self.project
-
-    def restore(self, clear: bool = True) -> Path:
-        """The project as its first build left it, at its own path; without
-        `clear`, copied into what is there (a file system mounted for its cache)."""
-        if clear:
-            self.clear()
-        shutil.copytree(self.kept, self.project, symlinks=True, dirs_exist_ok=True)
-        return self.project
+        project = _project(where / "p")
+        _rebuilt(project)
+        self.books = _books(project)
+        super().__init__(project, where / "kept")
 
     def check(self, project: Path) -> None:
         """The copy's cache is the built one's: a build has nothing to do (and

@@ -22,7 +22,7 @@ from bookmaker.make.state import CACHE_DIR
 from bookmaker.make.targets import Outcome
 from bookmaker.errors import BookmakerError
 from bookmaker.cache.ledger import Recording, read_ledger, sweep, write_ledger
-from helpers import ROOT, run_cli as run
+from helpers import ROOT, KeptProject, run_cli as run
 
 sweep_module = importlib.import_module("bookmaker.make.sweep")  # where the build sweeps
 
@@ -78,26 +78,22 @@ def _built(outcomes: list[Outcome]) -> None:
     assert all(o.status == "built" for o in outcomes), outcomes
 
 
-class _Template:
-    """The project built once, and a copy of it as built. The cache records
-    absolute paths (the ledgers' owners, the state's files and targets), so
-    the project is put back where it was built, never elsewhere."""
+class _Template(KeptProject):
+    """The project built once, kept as built (see KeptProject)."""
 
     def __init__(self, where: Path) -> None:
-        self.project = _project(where / "p")
-        _built(build(self.project))
-        self.kept = where / "kept"
-        shutil.copytree(self.project, self.kept, symlinks=True)
+        project = _project(where / "p")
+        _built(build(project))
+        super().__init__(project, where / "kept")
 
-    def restore(self) -> Path:
-        shutil.rmtree(self.project, ignore_errors=True)
-        shutil.copytree(self.kept, self.project, symlinks=True)
+    def restore(self, clear: bool = True) -> Path:
+        project = super().restore(clear)
         # the copy's cache is the built one's: nothing to build (and the
         # state's stat cache has the copy's inodes, as a build leaves it)
-        outcomes = build(self.project)
+        outcomes = build(project)
         assert outcomes and all(o.status == "up to date" for o in outcomes), outcomes
-        assert _entries(self.project) == _entries(self.kept)
-        return self.project
+        assert _entries(project) == _entries(self.kept)
+        return project
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from bookmaker import Metadata, Person, assemble, read_article, write_book
+from bookmaker import Book, Metadata, Person, assemble, read_article, write_book
 from bookmaker.model import FrontMatter, Paragraph, Text
 from bookmaker.writers import Runtime
 from bookmaker.writers.pdf.options import PdfOptions
@@ -44,7 +44,7 @@ def outline(reader: PdfReader) -> list[str]:
     return walk(reader.outline, 0)
 
 
-def variant(name: str):
+def variant(name: str) -> Book:
     if name == "syntax":
         # Text that looks like PDF syntax, which the assembly must copy as it is.
         return small_book(title="Four Articles (1 0 R) \\ [2 0 R]",
@@ -75,8 +75,11 @@ def pair(request: pytest.FixtureRequest, built: Callable[[str, str], Path]) -> t
     return built(request.param, "single"), built(request.param, "parallel")
 
 
+Reading = Callable[[Path], tuple[PdfReader, list[str]]]
+
+
 @pytest.fixture(scope="module")
-def read() -> Callable[[Path], tuple[PdfReader, list[str]]]:
+def read() -> Reading:
     """A PDF's reader and its pages' text, read once for the module's tests
     (they only look)."""
     made: dict[Path, tuple[PdfReader, list[str]]] = {}
@@ -90,7 +93,7 @@ def read() -> Callable[[Path], tuple[PdfReader, list[str]]]:
     return reading
 
 
-def test_the_imprint_names_the_credits_page(pair: tuple[Path, Path], read) -> None:
+def test_the_imprint_names_the_credits_page(pair: tuple[Path, Path], read: Reading) -> None:
     """The imprint is one page, and names the page the credits start on (laid
     out before the chapters' folios are known, it is given them afterwards)."""
     reader, texts = read(pair[1])
@@ -102,7 +105,7 @@ def test_the_imprint_names_the_credits_page(pair: tuple[Path, Path], read) -> No
         assert "Preface (3 0 R) <<" in outline(reader)
 
 
-def test_same_pages_text_and_labels(pair: tuple[Path, Path], read) -> None:
+def test_same_pages_text_and_labels(pair: tuple[Path, Path], read: Reading) -> None:
     (a, a_texts), (b, b_texts) = (read(p) for p in pair)
     assert len(a.pages) == len(b.pages)
     assert a.page_labels == b.page_labels
@@ -110,7 +113,7 @@ def test_same_pages_text_and_labels(pair: tuple[Path, Path], read) -> None:
         assert p == q, f"page {i + 1} ({a.page_labels[i]}) differs"
 
 
-def test_same_outline_metadata_and_size(pair: tuple[Path, Path], read) -> None:
+def test_same_outline_metadata_and_size(pair: tuple[Path, Path], read: Reading) -> None:
     a, b = (read(p)[0] for p in pair)
     assert outline(a) == outline(b)
     for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/CreationDate"):

@@ -23,6 +23,7 @@ rendered, so the model and the article cache stay as they are.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -150,6 +151,7 @@ def label_roles(label: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(role for _, role in found))
 
 
+@functools.lru_cache(maxsize=8192)  # an archive's pages repeat the same few fields
 def parse_credit(label: str, value: str) -> Credit | None:
     """The people a credit field names, or None when the label names no credit
     role (a "Source:" or "Written:" field). An empty value is no credit."""
@@ -382,9 +384,21 @@ def _gather(mentions: Iterable[tuple[str, str, str]]) -> list[Contributor]:
             keys.setdefault(person_key(name), []).append((name, role, origin))
     credited = {k for k, found in keys.items() if any(o == _CREDIT for _, _, o in found)}
     joined: dict[str, list[str]] = {k: [k] for k in keys}
+    # A shorter spelling shares its last word with the name it stands for, a lone
+    # first name its first word: look only there (all pairs were quadratic).
+    by_first: dict[str, list[str]] = {}
+    by_last: dict[str, list[str]] = {}
+    for k in keys:
+        words = k.split()
+        if words:
+            by_first.setdefault(words[0], []).append(k)
+            by_last.setdefault(words[-1], []).append(k)
     for short in list(keys):
-        fuller = [k for k in keys if k != short and _stands_for(short, k)
-                  and (len(short.split()) > 1 or (short in credited and k in credited))]
+        words = short.split()
+        near = (keys if not words else by_first.get(words[0], []) if len(words) == 1
+                else by_last.get(words[-1], []))
+        fuller = [k for k in near if k != short and k in keys and _stands_for(short, k)
+                  and (len(words) > 1 or (short in credited and k in credited))]
         if len(fuller) == 1:
             keys[fuller[0]] += keys.pop(short)
             joined[fuller[0]] += joined.pop(short)

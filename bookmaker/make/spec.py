@@ -18,9 +18,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stdnum import isbn
-from stdnum.exceptions import ValidationError
-
 from ..corrections import Corrections
 from ..errors import LicenceError, SpecError, UsageError
 from ..languages import is_language_tag
@@ -173,6 +170,10 @@ class _Reader:
         text = self.text(table, key, where)
         if text is None:
             return None
+        # imported here: python-stdnum pulls in ssl and pydoc, ~20 ms every build paid
+        from stdnum import isbn
+        from stdnum.exceptions import ValidationError
+
         number = text.removeprefix("urn:isbn:").removeprefix("ISBN").strip(" :")
         try:
             isbn.validate(number)

@@ -66,6 +66,20 @@ def test_the_scan_is_remembered_and_asked_again_when_the_path_changes(tmp_path: 
     second = make_plugin(tmp_path / "two", name="whisper")
     listed = run_cli("writers", pythonpath=second, env=env).stdout
     assert "\nwhisper\t" in listed and "\nshout\t" not in listed
+    # one file per group and interpreter, whatever the import path: a user who
+    # builds in many folders does not collect a file for each
+    assert sorted((cache / "bookmaker").glob("entry-points-*.json")) == sorted(remembered)
     for entry in remembered:                       # a damaged entry is asked again
         entry.write_text("{not json", encoding="utf-8")
     assert "\nshout\t" in run_cli("writers", pythonpath=first, env=env).stdout
+
+
+def test_files_an_earlier_release_left_are_removed(tmp_path: Path) -> None:
+    """Releases before kept a file per import path (one per folder built in)."""
+    folder = tmp_path / "cache" / "bookmaker"
+    folder.mkdir(parents=True)
+    old = folder / ("entry-points-" + "0123456789abcdef" * 2 + ".json")
+    old.write_text("[]", encoding="utf-8")
+    run_cli("writers", env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert not old.exists()
+    assert len(list(folder.glob("entry-points-*.json"))) >= 1

@@ -7,6 +7,10 @@ from the system, so builds are the same on every machine.
 
 A theme need not hold every file: a stylesheet or template it lacks is the
 default theme's (so a theme may be a `theme.toml` and a stylesheet or two).
+A theme that `extends` another is layered on it instead: each stylesheet is
+the other's rules followed by its own, so it holds only what differs, and
+with fonts of its own the other's `@font-face` rules are left out (or its
+EPUB would carry both faces).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from .errors import SpecError
 
@@ -47,6 +52,10 @@ class Theme:
     colours: dict[str, str] = field(default_factory=dict)    # cover colours
     trim: str | None = None  # the print page's size (`[page] trim`), unless the book names one
     fallback: Theme | None = None  # the default theme, for the files this one lacks
+    # the theme this one `extends` (then also its fallback): its stylesheets come
+    # first, without their @font-face rules when this one has fonts of its own
+    base: Theme | None = None
+    own_fonts: bool = True
 
     def face(self, role: str) -> Path:
         name = self.faces.get(role) or self.faces.get("regular")
@@ -64,20 +73,39 @@ class Theme:
         own = [self.templates] if self.templates.is_dir() else []
         return own + (self.fallback.template_folders if self.fallback else [])
 
+    @property
+    def lineage(self) -> list[Theme]:
+        """This theme, then each it takes files from (extends, or the default)."""
+        return [self] + (self.fallback.lineage if self.fallback else [])
+
     def css(self, name: str) -> str:
-        """A stylesheet of the theme, or the default theme's if this one has none."""
+        """A stylesheet of the theme: the one it extends followed by its own, or
+        its own, or the default theme's if it has none."""
         own = self.path / name
-        if not own.is_file() and self.fallback is not None:
+        text = own.read_text(encoding="utf-8") if own.is_file() else None
+        if self.base is not None:
+            under = self.base.css(name)
+            if self.own_fonts:
+                under = _without_font_faces(under)
+            return under if text is None else under.rstrip("\n") + "\n\n" + text
+        if text is None and self.fallback is not None:
             return self.fallback.css(name)
-        return own.read_text(encoding="utf-8")
+        if text is None:
+            raise SpecError(f"the theme has no stylesheet {name}", path=own)
+        return text
 
     def files(self) -> dict[str, Path]:
         """Every file the theme is made of, by its path inside the theme folder,
-        the default theme's files it lacks included (fonts apart)."""
+        the default theme's files it lacks included (fonts apart); a theme that
+        extends another has the other's files too, those its own are layered on
+        as "NAME (under it)"."""
         found = self.fallback.files() if self.fallback else {}
         for p in sorted(self.path.rglob("*")):
             if p.is_file():
-                found[p.relative_to(self.path).as_posix()] = p
+                rel = p.relative_to(self.path).as_posix()
+                if self.base is not None and rel in found:  # layered on, not replaced
+                    found[f"{rel} (under it)"] = found[rel]
+                found[rel] = p
         return dict(sorted(found.items(), key=lambda item: item[0].split("/")))
 
     def font_files(self, css: str) -> list[Path]:
@@ -129,34 +157,97 @@ class Theme:
         return h.hexdigest()
 
 
-@lru_cache(maxsize=8)
+def _without_font_faces(css: str) -> str:
+    """The stylesheet without its @font-face rules (and the space after each)."""
+    import tinycss2
+
+    kept: list[Any] = []
+    dropping = False
+    for node in tinycss2.parse_stylesheet(css, skip_comments=False, skip_whitespace=False):
+        if node.type == "at-rule" and node.lower_at_keyword == "font-face":
+            dropping = True
+        elif not (dropping and node.type == "whitespace"):
+            dropping = False
+            kept.append(node)
+    return str(tinycss2.serialize(kept))
+
+
 def load_theme(name_or_path: str = "default") -> Theme:
     """A built-in theme by name, or a theme folder by path."""
+    return _load(name_or_path, ())
+
+
+def _folder(name_or_path: str, beside: Path | None = None) -> Path:
+    """A theme's folder: a path (relative to `beside`, if given) holding a
+    theme.toml, else the built-in theme of that name."""
     path = Path(name_or_path)
+    if beside is not None and not path.is_absolute():
+        path = beside / path
     if not (path / "theme.toml").is_file():
         path = styles_root() / name_or_path
+    return path
+
+
+@lru_cache(maxsize=8)
+def _load(name_or_path: str, within: tuple[str, ...]) -> Theme:
+    """The theme, `within` the folders of the themes extending it (a loop is an error)."""
+    path = _folder(name_or_path)
     config_file = path / "theme.toml"
     if not config_file.is_file():
+        if within:  # an `extends` naming no theme
+            raise SpecError(f"invalid theme: it extends {name_or_path!r}, which is no theme "
+                            "(no theme.toml)", path=within[-1], key="extends")
         raise SpecError(f"unknown theme {name_or_path!r} (no theme.toml)", key="theme")
     try:
         config = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"invalid theme: {exc}", path=config_file) from None
+    base = _extended(config, path, within + (str(config_file),))
+    if "fonts" not in config and base is not None:  # the extended theme's fonts
+        font_dir, licence, family, faces = base.font_dir, base.font_licence, base.family, base.faces
+    else:
+        font_dir, licence, family, faces = _fonts(config, config_file)
+    page = config.get("page", {})
+    trim = page.get("trim") if isinstance(page, dict) else page
+    if trim is not None and not isinstance(trim, str):
+        raise SpecError(f"invalid theme: [page] trim must be a string such as 'A5', not {trim!r}",
+                        path=config_file)
+    if trim is None and base is not None:
+        trim = base.trim
+    colours = {**(base.colours if base else {}), **dict(config.get("cover", {}))}
+    default = styles_root() / "default"
+    fallback = base if base is not None else (
+        None if path.resolve() == default.resolve() else load_theme(str(default)))
+    return Theme(name=config.get("name", path.name), path=path.resolve(), font_dir=font_dir,
+                 font_licence=licence, family=family, faces=faces, colours=colours,
+                 trim=trim, fallback=fallback, base=base, own_fonts="fonts" in config)
+
+
+def _extended(config: dict[str, Any], path: Path, within: tuple[str, ...]) -> Theme | None:
+    """The theme `config` extends (a built-in name, or a folder relative to its own)."""
+    name = config.get("extends")
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name:
+        raise SpecError(f"invalid theme: extends must name a theme, not {name!r}",
+                        path=within[-1], key="extends")
+    folder = _folder(name, beside=path)
+    if str((folder / "theme.toml").resolve()) in {str(Path(w).resolve()) for w in within}:
+        raise SpecError(f"invalid theme: extending {name!r} makes a loop of themes",
+                        path=within[-1], key="extends")
+    return _load(str(folder), within)
+
+
+def _fonts(config: dict[str, Any], config_file: Path) -> tuple[Path, Path | None, str, dict[str, str]]:
+    """The font folder, licence file, family and named faces of a theme's [fonts]."""
+    try:
         fonts = config["fonts"]
         package = import_module(fonts["package"])
-    except (tomllib.TOMLDecodeError, KeyError, ImportError) as exc:
+    except (KeyError, TypeError, ImportError) as exc:
         raise SpecError(f"invalid theme: {exc}", path=config_file) from None
     if package.__file__ is None:  # a namespace package holds no font files of its own
         raise SpecError(f"invalid theme: the font package {fonts['package']!r} has no folder",
                         path=config_file)
     font_dir = Path(package.__file__).resolve().parent / fonts.get("directory", "")
     licence = font_dir / fonts["licence"] if "licence" in fonts else None
-    page = config.get("page", {})
-    trim = page.get("trim") if isinstance(page, dict) else page
-    if trim is not None and not isinstance(trim, str):
-        raise SpecError(f"invalid theme: [page] trim must be a string such as 'A5', not {trim!r}",
-                        path=config_file)
-    default = styles_root() / "default"
-    fallback = None if path.resolve() == default.resolve() else load_theme(str(default))
-    return Theme(name=config.get("name", path.name), path=path.resolve(), font_dir=font_dir,
-                 font_licence=licence, family=fonts.get("family", "serif"),
-                 faces=dict(fonts.get("files", {})), colours=dict(config.get("cover", {})),
-                 trim=trim, fallback=fallback)
+    return font_dir, licence, fonts.get("family", "serif"), dict(fonts.get("files", {}))

@@ -86,8 +86,8 @@ class _Deps:
             for rel, p in theme.files().items():  # the default's files it lacks too
                 deps[f"theme file {rel}"] = self.hash(p)
             # the default's fonts too, which the default's stylesheets it takes name
-            for t in (theme, theme.fallback):
-                for p in sorted(t.font_dir.glob("*") if t else (), key=_parts):
+            for t in theme.lineage:
+                for p in sorted(t.font_dir.glob("*"), key=_parts):
                     if p.is_file() and f"font {p.name}" not in deps:
                         deps[f"font {p.name}"] = self.hash(p)
             self._themes[name] = deps

@@ -1,6 +1,7 @@
 """Themes are folders: the built-in `us-trade` (6 x 9 in, Spectral) beside the
 default, a theme that lacks templates or stylesheets (the default's are used),
-the trim a theme sets, and the fonts every edition carries (the HTML's inline)."""
+a theme that extends another (laid over it), the trim a theme sets, and the
+fonts every edition carries (the HTML's inline)."""
 
 from __future__ import annotations
 
@@ -117,7 +118,9 @@ def test_us_trade_epub_carries_spectral_and_passes_epubcheck(us_trade: Path) -> 
     assert fonts == ["LICENSE.txt", "Spectral-Bold.ttf", "Spectral-BoldItalic.ttf",
                      "Spectral-Italic.ttf", "Spectral-Regular.ttf"]
     assert regular == (load_theme("us-trade").font_dir / "Spectral-Regular.ttf").read_bytes()
-    assert 'font-family: "Spectral"' in css and "Source Serif" not in css
+    # the default's rules lie under us-trade's, without the default's faces
+    assert not [f for f in re.findall(r"@font-face\s*{([^}]*)}", css) if "Spectral" not in f]
+    assert re.findall(r'body\s*{\s*font-family:\s*"([^"]+)"', css)[-1] == "Spectral"
     assert "E-reader additions" in css  # the default's epub.css: us-trade has none of its own
     assert epubcheck_messages(epub) == []
 
@@ -193,6 +196,7 @@ def test_a_theme_of_only_theme_toml_takes_the_defaults_stylesheets_and_fonts(
     folder = tmp_path / "bare"
     folder.mkdir()
     toml = (styles_root() / "us-trade" / "theme.toml").read_text(encoding="utf-8")
+    toml = toml.replace('extends = "default"\n', "")  # one that extends nothing
     (folder / "theme.toml").write_text(toml.replace('trim = "us-trade"', 'trim = "A4"'),
                                        encoding="utf-8")
     epub = write_book(sample_book(), tmp_path / "b.epub", "epub", WriteOptions(theme=str(folder)))
@@ -259,3 +263,82 @@ def test_watch_sees_the_default_files_a_theme_takes(tmp_path: Path) -> None:
         "[options]\n", '[options]\ntheme = "us-trade"\n'), encoding="utf-8")
     folders = watched_folders(project)
     assert styles_root() / "us-trade" in folders and styles_root() / "default" in folders
+
+
+def test_us_trade_is_laid_over_the_default() -> None:
+    theme, default = load_theme("us-trade"), load_theme("default")
+    for name in ("common.css", "print.css"):
+        css = theme.css(name)
+        own = (theme.path / name).read_text(encoding="utf-8")
+        assert css.endswith(own)  # its own rules last, so they win
+        under = css[:-len(own)]
+        assert "@font-face" not in under  # the default's faces left out
+        assert len(own) < len(under)  # only what differs is its own
+    assert theme.css("epub.css") == default.css("epub.css")  # none of its own
+    files = theme.files()
+    # the default's stylesheets it lies over are among its inputs: editing one rebuilds it
+    assert files["common.css (under it)"] == styles_root() / "default" / "common.css"
+    assert files["print.css (under it)"] == styles_root() / "default" / "print.css"
+
+
+def _extending(folder: Path, extends: str, *, fonts: bool = False, css: str | None = None) -> Path:
+    folder.mkdir(parents=True)
+    toml = f'name = "{folder.name}"\nextends = "{extends}"\n'
+    if fonts:
+        toml += ('[fonts]\npackage = "font_source_serif_pro"\ndirectory = "files"\n'
+                 'family = "Source Serif Pro"\n'
+                 '[fonts.files]\nregular = "SourceSerifPro-Regular.ttf"\n')
+    (folder / "theme.toml").write_text(toml, encoding="utf-8")
+    if css is not None:
+        (folder / "print.css").write_text(css, encoding="utf-8")
+    return folder
+
+
+def test_a_theme_extending_us_trade_takes_its_fonts_trim_and_rules(tmp_path: Path) -> None:
+    folder = _extending(tmp_path / "wide", "us-trade", css="html { font-size: 11pt; }\n")
+    theme = load_theme(str(folder))
+    assert theme.trim == "us-trade" and theme.family == "Spectral"
+    assert theme.colours == load_theme("us-trade").colours
+    css = theme.css("print.css")
+    assert css.endswith("html { font-size: 11pt; }\n")
+    assert css.index("font-size: 10.5pt") < css.index("font-size: 11pt")  # us-trade's, then its
+    # with no fonts of its own, us-trade's faces stay (and the default's are left out)
+    faces = re.findall(r"@font-face\s*{([^}]*)}", theme.css("common.css"))
+    assert len(faces) == 4 and all('"Spectral"' in f for f in faces)
+    pdf = write_book(tiny_book(), tmp_path / "w.pdf", "pdf", PdfOptions(theme=str(folder)))
+    assert _page_sizes(pdf) == {US_TRADE_PT}
+    assert all(f.startswith("Spectral") for f in _pdf_fonts(pdf))
+    html = HtmlWriter().render(tiny_book(), WriteOptions(theme=str(folder)))
+    assert html.count("data:font/ttf;base64,") == 4
+
+
+def test_a_theme_with_fonts_of_its_own_leaves_out_the_faces_it_extends(tmp_path: Path) -> None:
+    folder = _extending(tmp_path / "back", "us-trade", fonts=True)
+    (folder / "common.css").write_text(
+        '@font-face { font-family: "Source Serif Pro"; src: url(fonts/SourceSerifPro-It.ttf); }\n'
+        'body { font-family: "Source Serif Pro", serif; }\n', encoding="utf-8")
+    theme = load_theme(str(folder))
+    assert [f.name for f in theme.font_files(theme.css("common.css"))] == ["SourceSerifPro-It.ttf"]
+    epub = write_book(sample_book(), tmp_path / "b.epub", "epub", WriteOptions(theme=str(folder)))
+    with zipfile.ZipFile(epub) as z:
+        fonts = sorted(n.rsplit("/", 1)[-1] for n in z.namelist() if n.endswith(".ttf"))
+    assert fonts == ["SourceSerifPro-It.ttf"]
+
+
+def test_a_loop_of_themes_is_a_spec_error(tmp_path: Path) -> None:
+    one = _extending(tmp_path / "one", "../two")
+    _extending(tmp_path / "two", "../one")
+    with pytest.raises(SpecError, match="makes a loop of themes") as info:
+        load_theme(str(one))
+    assert info.value.key == "extends" and info.value.path is not None
+    assert info.value.path.endswith("theme.toml")
+
+
+@pytest.mark.parametrize("extends, says", [("no-such-theme", "which is no theme"),
+                                           ("", "extends must name a theme")])
+def test_extending_no_theme_is_a_spec_error(tmp_path: Path, extends: str, says: str) -> None:
+    folder = _extending(tmp_path / "odd", extends)
+    with pytest.raises(SpecError, match=says) as info:
+        load_theme(str(folder))
+    assert info.value.key == "extends"
+    assert info.value.path == str(folder / "theme.toml")

@@ -172,6 +172,7 @@ def _without_font_faces(css: str) -> str:
     return str(tinycss2.serialize(kept))
 
 
+@lru_cache(maxsize=8)
 def load_theme(name_or_path: str = "default") -> Theme:
     """A built-in theme by name, or a theme folder by path."""
     return _load(name_or_path, ())
@@ -188,7 +189,6 @@ def _folder(name_or_path: str, beside: Path | None = None) -> Path:
     return path
 
 
-@lru_cache(maxsize=8)
 def _load(name_or_path: str, within: tuple[str, ...]) -> Theme:
     """The theme, `within` the folders of the themes extending it (a loop is an error)."""
     path = _folder(name_or_path)

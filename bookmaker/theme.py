@@ -69,9 +69,9 @@ class Theme:
 
     @property
     def template_folders(self) -> list[Path]:
-        """Where templates are looked for: the theme's own, then the default theme's."""
-        own = [self.templates] if self.templates.is_dir() else []
-        return own + (self.fallback.template_folders if self.fallback else [])
+        """Where templates are looked for: the theme's own, then those of each
+        theme it takes files from."""
+        return [t.templates for t in self.lineage if t.templates.is_dir()]
 
     @property
     def lineage(self) -> list[Theme]:

@@ -39,9 +39,22 @@ def anthology(tmp_path_factory: pytest.TempPathFactory) -> "Anthology":
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The tests of the anthology run on one worker, so that it is built once.
+    # So do the tests of a module that share a fixture of the module's scope
+    # (a book built once for them): spread over two workers, each would build
+    # it. The other tests go wherever a worker is free.
     for item in items:
         if "anthology" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("anthology"))
+        elif item.get_closest_marker("xdist_group") is None and _shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(fixturedef.scope in ("module", "class", "package")
+               for fixturedefs in info.name2fixturedefs.values() for fixturedef in fixturedefs)
 
 
 @pytest.fixture(autouse=True)

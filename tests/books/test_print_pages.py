@@ -36,6 +36,11 @@ def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample book (content/), built as a user builds it."""
     project = tmp_path_factory.mktemp("sample-print")
     shutil.copytree(ROOT / "content", project / "content")
+    spec = project / "content" / "sample.toml"
+    text = spec.read_text(encoding="utf-8")
+    assert 'formats = ["epub", "pdf"]' in text
+    spec.write_text(text.replace('formats = ["epub", "pdf"]', 'formats = ["pdf"]'),
+                    encoding="utf-8")
     build_project(project)
     (pdf,) = (project / "dist").glob("*.pdf")
     return pdf

@@ -1,5 +1,5 @@
 """Make-style builds: stale detection for each kind of dependency, dry runs,
-parallel and pluggable executors, atomic writes (also under SIGKILL),
+parallel and pluggable executors, atomic writes (under SIGKILL: test_faults.py),
 reproducible outputs, SHA256SUMS, clean, the cache's self-checks, progress."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import io
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -453,62 +452,6 @@ def test_temporary_names_are_new_and_cleaned_up(tmp_path: Path) -> None:
     assert (os.stat(a).st_mode & 0o777) == 0o600
     from bookmaker.make.dist import TEMP_NAME as temp
     assert temp.match(Path(a).name) and temp.match(Path(b).name)
-
-
-def _valid(path: Path) -> bool:
-    """A complete book: the EPUB's zip checks out, the PDF parses to its last page."""
-    if path.suffix == ".epub":
-        with zipfile.ZipFile(path) as z:
-            return z.testzip() is None and z.namelist()[0] == "mimetype"
-    from pypdf import PdfReader
-    reader = PdfReader(str(path), strict=True)
-    return len(reader.pages) > 0 and all(p.extract_text() is not None for p in reader.pages)
-
-
-def test_sigkill_at_any_moment_leaves_whole_books(tmp_path: Path) -> None:
-    """Kill real builds at several moments: dist/ holds the old books or the complete new ones."""
-    names = ["trotsky-two-articles.epub", "trotsky-two-articles.pdf"]
-    old_project = copy_project(tmp_path / "old")
-    new_project = copy_project(tmp_path / "new")
-    # the new edition differs from the old
-    edit(new_project / "content" / "sample.toml", 'slug =', 'series = "Second Edition"\nslug =')
-    for p in (old_project, new_project):
-        assert {o.status for o in build(p)} == {"built"}
-    old = {n: (old_project / "dist" / n).read_bytes() for n in names}
-    new = {n: (new_project / "dist" / n).read_bytes() for n in names}
-    assert all(old[n] != new[n] for n in names)
-
-    project = old_project
-    shutil.copy(new_project / "content" / "sample.toml", project / "content" / "sample.toml")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("SOURCE_DATE_EPOCH", None)
-    seen: set[str] = set()
-    for delay in (0.3, 0.9, 1.6, 2.4, 3.3, 4.5):
-        proc = subprocess.Popen([PYTHON, "-m", "bookmaker.cli", "-q", "build", "--force"],
-                                cwd=project, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        dist = project / "dist"
-        visible = sorted(p.name for p in dist.iterdir() if not p.name.startswith("."))
-        # SHA256SUMS is absent between a book's rename and its rewrite
-        assert visible in (["SHA256SUMS", *names], names), (delay, visible)
-        for name in names:
-            data = (dist / name).read_bytes()
-            assert data in (old[name], new[name]), (delay, name, len(data))
-            assert _valid(dist / name)
-            seen.add("new" if data == new[name] else "old")
-        assert all(p.name.endswith(".tmp") for p in dist.iterdir() if p.name.startswith("."))
-    # a later build finishes the job, removes the temporaries and fixes SHA256SUMS
-    result = subprocess.run([PYTHON, "-m", "bookmaker.cli", "-q", "build"], cwd=project, env=env,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (project / "dist").iterdir()) == ["SHA256SUMS", *names]
-    assert all((project / "dist" / n).read_bytes() == new[n] for n in names)
-    check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=project / "dist",
-                           capture_output=True, text=True)
-    assert check.returncode == 0, check.stdout + check.stderr
 
 
 # --- dist/: names, sums, reproducibility ---------------------------------------------------------------

@@ -478,3 +478,21 @@ def test_svg_files_and_data_urls_reach_the_writers_cleaned_or_refused(
         found.warn()
     assert "pics.htm: 1 image(s) left out: broken.svg (an SVG image that is not " \
            "well-formed XML)" in caplog.text
+
+
+def test_a_called_note_with_no_text_stays_so_no_call_points_nowhere() -> None:
+    """A note whose text is only a no-break space, called from the body (found
+    by Hypothesis): the HTML reader dropped the empty note and kept its call,
+    a link to nothing. The note stays, empty, and a warning names it."""
+    from helpers import check_article
+
+    page = ('<html><head><meta http-equiv="content-type" content="text/html; charset=utf-8" />'
+            '<title>x</title></head><body><h2>Leon Trotsky</h2><h1>The Title</h1>'
+            '<h3>(August 1932)</h3><hr /><p>Text<a href="#n1" name="b1">[1]</a> more.</p><hr />'
+            '<h3>Notes</h3><p class="note"><a name="n1" href="#b1">1.</a> \u00a0</p>'
+            '<p class="note"><a name="n2" href="#b2">2.</a> A note.</p></body></html>')
+    article = mia_html.read(page.encode(), name="empty-note.htm")
+    check_article(article)
+    assert [n.id for n in article.notes] == ["n1", "note-2"]
+    assert article.notes[0].blocks == (Paragraph(()),)
+    assert "notes: called but empty: n1" in article.warnings

@@ -219,9 +219,15 @@ def read_anchored_notes(note_units: list[Unit], all_units: list[Unit]
             continue
         notes[-1][2].extend(b for b in convert(unit, frozenset())
                             if not (isinstance(b, Paragraph) and not b.content))  # "23." alone
-    made = tuple(Note(id=i, label=label, blocks=tuple(b)) for i, label, b in notes if b)
     called = [ref for u in all_units for ref in _refs(u)]
-    return made, after, note_warnings([n.id for n in made], called)
+    # A note with no text is dropped, unless the text calls it: then it stays,
+    # empty (as the text reader keeps one), so that no call points nowhere.
+    wanted = set(called)
+    made = tuple(Note(id=i, label=label, blocks=tuple(b) or (Paragraph(()),))
+                 for i, label, b in notes if b or i in wanted)
+    empty = [i for i, _, b in notes if not b and i in wanted]
+    warnings = [f"notes: called but empty: {', '.join(empty)}"] if empty else []
+    return made, after, warnings + note_warnings([n.id for n in made], called)
 
 
 def _refs(unit: Unit) -> list[str]:

@@ -134,9 +134,9 @@ class Anthology:
     @cached_property
     def pdf_text(self) -> tuple[str, ...]:
         """The text of each page of the PDF, read once for every test that reads it."""
-        from pypdf import PdfReader
+        from helpers import pdf_pages
 
-        return tuple(p.extract_text() or "" for p in PdfReader(str(self.pdf)).pages)
+        return tuple(pdf_pages(self.pdf))
 
 
 def anthology_project(dest: Path, formats: tuple[str, ...] = ("epub", "html", "pdf")) -> Path:

@@ -119,25 +119,27 @@ def squash(text: str) -> str:
 
 def pdf_pages(path: Path, body_only: bool = False) -> list[str]:
     """The text of each page; with body_only, without what lies in the margins
-    (running heads and folios), so that text broken across pages joins up."""
-    from pypdf import PdfReader
+    (running heads and folios), so that text broken across pages joins up.
+
+    Read with PDFium (pypdfium2), some thirty times faster than pypdf on a long
+    book; its line ends become "\\n", and the hyphen where a word breaks at a
+    line's end, which it gives as U+FFFE (or U+0002 in a part of a page), a
+    hyphen again."""
+    import pypdfium2 as pdfium
 
     pages = []
-    for page in PdfReader(str(path)).pages:
-        if not body_only:
-            pages.append(page.extract_text() or "")
-            continue
-        height = float(page.mediabox.height)
-        low, high = height * 0.085, height * 0.915  # inside the top and bottom margins
-        parts: list[str] = []
-
-        def keep(text: str, cm: list[float], tm: list[float], *_: object) -> None:
-            y = tm[5] * cm[3] + cm[5]
-            if low < y < high:
-                parts.append(text)
-
-        page.extract_text(visitor_text=keep)
-        pages.append("".join(parts))
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for page in pdf:
+            text = page.get_textpage()
+            if body_only:
+                width, height = page.get_size()
+                got = text.get_text_bounded(0, height * 0.085, width, height * 0.915)
+            else:
+                got = text.get_text_range()
+            pages.append(got.replace("\r\n", "\n").replace("\ufffe", "-").replace("\x02", "-"))
+    finally:
+        pdf.close()  # and its pages and text pages with it
     return pages
 
 

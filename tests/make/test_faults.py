@@ -537,7 +537,7 @@ def test_a_killed_worker(tmp_path: Path, victim: str) -> None:
     from pypdf import PdfReader
 
     books = 2 if victim == "build worker" else 1
-    root = project(tmp_path / "p", copies=5, books=books, formats='["pdf"]',
+    root = project(tmp_path / "p", copies=3, books=books, formats='["pdf"]',
                    options='[options.pdf]\nlayout = "parallel"')
     assert run("-q", "build", cwd=root).returncode == 0
     dist = root / "dist"

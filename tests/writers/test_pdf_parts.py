@@ -16,7 +16,7 @@ from bookmaker.model import FrontMatter, Paragraph, Text
 from bookmaker.writers import Runtime
 from bookmaker.writers.pdf.options import PdfOptions
 
-from helpers import ROOT
+from helpers import ROOT, pdf_pages
 
 SAMPLE = ROOT / "content" / "sample"
 
@@ -86,8 +86,7 @@ def read() -> Reading:
 
     def reading(path: Path) -> tuple[PdfReader, list[str]]:
         if path not in made:
-            reader = PdfReader(str(path))
-            made[path] = reader, [page.extract_text() for page in reader.pages]
+            made[path] = PdfReader(str(path)), pdf_pages(path)
         return made[path]
 
     return reading
@@ -214,7 +213,7 @@ def test_a_rebuild_copies_unchanged_parts_from_the_cache(tmp_path: Path,
     assert rebuilt == cold  # the same bytes as a build from nothing
     with pikepdf.open(tmp_path / "b.pdf") as pdf:
         assert pdf.check_pdf_syntax() == []  # unused numbers are well-formed free entries
-    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "b.pdf").pages)
+    text = " ".join(pdf_pages(tmp_path / "b.pdf"))
     assert "A few words more." in " ".join(text.split())
     # A damaged copy is made again, never used.
     for entry in copies():

@@ -17,9 +17,18 @@ NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops
       "ncx": "http://www.daisy.org/z3986/2005/ncx/"}
 
 
-def copy_project(dest: Path) -> Path:
-    """A copy of the repository's content/ in a fresh project folder."""
+def copy_project(dest: Path, formats: tuple[str, ...] | None = None) -> Path:
+    """A copy of the repository's content/ in a fresh project folder; with
+    `formats`, the sample book's spec asks for those formats only."""
     shutil.copytree(ROOT / "content", dest / "content")
+    if formats is not None:
+        spec = dest / "content" / "sample.toml"
+        text = spec.read_text(encoding="utf-8")
+        line = re.search(r"^formats = \[.*\]$", text, flags=re.M)
+        assert line is not None, "the sample spec names its formats"
+        listed = ", ".join(f'"{f}"' for f in formats)
+        spec.write_text(text[:line.start()] + f"formats = [{listed}]" + text[line.end():],
+                        encoding="utf-8")
     return dest
 
 

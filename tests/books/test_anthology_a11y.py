@@ -12,7 +12,6 @@ per test session (the `audits` fixture).
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -21,23 +20,16 @@ from lxml import etree, html as lxml_html
 
 from ace import AceReport, ace_reports
 from anthology import PARTS, Anthology, build_project
-from conftest import ROOT
+from helpers import copy_project
 
 
 @pytest.fixture(scope="session")
 def books(tmp_path_factory: pytest.TempPathFactory, anthology: Anthology) -> dict[str, Path]:
     """The sample book and the anthology, built as a user builds them (the
     sample's EPUB only: its PDF is not audited here)."""
-    sample = tmp_path_factory.mktemp("sample")
-    shutil.copytree(ROOT / "content", sample / "content")
-    spec = sample / "content" / "sample.toml"
-    text = spec.read_text(encoding="utf-8")
-    assert 'formats = ["epub", "pdf"]' in text
-    spec.write_text(text.replace('formats = ["epub", "pdf"]', 'formats = ["epub"]'),
-                    encoding="utf-8")
+    sample = copy_project(tmp_path_factory.mktemp("sample"), formats=("epub",))
     # the sample again in the second built-in theme: its own fonts and stylesheets
-    us_trade = tmp_path_factory.mktemp("us-trade")
-    shutil.copytree(sample / "content", us_trade / "content")
+    us_trade = copy_project(tmp_path_factory.mktemp("us-trade"), formats=("epub",))
     spec = us_trade / "content" / "sample.toml"
     spec.write_text(spec.read_text(encoding="utf-8").replace(
         "[options]\n", '[options]\ntheme = "us-trade"\n'), encoding="utf-8")

@@ -12,13 +12,12 @@ are the rules of the trade that issue 18 asks the print edition to keep.
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 
 import pytest
 
 from anthology import DEDICATION, EPIGRAPH, PARTS, Anthology, build_project
-from conftest import ROOT
+from helpers import copy_project
 from printed import CREDITS, Page, PrintedBook, squash
 
 # What a back-matter section's running head may say on the credits' pages.
@@ -34,13 +33,7 @@ pytestmark = pytest.mark.xdist_group("anthology")
 @pytest.fixture(scope="module")
 def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample book (content/), built as a user builds it."""
-    project = tmp_path_factory.mktemp("sample-print")
-    shutil.copytree(ROOT / "content", project / "content")
-    spec = project / "content" / "sample.toml"
-    text = spec.read_text(encoding="utf-8")
-    assert 'formats = ["epub", "pdf"]' in text
-    spec.write_text(text.replace('formats = ["epub", "pdf"]', 'formats = ["pdf"]'),
-                    encoding="utf-8")
+    project = copy_project(tmp_path_factory.mktemp("sample-print"), formats=("pdf",))
     build_project(project)
     (pdf,) = (project / "dist").glob("*.pdf")
     return pdf

@@ -1,6 +1,7 @@
 """Faults, each a real experiment: a `kill -9` of a build (at moments spread
-over a whole build, and while its PDF workers run) and of one of its workers, a full disk (a real tmpfs), a clean during a build, and the values a
-spec check lets through that a writer could not hold."""
+over a whole build, and while its PDF workers run) and of one of its workers,
+a full disk (a real tmpfs), a clean during a build, and the values a spec
+check lets through that a writer could not hold."""
 
 from __future__ import annotations
 
@@ -76,17 +77,11 @@ def run_here(*args: str, cwd: Path,
     builds anything (a spec or usage error): as `run` answers, a process the less."""
     from helpers import run_cli
 
-    saved = {name: os.environ.get(name) for name in (extra_env or {})}
-    try:
-        os.environ.update(extra_env or {})
-        with contextlib.chdir(cwd):
-            code, out, err = run_cli(*args)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in (extra_env or {}).items():
+            patch.setenv(name, value)
+        patch.chdir(cwd)
+        code, out, err = run_cli(*args)
     return subprocess.CompletedProcess(list(args), code, out, err)
 
 
